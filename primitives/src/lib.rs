@@ -1,0 +1,53 @@
+//! # Infera primitives
+//!
+//! Types shared by every part of the Infera inference marketplace: the runtime and its pallets,
+//! the node, the inference worker and the client. Anything that two of them must encode, hash or
+//! sign identically is defined here, once:
+//!
+//! - [`model`]: tensor specs (dtype, shape, byte length) and the agreement rules that make
+//!   outputs of different machines comparable;
+//! - [`canonical`]: how an output tensor becomes the canonical bytes that are hashed and voted on;
+//! - [`attestation`]: what an inference worker signs about a result.
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod attestation;
+pub mod canonical;
+pub mod model;
+
+use polkadot_sdk::sp_runtime::{
+	traits::{IdentifyAccount, Verify},
+	MultiSignature,
+};
+
+/// An index to a block.
+pub type BlockNumber = u32;
+/// Signature of a transaction; also the signer scheme of accounts.
+pub type Signature = MultiSignature;
+/// An account on the chain: the public key of its signing scheme.
+pub type AccountId = <<Signature as Verify>::Signer as IdentifyAccount>::AccountId;
+/// Balance of an account, in the smallest unit (1 INF = 10^12 units).
+pub type Balance = u128;
+/// Transaction index of an account.
+pub type Nonce = u32;
+/// A hash of some data used by the chain.
+pub type Hash = polkadot_sdk::sp_core::H256;
+/// Identifier of a job, assigned by the chain in submission order.
+pub type JobId = u64;
+/// Identifier of a registered model (each version is its own model entry).
+pub type ModelId = u32;
+/// A blake2-256 digest (of a model artifact, a job input or a canonical output).
+pub type Digest = [u8; 32];
+
+/// One INF, the chain's token, in its smallest units.
+pub const UNIT: Balance = 1_000_000_000_000;
+/// A thousandth of an INF.
+pub const MILLI_UNIT: Balance = UNIT / 1_000;
+/// A millionth of an INF.
+pub const MICRO_UNIT: Balance = UNIT / 1_000_000;
+
+/// blake2-256 of `data`: the one hash used for artifacts, inputs and outputs.
+pub fn digest(data: &[u8]) -> Digest {
+	polkadot_sdk::sp_core::hashing::blake2_256(data)
+}
