@@ -7,7 +7,8 @@
 //! - [`model`]: tensor specs (dtype, shape, byte length) and the agreement rules that make
 //!   outputs of different machines comparable;
 //! - [`canonical`]: how an output tensor becomes the canonical bytes that are hashed and voted on;
-//! - [`attestation`]: what an inference worker signs about a result.
+//! - [`attestation`]: what an inference worker signs about a result;
+//! - [`traits`]: the interfaces the marketplace pallets offer each other.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -15,6 +16,7 @@ extern crate alloc;
 pub mod attestation;
 pub mod canonical;
 pub mod model;
+pub mod traits;
 
 use polkadot_sdk::sp_runtime::{
 	traits::{IdentifyAccount, Verify},
