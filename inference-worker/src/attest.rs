@@ -1,0 +1,83 @@
+//! The worker's sr25519 attestation key: loading, first-start generation, signing.
+
+use infera_primitives::{
+	attestation::{AttestationPayload, WorkerPublic, WorkerSignature},
+	Digest, JobId,
+};
+use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519, Pair};
+use std::{io::Write, path::Path};
+
+/// Why the attestation key could not be set up.
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+	/// The key file could not be read or written.
+	#[error("key file {path}: {source}")]
+	Io {
+		/// The key file.
+		path: String,
+		/// The I/O error.
+		source: std::io::Error,
+	},
+	/// The secret URI or seed is not valid.
+	#[error("invalid secret URI or seed (from {0})")]
+	InvalidSecret(String),
+}
+
+/// Signs attestations with the worker's key.
+pub struct Attestor {
+	pair: sr25519::Pair,
+}
+
+impl Attestor {
+	/// A key from a secret URI (`//Alice`, a mnemonic, or a `0x` 32-byte seed).
+	pub fn from_suri(suri: &str, origin: &str) -> Result<Self, KeyError> {
+		let pair = sr25519::Pair::from_string(suri.trim(), None)
+			.map_err(|_| KeyError::InvalidSecret(origin.to_string()))?;
+		Ok(Self { pair })
+	}
+
+	/// The key stored in `path`, generating a fresh one (written with mode 0600) if the file
+	/// does not exist. The file holds a secret URI: the generated key is its `0x` seed.
+	pub fn from_key_file(path: &Path) -> Result<Self, KeyError> {
+		let io = |source| KeyError::Io { path: path.display().to_string(), source };
+		match std::fs::read_to_string(path) {
+			Ok(suri) => Self::from_suri(&suri, &path.display().to_string()),
+			Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+				if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+					std::fs::create_dir_all(dir).map_err(io)?;
+				}
+				let (pair, seed) = sr25519::Pair::generate();
+				let mut options = std::fs::OpenOptions::new();
+				options.write(true).create_new(true);
+				#[cfg(unix)]
+				std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+				let mut file = options.open(path).map_err(io)?;
+				writeln!(file, "0x{}", hex::encode(seed)).map_err(io)?;
+				Ok(Self { pair })
+			}
+			Err(e) => Err(io(e)),
+		}
+	}
+
+	/// The public key the provider registers on chain.
+	pub fn public(&self) -> WorkerPublic {
+		self.pair.public()
+	}
+
+	/// The public key as `0x` hex and as SS58 (generic prefix 42), for logs and `health`.
+	pub fn public_display(&self) -> (String, String) {
+		let public = self.public();
+		(format!("0x{}", hex::encode(public.0)), public.to_ss58check())
+	}
+
+	/// Signs the SCALE encoding of the attestation payload of one result.
+	pub fn sign(
+		&self,
+		job_id: JobId,
+		model_hash: Digest,
+		input_hash: Digest,
+		output_hash: Digest,
+	) -> WorkerSignature {
+		AttestationPayload { job_id, model_hash, input_hash, output_hash }.sign(&self.pair)
+	}
+}

@@ -1,0 +1,105 @@
+//! Command-line flags, each also settable through an `INFERA_WORKER_*` environment variable.
+
+use clap::{Parser, ValueEnum};
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+/// Where models run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DeviceChoice {
+	/// CUDA device 0 when libtorch sees one, else the CPU.
+	Auto,
+	/// Always the CPU.
+	Cpu,
+	/// CUDA device 0; refuses to start without one.
+	Cuda,
+}
+
+/// Configuration of the inference worker.
+#[derive(Clone, Debug, Parser)]
+#[command(name = "infera-worker", version, about)]
+pub struct Config {
+	/// Address of the JSON-RPC server (HTTP and WebSocket on one port; `GET /metrics` serves
+	/// Prometheus text). Port 0 picks a free port; the bound address is printed on stdout.
+	#[arg(long, env = "INFERA_WORKER_LISTEN", default_value = "127.0.0.1:9955")]
+	pub listen: SocketAddr,
+
+	/// Directory of verified artifacts, `<blake2-256 hex>.pt`; created if missing.
+	#[arg(long, env = "INFERA_WORKER_CACHE_DIR", default_value = "worker-cache")]
+	pub cache_dir: PathBuf,
+
+	/// Bound on the total artifact bytes of loaded models (least recently used ones are
+	/// unloaded beyond it); also the largest artifact accepted.
+	#[arg(long, env = "INFERA_WORKER_MAX_MODEL_BYTES", default_value_t = 1 << 30)]
+	pub max_model_bytes: u64,
+
+	/// Most models loaded at once (least recently used ones are unloaded beyond it).
+	#[arg(long, env = "INFERA_WORKER_MAX_MODELS", default_value_t = 8)]
+	pub max_models: usize,
+
+	/// Largest batch a model runs at once.
+	#[arg(long, env = "INFERA_WORKER_MAX_BATCH", default_value_t = 16, value_parser = clap::value_parser!(u32).range(1..=4096))]
+	pub max_batch: u32,
+
+	/// Longest a request waits for others to share its batch, in milliseconds.
+	#[arg(long, env = "INFERA_WORKER_MAX_WAIT_MS", default_value_t = 5)]
+	pub max_wait_ms: u64,
+
+	/// Requests queued per model before `infer` answers "queue full".
+	#[arg(long, env = "INFERA_WORKER_QUEUE_CAPACITY", default_value_t = 1024)]
+	pub queue_capacity: usize,
+
+	/// Intra-op threads of each forward pass (`torch::set_num_threads`).
+	#[arg(long, env = "INFERA_WORKER_THREADS", default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..=1024))]
+	pub threads: u32,
+
+	/// Device models run on.
+	#[arg(long, env = "INFERA_WORKER_DEVICE", value_enum, default_value_t = DeviceChoice::Auto)]
+	pub device: DeviceChoice,
+
+	/// File holding the sr25519 attestation key as a secret URI or `0x` seed; generated
+	/// (mode 0600) on first start when absent. Default: `<cache-dir>/worker.key`.
+	#[arg(long, env = "INFERA_WORKER_KEY_FILE", conflicts_with = "seed")]
+	pub key_file: Option<PathBuf>,
+
+	/// The attestation key as a secret URI instead of a key file, e.g. `//Alice` (dev only).
+	#[arg(long, env = "INFERA_WORKER_SEED")]
+	pub seed: Option<String>,
+
+	/// Largest JSON-RPC request body, in bytes (larger ones get HTTP 413 / code -32007).
+	#[arg(long, env = "INFERA_WORKER_MAX_REQUEST_BYTES", default_value_t = 4 << 20)]
+	pub max_request_bytes: u32,
+
+	/// Longest an `infer` call may take (queueing + forward), in milliseconds.
+	#[arg(long, env = "INFERA_WORKER_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
+	pub request_timeout_ms: u64,
+
+	/// Longest an artifact download may take, in seconds.
+	#[arg(long, env = "INFERA_WORKER_FETCH_TIMEOUT_SECS", default_value_t = 300)]
+	pub fetch_timeout_secs: u64,
+
+	/// TEST ONLY: perturb every output (elements reversed) to play a cheating provider.
+	#[arg(long, env = "INFERA_WORKER_FAULTY")]
+	pub faulty: bool,
+}
+
+impl Config {
+	/// The batching window.
+	pub fn max_wait(&self) -> Duration {
+		Duration::from_millis(self.max_wait_ms)
+	}
+
+	/// The `infer` deadline.
+	pub fn request_timeout(&self) -> Duration {
+		Duration::from_millis(self.request_timeout_ms)
+	}
+
+	/// The artifact download deadline.
+	pub fn fetch_timeout(&self) -> Duration {
+		Duration::from_secs(self.fetch_timeout_secs)
+	}
+
+	/// The key file in use when no seed is given.
+	pub fn key_path(&self) -> PathBuf {
+		self.key_file.clone().unwrap_or_else(|| self.cache_dir.join("worker.key"))
+	}
+}

@@ -1,0 +1,434 @@
+//! Model registry and execution: which models are known, which are loaded (an LRU bounded by
+//! count and artifact bytes), and how an input becomes canonical output bytes.
+//!
+//! A model is *known* once `load_model` registered its hash, URI, specs and agreement rule;
+//! it is *loaded* while its TorchScript module lives on its batching thread. An evicted model
+//! stays known and is loaded again (from the disk cache) by the next `infer` that needs it.
+//! The loaded-bytes bound counts artifact sizes, a close proxy for the memory of small
+//! TorchScript modules (weights dominate); the process's resident memory is exported too.
+
+use crate::{
+	batcher::{BatchConfig, BatchModel, BatchOutput, Batcher},
+	error::{Result, WorkerError},
+	metrics::Metrics,
+	store::ModelStore,
+};
+use infera_primitives::{
+	canonical::canonicalize,
+	model::{AgreementRule, DType, TensorSpec},
+	Digest,
+};
+use lru::LruCache;
+use serde::{Deserialize, Serialize};
+use std::{
+	collections::HashMap,
+	sync::{Arc, Mutex, MutexGuard},
+	time::Duration,
+};
+use tch::{CModule, Device, Kind, Tensor};
+
+/// What a model accepts and returns, and how its outputs are compared.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModelSpec {
+	/// One input, without the batch dimension.
+	pub input: TensorSpec,
+	/// One output, without the batch dimension.
+	pub output: TensorSpec,
+	/// How outputs are canonicalized.
+	pub rule: AgreementRule,
+}
+
+impl ModelSpec {
+	/// Checks the spec and returns (input bytes, output bytes) of one request.
+	pub fn byte_lens(&self) -> Result<(usize, usize)> {
+		let invalid = |what: &str| {
+			WorkerError::InvalidSpec(format!("{what} has a zero or overflowing dimension"))
+		};
+		let input = self.input.byte_len().ok_or_else(|| invalid("input spec"))?;
+		let output = self.output.byte_len().ok_or_else(|| invalid("output spec"))?;
+		self.rule.canonical_len(&self.output).map_err(|e| {
+			WorkerError::InvalidSpec(format!("agreement rule does not fit the output: {e:?}"))
+		})?;
+		let input = usize::try_from(input).map_err(|_| invalid("input spec"))?;
+		let output = usize::try_from(output).map_err(|_| invalid("output spec"))?;
+		Ok((input, output))
+	}
+}
+
+/// A model as listed by `models`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct ModelInfo {
+	/// blake2-256 of the artifact, `0x` hex.
+	pub hash: String,
+	/// Where the artifact is fetched from.
+	pub uri: String,
+	/// Specs and agreement rule.
+	#[serde(flatten)]
+	pub spec: ModelSpec,
+	/// Whether the module is in memory now.
+	pub loaded: bool,
+}
+
+/// Settings of the engine.
+#[derive(Clone, Copy, Debug)]
+pub struct EngineConfig {
+	/// Where modules run.
+	pub device: Device,
+	/// Intra-op threads of each forward pass.
+	pub threads: u32,
+	/// Batching of each model.
+	pub batch: BatchConfig,
+	/// Most models loaded at once.
+	pub max_models: usize,
+	/// Most artifact bytes loaded at once.
+	pub max_model_bytes: u64,
+	/// Deadline of an inference (queue + forward).
+	pub request_timeout: Duration,
+	/// Test only: perturb every output (elements reversed).
+	pub faulty: bool,
+}
+
+/// The outcome of one inference.
+#[derive(Clone, Debug)]
+pub struct Inference {
+	/// Canonical output bytes under the model's agreement rule.
+	pub canonical: Vec<u8>,
+	/// How the raw output was computed.
+	pub batch: BatchOutput,
+}
+
+/// The device for a `--device` choice; `cuda` without a CUDA device is an error.
+pub fn resolve_device(choice: crate::config::DeviceChoice) -> Result<Device, String> {
+	use crate::config::DeviceChoice;
+	match choice {
+		DeviceChoice::Cpu => Ok(Device::Cpu),
+		DeviceChoice::Auto => Ok(Device::cuda_if_available()),
+		DeviceChoice::Cuda if tch::Cuda::is_available() => Ok(Device::Cuda(0)),
+		DeviceChoice::Cuda => Err("--device cuda, but libtorch sees no CUDA device".into()),
+	}
+}
+
+/// A printable name of a device (`cpu`, `cuda:0`).
+pub fn device_name(device: Device) -> String {
+	match device {
+		Device::Cuda(i) => format!("cuda:{i}"),
+		Device::Mps => "mps".into(),
+		Device::Vulkan => "vulkan".into(),
+		Device::Cpu => "cpu".into(),
+	}
+}
+
+/// The libtorch element kind of a dtype.
+fn kind(dtype: DType) -> Kind {
+	match dtype {
+		DType::F32 => Kind::Float,
+		DType::F16 => Kind::Half,
+		DType::I64 => Kind::Int64,
+		DType::I32 => Kind::Int,
+		DType::U8 => Kind::Uint8,
+	}
+}
+
+fn dims(spec: &TensorSpec) -> Vec<i64> {
+	spec.shape.iter().map(|&d| i64::from(d)).collect()
+}
+
+/// A TorchScript module and the specs it is called with.
+struct TorchModel {
+	module: CModule,
+	device: Device,
+	threads: u32,
+	faulty: bool,
+	input_kind: Kind,
+	input_dims: Vec<i64>,
+	output: TensorSpec,
+}
+
+impl TorchModel {
+	/// Loads verified artifact bytes and checks, with one zero input, that the module returns
+	/// what the output spec says.
+	fn load(bytes: &[u8], spec: &ModelSpec, config: &EngineConfig) -> Result<Self> {
+		tch::set_num_threads(config.threads as i32);
+		let module = CModule::load_data_on_device(&mut std::io::Cursor::new(bytes), config.device)
+			.map_err(|e| {
+				WorkerError::InvalidArtifact(format!("not a loadable TorchScript module: {e}"))
+			})?;
+		let mut model = TorchModel {
+			module,
+			device: config.device,
+			threads: config.threads,
+			faulty: config.faulty,
+			input_kind: kind(spec.input.dtype),
+			input_dims: dims(&spec.input),
+			output: spec.output.clone(),
+		};
+		let (input_len, _) = spec.byte_lens()?;
+		model.forward(&vec![0u8; input_len], 1).map_err(|e| {
+			WorkerError::InvalidArtifact(format!("module does not fit its declared specs: {e}"))
+		})?;
+		Ok(model)
+	}
+}
+
+impl BatchModel for TorchModel {
+	fn on_thread_start(&mut self) {
+		tch::set_num_threads(self.threads as i32);
+	}
+
+	fn forward(&mut self, input: &[u8], batch: usize) -> Result<Vec<u8>, String> {
+		let mut shape = vec![batch as i64];
+		shape.extend_from_slice(&self.input_dims);
+		let x = Tensor::f_from_data_size(input, &shape, self.input_kind)
+			.and_then(|x| x.f_to(self.device))
+			.map_err(|e| e.to_string())?;
+		let y = tch::no_grad(|| self.module.forward_ts(&[x])).map_err(|e| e.to_string())?;
+		let mut expected = vec![batch as i64];
+		expected.extend(dims(&self.output));
+		if y.size() != expected || y.kind() != kind(self.output.dtype) {
+			return Err(format!(
+				"output is {:?} {:?}, expected {:?} {expected:?}",
+				y.kind(),
+				y.size(),
+				kind(self.output.dtype)
+			));
+		}
+		let y = y.f_to(Device::Cpu).and_then(|y| y.f_contiguous()).map_err(|e| e.to_string())?;
+		let numel = y.numel();
+		let size = self.output.dtype.size_bytes() as usize;
+		let mut raw = vec![0u8; numel * size];
+		y.f_copy_data_u8(&mut raw, numel).map_err(|e| e.to_string())?;
+		if self.faulty {
+			perturb(&mut raw, batch, size);
+		}
+		Ok(raw)
+	}
+}
+
+/// The `--faulty` perturbation: reverses the elements of each output, which changes both the
+/// ranking (`TopK`) and the values (`Quantized`, `Exact`) of any non-palindromic output.
+fn perturb(raw: &mut [u8], batch: usize, element_size: usize) {
+	if batch == 0 || raw.is_empty() {
+		return;
+	}
+	for item in raw.chunks_mut(raw.len() / batch) {
+		let mut elements: Vec<Vec<u8>> = item.chunks(element_size).map(<[u8]>::to_vec).collect();
+		elements.reverse();
+		item.copy_from_slice(&elements.concat());
+	}
+}
+
+/// A known model.
+#[derive(Clone)]
+struct Entry {
+	uri: String,
+	spec: ModelSpec,
+	input_len: usize,
+	output_len: usize,
+}
+
+impl Entry {
+	fn info(&self, hash: &Digest, loaded: bool) -> ModelInfo {
+		ModelInfo {
+			hash: format!("0x{}", hex::encode(hash)),
+			uri: self.uri.clone(),
+			spec: self.spec.clone(),
+			loaded,
+		}
+	}
+}
+
+/// A loaded model: its batching thread and its artifact size.
+struct Loaded {
+	entry: Entry,
+	batcher: Batcher,
+	bytes: u64,
+}
+
+struct State {
+	known: HashMap<Digest, Entry>,
+	loaded: LruCache<Digest, Arc<Loaded>>,
+	loaded_bytes: u64,
+}
+
+/// Registry, loader and executor of models.
+pub struct Engine {
+	store: ModelStore,
+	config: EngineConfig,
+	metrics: Arc<Metrics>,
+	state: Mutex<State>,
+	/// Serializes loads, so concurrent requests for an evicted model load it once.
+	load_lock: tokio::sync::Mutex<()>,
+}
+
+impl Engine {
+	/// An engine with no models.
+	pub fn new(store: ModelStore, config: EngineConfig, metrics: Arc<Metrics>) -> Self {
+		let state = State { known: HashMap::new(), loaded: LruCache::unbounded(), loaded_bytes: 0 };
+		Self { store, config, metrics, state: Mutex::new(state), load_lock: Default::default() }
+	}
+
+	/// The engine's settings.
+	pub fn config(&self) -> &EngineConfig {
+		&self.config
+	}
+
+	fn state(&self) -> MutexGuard<'_, State> {
+		// A panic while holding the lock cannot leave the maps half-updated (single inserts
+		// and removals), so a poisoned lock is safe to reuse.
+		self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+	}
+
+	/// Registers a model and loads it: fetches the artifact (or takes it from the cache),
+	/// verifies its hash, loads it and checks its output spec with one zero input. A model
+	/// already loaded with the same URI and spec is left as it is.
+	pub async fn load_model(
+		&self,
+		hash: Digest,
+		uri: String,
+		spec: ModelSpec,
+	) -> Result<ModelInfo> {
+		let (input_len, output_len) = spec.byte_lens()?;
+		let entry = Entry { uri, spec, input_len, output_len };
+		{
+			let mut state = self.state();
+			let same = |e: &Entry| e.uri == entry.uri && e.spec == entry.spec;
+			if !state.known.get(&hash).is_some_and(same) {
+				self.evict(&mut state, &hash);
+			}
+		}
+		self.activate(hash, entry.clone()).await?;
+		self.state().known.insert(hash, entry.clone());
+		Ok(entry.info(&hash, true))
+	}
+
+	/// Forgets a model and unloads it; requests already queued still complete. Returns
+	/// whether it was known. Its artifact stays in the disk cache.
+	pub fn unload_model(&self, hash: &Digest) -> bool {
+		let mut state = self.state();
+		self.evict(&mut state, hash);
+		state.known.remove(hash).is_some()
+	}
+
+	/// Every known model, loaded or not, in hash order.
+	pub fn models(&self) -> Vec<ModelInfo> {
+		let state = self.state();
+		let mut models: Vec<_> = state
+			.known
+			.iter()
+			.map(|(hash, entry)| entry.info(hash, state.loaded.contains(hash)))
+			.collect();
+		models.sort_by(|a, b| a.hash.cmp(&b.hash));
+		models
+	}
+
+	/// Hashes of the loaded models, most recently used first.
+	pub fn loaded(&self) -> Vec<String> {
+		self.state().loaded.iter().map(|(hash, _)| format!("0x{}", hex::encode(hash))).collect()
+	}
+
+	/// Runs `input` through model `hash` (batched with concurrent requests) and returns its
+	/// canonical output. The input must be exactly one tensor of the model's input spec.
+	pub async fn infer(&self, hash: &Digest, input: Vec<u8>) -> Result<Inference> {
+		let loaded = self.loaded_model(hash).await?;
+		let entry = &loaded.entry;
+		if input.len() != entry.input_len {
+			return Err(WorkerError::InvalidInput(format!(
+				"{} bytes given, the model takes exactly {} ({:?} × {:?})",
+				input.len(),
+				entry.input_len,
+				entry.spec.input.dtype,
+				entry.spec.input.shape.to_vec(),
+			)));
+		}
+		let batch = loaded.batcher.run(input, self.config.request_timeout).await?;
+		let canonical = canonicalize(&entry.spec.rule, &entry.spec.output, &batch.raw)
+			.map_err(WorkerError::Canonical)?;
+		Ok(Inference { canonical, batch })
+	}
+
+	/// The loaded model `hash`, loading a known but evicted one again.
+	async fn loaded_model(&self, hash: &Digest) -> Result<Arc<Loaded>> {
+		let entry = {
+			let mut state = self.state();
+			if let Some(loaded) = state.loaded.get(hash) {
+				return Ok(loaded.clone());
+			}
+			state
+				.known
+				.get(hash)
+				.cloned()
+				.ok_or_else(|| WorkerError::UnknownModel(hex::encode(hash)))?
+		};
+		self.activate(*hash, entry).await
+	}
+
+	/// Loads `entry` unless it is loaded already, evicting least recently used models.
+	async fn activate(&self, hash: Digest, entry: Entry) -> Result<Arc<Loaded>> {
+		let _guard = self.load_lock.lock().await;
+		if let Some(loaded) = self.state().loaded.get(&hash) {
+			return Ok(loaded.clone());
+		}
+		let bytes = self.store.artifact(&hash, &entry.uri).await?;
+		let size = bytes.len() as u64;
+		if size > self.config.max_model_bytes {
+			return Err(WorkerError::InvalidArtifact(format!(
+				"artifact of {size} bytes exceeds --max-model-bytes {}",
+				self.config.max_model_bytes
+			)));
+		}
+		let (spec, config) = (entry.spec.clone(), self.config);
+		let model = tokio::task::spawn_blocking(move || TorchModel::load(&bytes, &spec, &config))
+			.await
+			.map_err(|e| WorkerError::InvalidArtifact(format!("loading panicked: {e}")))??;
+		let label = hex::encode(hash);
+		let batcher = Batcher::spawn(
+			&label,
+			model,
+			entry.output_len,
+			self.config.batch,
+			self.metrics.clone(),
+		)
+		.map_err(|e| WorkerError::Unavailable(format!("cannot start model thread: {e}")))?;
+		let loaded = Arc::new(Loaded { entry, batcher, bytes: size });
+		let mut state = self.state();
+		while state.loaded.len() >= self.config.max_models.max(1)
+			|| (!state.loaded.is_empty() && state.loaded_bytes + size > self.config.max_model_bytes)
+		{
+			let Some((old, _)) = state.loaded.peek_lru().map(|(h, l)| (*h, l.bytes)) else { break };
+			tracing::info!("unloading least recently used model 0x{}", hex::encode(old));
+			self.evict(&mut state, &old);
+		}
+		state.loaded_bytes += size;
+		state.loaded.put(hash, loaded.clone());
+		self.update_gauges(&state);
+		tracing::info!("loaded model 0x{label} ({size} bytes)");
+		Ok(loaded)
+	}
+
+	/// Drops the loaded module of `hash`, if any (its thread ends once its queue is drained).
+	fn evict(&self, state: &mut State, hash: &Digest) {
+		if let Some(old) = state.loaded.pop(hash) {
+			state.loaded_bytes -= old.bytes;
+			self.update_gauges(state);
+		}
+	}
+
+	fn update_gauges(&self, state: &State) {
+		self.metrics.loaded_models.set(state.loaded.len() as i64);
+		self.metrics.loaded_model_bytes.set(state.loaded_bytes as i64);
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::perturb;
+
+	#[test]
+	fn perturb_reverses_elements_of_each_output() {
+		let mut raw: Vec<u8> = [1u16, 2, 3, 4, 5, 6].iter().flat_map(|v| v.to_le_bytes()).collect();
+		perturb(&mut raw, 2, 2);
+		let expected: Vec<u8> =
+			[3u16, 2, 1, 6, 5, 4].iter().flat_map(|v| v.to_le_bytes()).collect();
+		assert_eq!(raw, expected);
+	}
+}

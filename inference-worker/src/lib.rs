@@ -1,0 +1,25 @@
+//! # Infera inference worker
+//!
+//! The service a provider runs next to its node: it loads TorchScript models whose artifacts
+//! match their registered blake2-256 hashes, runs inference requests batched dynamically per
+//! model, canonicalizes outputs under each model's agreement rule and signs an attestation
+//! (`infera_primitives::attestation`) over each result with its sr25519 key.
+//!
+//! Modules, one per concern:
+//! - [`config`]: flags and environment variables;
+//! - [`store`]: fetching, verifying and caching artifacts;
+//! - [`batcher`]: per-model queue and dynamic batching thread;
+//! - [`engine`]: known and loaded models (LRU), TorchScript execution, canonical outputs;
+//! - [`attest`]: the attestation key;
+//! - [`api`]: JSON-RPC methods and `GET /metrics`;
+//! - [`metrics`]: Prometheus metrics;
+//! - [`error`]: errors and their JSON-RPC codes.
+
+pub mod api;
+pub mod attest;
+pub mod batcher;
+pub mod config;
+pub mod engine;
+pub mod error;
+pub mod metrics;
+pub mod store;

@@ -1,0 +1,189 @@
+//! Shared fixtures: the exported demo models, the held-out set, engines built like main.rs.
+
+use infera_primitives::{
+	model::{AgreementRule, TensorSpec},
+	Digest,
+};
+use infera_worker::{
+	api::{parse_digest, Api},
+	attest::Attestor,
+	batcher::BatchConfig,
+	engine::{Engine, EngineConfig, ModelSpec},
+	metrics::Metrics,
+	store::ModelStore,
+};
+use serde::Deserialize;
+use std::{
+	collections::BTreeMap,
+	path::{Path, PathBuf},
+	sync::{Arc, OnceLock},
+	time::Duration,
+};
+
+/// One model of `manifest.json`.
+#[derive(Clone, Debug, Deserialize)]
+pub struct ManifestModel {
+	pub file: String,
+	pub hash: String,
+	pub input: TensorSpec,
+	pub output: TensorSpec,
+	pub rule: AgreementRule,
+	pub heldout_accuracy: f64,
+	pub expected_outputs: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Manifest {
+	models: BTreeMap<String, ManifestModel>,
+}
+
+/// The exported models and the held-out set.
+pub struct Fixtures {
+	pub dir: PathBuf,
+	models: BTreeMap<String, ManifestModel>,
+	/// Held-out inputs, raw little-endian f32 `[1, 8, 8]` each.
+	pub inputs: Vec<Vec<u8>>,
+	pub labels: Vec<u32>,
+}
+
+/// Input bytes of one digit image.
+pub const INPUT_LEN: usize = 64 * 4;
+
+/// The models exported by `scripts/export_models.py`, run once per test binary if needed.
+/// `INFERA_MODELS_DIR` points at an existing export; default: a folder of the target dir.
+pub fn fixtures() -> &'static Fixtures {
+	static FIXTURES: OnceLock<Fixtures> = OnceLock::new();
+	FIXTURES.get_or_init(|| {
+		let dir = std::env::var_os("INFERA_MODELS_DIR")
+			.map(PathBuf::from)
+			.unwrap_or_else(|| Path::new(env!("CARGO_TARGET_TMPDIR")).join("infera-models"));
+		if !dir.join("manifest.json").exists() {
+			export_models(&dir);
+		}
+		let manifest: Manifest =
+			serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+		let heldout = std::fs::read(dir.join("heldout.bin")).unwrap();
+		let labels =
+			serde_json::from_slice(&std::fs::read(dir.join("heldout_labels.json")).unwrap())
+				.unwrap();
+		Fixtures {
+			dir,
+			models: manifest.models,
+			inputs: heldout.chunks(INPUT_LEN).map(<[u8]>::to_vec).collect(),
+			labels,
+		}
+	})
+}
+
+fn export_models(dir: &Path) {
+	let python = std::env::var_os("INFER_VENV")
+		.map(|venv| Path::new(&venv).join("bin/python3"))
+		.unwrap_or_else(|| "python3".into());
+	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/export_models.py");
+	let status = std::process::Command::new(python).arg(script).arg(dir).status().unwrap();
+	assert!(status.success(), "export_models.py failed; source scripts/env.sh first");
+}
+
+impl Fixtures {
+	pub fn model(&self, name: &str) -> &ManifestModel {
+		&self.models[name]
+	}
+
+	pub fn hash(&self, name: &str) -> Digest {
+		parse_digest("hash", &self.model(name).hash).unwrap()
+	}
+
+	pub fn uri(&self, name: &str) -> String {
+		format!("file://{}", self.dir.join(&self.model(name).file).display())
+	}
+
+	/// The model's specs with `rule` instead of its suggested one.
+	pub fn spec(&self, name: &str, rule: AgreementRule) -> ModelSpec {
+		let m = self.model(name);
+		ModelSpec { input: m.input.clone(), output: m.output.clone(), rule }
+	}
+
+	/// PyTorch's outputs on the held-out set, 10 logits per input.
+	pub fn expected(&self, name: &str) -> Vec<f32> {
+		let bytes = std::fs::read(self.dir.join(&self.model(name).expected_outputs)).unwrap();
+		bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+	}
+}
+
+/// Engine settings for tests: CPU, generous timeouts.
+pub fn engine_config(max_batch: usize, threads: u32) -> EngineConfig {
+	EngineConfig {
+		device: tch::Device::Cpu,
+		threads,
+		batch: BatchConfig { max_batch, max_wait: Duration::from_millis(20), queue_capacity: 1024 },
+		max_models: 4,
+		max_model_bytes: 64 << 20,
+		request_timeout: Duration::from_secs(30),
+		faulty: false,
+	}
+}
+
+/// An engine caching artifacts in `cache`, and its metrics.
+pub fn engine_with_metrics(cache: &Path, config: EngineConfig) -> (Engine, Arc<Metrics>) {
+	let metrics = Arc::new(Metrics::new("cpu").unwrap());
+	let store = ModelStore::new(cache, config.max_model_bytes, Duration::from_secs(10)).unwrap();
+	(Engine::new(store, config, metrics.clone()), metrics)
+}
+
+/// An engine caching artifacts in `cache`.
+pub fn engine(cache: &Path, config: EngineConfig) -> Engine {
+	engine_with_metrics(cache, config).0
+}
+
+/// The API over a fresh engine, signing as `//Alice`.
+pub fn api(cache: &Path, config: EngineConfig) -> Api {
+	let (engine, metrics) = engine_with_metrics(cache, config);
+	Api::new(engine, Attestor::from_suri("//Alice", "test").unwrap(), metrics)
+}
+
+/// Little-endian f32 bytes.
+pub fn f32_bytes(values: &[f32]) -> Vec<u8> {
+	values.iter().flat_map(|v| v.to_le_bytes()).collect()
+}
+
+/// The f32 values of raw little-endian bytes.
+pub fn f32_values(bytes: &[u8]) -> Vec<f32> {
+	bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+}
+
+/// A JSON-RPC request object.
+pub fn request(method: &str, params: serde_json::Value) -> serde_json::Value {
+	serde_json::json!({"jsonrpc": "2.0", "id": 1, "method": method, "params": params})
+}
+
+/// The `result` of a JSON-RPC response, or its error's code and message.
+pub fn outcome(response: &serde_json::Value) -> Result<serde_json::Value, (i64, String)> {
+	match response.get("error") {
+		Some(e) => Err((e["code"].as_i64().unwrap(), e["message"].as_str().unwrap().to_string())),
+		None => Ok(response["result"].clone()),
+	}
+}
+
+/// `load_model` params of a demo model under `rule`.
+pub fn load_params(name: &str, rule: AgreementRule) -> serde_json::Value {
+	let f = fixtures();
+	let spec = f.spec(name, rule);
+	serde_json::json!({
+		"hash": f.model(name).hash,
+		"uri": f.uri(name),
+		"input": spec.input,
+		"output": spec.output,
+		"rule": spec.rule,
+	})
+}
+
+/// `infer` params for `input` (base64) on a demo model.
+pub fn infer_params(name: &str, input: &[u8], job_id: u64) -> serde_json::Value {
+	use base64::Engine as _;
+	serde_json::json!({
+		"model": fixtures().model(name).hash,
+		"input": base64::engine::general_purpose::STANDARD.encode(input),
+		"job_id": job_id,
+		"input_hash": format!("0x{}", hex::encode(infera_primitives::digest(input))),
+	})
+}

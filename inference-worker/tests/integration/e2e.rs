@@ -1,0 +1,170 @@
+//! End to end: the real binary on a free port, called over HTTP JSON-RPC concurrently.
+
+use crate::common::{fixtures, infer_params, load_params, outcome, request};
+use futures::future::join_all;
+use infera_primitives::model::AgreementRule;
+use serde_json::Value;
+use std::{
+	io::{BufRead, BufReader},
+	process::{Child, ChildStdout, Command, Stdio},
+	time::Duration,
+};
+
+/// The workers' body limit: far above a digit request, small enough that an oversized body
+/// fits the socket buffers (so the client reads the 413 instead of a broken pipe).
+const MAX_REQUEST_BYTES: usize = 64 << 10;
+
+/// A running `infera-worker`, stopped with SIGTERM when dropped.
+struct Worker {
+	child: Child,
+	url: String,
+	/// Kept open: the worker prints to it, and a closed pipe would make it fail.
+	_stdout: BufReader<ChildStdout>,
+	_cache: tempfile::TempDir,
+}
+
+impl Worker {
+	fn start(extra: &[&str]) -> Self {
+		let cache = tempfile::tempdir().unwrap();
+		let mut child = Command::new(env!("CARGO_BIN_EXE_infera-worker"))
+			.args([
+				"--listen",
+				"127.0.0.1:0",
+				"--seed",
+				"//Bob",
+				"--max-batch",
+				"8",
+				"--max-wait-ms",
+				"20",
+			])
+			.args(["--max-request-bytes", &MAX_REQUEST_BYTES.to_string()])
+			.arg("--cache-dir")
+			.arg(cache.path())
+			.args(extra)
+			.stdout(Stdio::piped())
+			.spawn()
+			.unwrap();
+		let mut stdout = BufReader::new(child.stdout.take().unwrap());
+		let mut line = String::new();
+		stdout.read_line(&mut line).unwrap();
+		let addr =
+			line.trim().strip_prefix("infera-worker listening on ").expect(&line).to_string();
+		Worker { child, url: format!("http://{addr}"), _stdout: stdout, _cache: cache }
+	}
+
+	/// Sends SIGTERM and waits for a clean exit.
+	fn stop(mut self) {
+		terminate(&self.child);
+		let deadline = std::time::Instant::now() + Duration::from_secs(10);
+		loop {
+			if let Some(status) = self.child.try_wait().unwrap() {
+				assert!(status.success(), "worker exited with {status}");
+				return;
+			}
+			assert!(std::time::Instant::now() < deadline, "worker ignored SIGTERM");
+			std::thread::sleep(Duration::from_millis(20));
+		}
+	}
+}
+
+fn terminate(child: &Child) {
+	let _ = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+}
+
+impl Drop for Worker {
+	fn drop(&mut self) {
+		if matches!(self.child.try_wait(), Ok(None)) {
+			let _ = self.child.kill();
+		}
+	}
+}
+
+async fn call(
+	client: &reqwest::Client,
+	url: &str,
+	method: &str,
+	params: Value,
+) -> Result<Value, (i64, String)> {
+	let response = client.post(url).json(&request(method, params)).send().await.unwrap();
+	outcome(&response.json().await.unwrap())
+}
+
+/// A sample of a Prometheus text exposition.
+fn metric(text: &str, name: &str) -> f64 {
+	text.lines()
+		.find_map(|line| line.strip_prefix(name).and_then(|rest| rest.strip_prefix(' ')))
+		.unwrap_or_else(|| panic!("no {name} in metrics"))
+		.parse()
+		.unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serves_concurrent_http_requests_in_batches() {
+	const N: usize = 64;
+	let f = fixtures();
+	let worker = Worker::start(&[]);
+	let client = reqwest::Client::new();
+	let url = worker.url.as_str();
+	for (name, rule) in [
+		("digits-mlp", AgreementRule::TopK { k: 1 }),
+		("digits-cnn", AgreementRule::Quantized { decimals: 3 }),
+	] {
+		call(&client, url, "load_model", load_params(name, rule)).await.unwrap();
+	}
+	let calls = (0..N).map(|i| {
+		let name = if i % 2 == 0 { "digits-mlp" } else { "digits-cnn" };
+		call(&client, url, "infer", infer_params(name, &f.inputs[i], i as u64))
+	});
+	let results: Vec<Value> = join_all(calls).await.into_iter().map(Result::unwrap).collect();
+	for (i, result) in results.iter().enumerate() {
+		assert_eq!(result["job_id"], i as u64);
+		assert!(!result["output"].as_str().unwrap().is_empty());
+	}
+	let health = call(&client, url, "health", Value::Null).await.unwrap();
+	assert_eq!(health["loaded"].as_array().unwrap().len(), 2);
+	assert_eq!(results[0]["worker"], health["worker"]);
+
+	let metrics = client.get(format!("{url}/metrics")).send().await.unwrap().text().await.unwrap();
+	let batches = metric(&metrics, "infera_worker_batch_size_count");
+	let batched = metric(&metrics, "infera_worker_batch_size_sum");
+	println!("{batched} requests in {batches} forward passes");
+	assert_eq!(batched as usize, N);
+	assert!(batches < N as f64 / 2.0, "requests were not batched: {batches} passes for {N}");
+	assert_eq!(metric(&metrics, "infera_worker_loaded_models"), 2.0);
+	assert_eq!(metric(&metrics, "infera_worker_requests_total{method=\"infer\"}"), N as f64);
+
+	// A body above --max-request-bytes is refused by the server before any parsing.
+	let huge = infer_params("digits-mlp", &vec![0; MAX_REQUEST_BYTES], 0);
+	let response = client.post(url).json(&request("infer", huge)).send().await.unwrap();
+	assert_eq!(response.status(), 413);
+	assert_eq!(outcome(&response.json().await.unwrap()).unwrap_err().0, -32007);
+	assert!(call(&client, url, "health", Value::Null).await.is_ok());
+	worker.stop();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn faulty_worker_disagrees_with_honest_one() {
+	let f = fixtures();
+	let honest = Worker::start(&[]);
+	let faulty = Worker::start(&["--faulty"]);
+	let client = reqwest::Client::new();
+	let mut hashes = Vec::new();
+	for worker in [&honest, &faulty] {
+		call(
+			&client,
+			&worker.url,
+			"load_model",
+			load_params("digits-mlp", AgreementRule::TopK { k: 1 }),
+		)
+		.await
+		.unwrap();
+		let result =
+			call(&client, &worker.url, "infer", infer_params("digits-mlp", &f.inputs[0], 1))
+				.await
+				.unwrap();
+		hashes.push(result["output_hash"].clone());
+	}
+	assert_ne!(hashes[0], hashes[1]);
+	honest.stop();
+	faulty.stop();
+}

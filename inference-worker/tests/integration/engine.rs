@@ -1,0 +1,123 @@
+//! The engine against PyTorch: same outputs, and canonical bytes that do not depend on batch
+//! size or thread count.
+
+use crate::common::{engine, engine_config, f32_bytes, f32_values, fixtures};
+use futures::future::join_all;
+use infera_primitives::{canonical::canonicalize, model::AgreementRule};
+use infera_worker::engine::Engine;
+
+const MODELS: [&str; 2] = ["digits-mlp", "digits-cnn"];
+
+/// Raw outputs (rule `Exact`) of `name` on the first `n` held-out inputs, sent concurrently,
+/// with the batch size each was computed in.
+async fn raw_outputs(engine: &Engine, name: &str, n: usize) -> Vec<(Vec<u8>, usize)> {
+	let f = fixtures();
+	engine.load_model(f.hash(name), f.uri(name), f.spec(name, AgreementRule::Exact)).await.unwrap();
+	let hash = f.hash(name);
+	let results = join_all(f.inputs[..n].iter().map(|x| engine.infer(&hash, x.clone()))).await;
+	results.into_iter().map(|r| r.map(|r| (r.canonical, r.batch.batch_size)).unwrap()).collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn outputs_match_pytorch_and_reach_its_accuracy() {
+	let f = fixtures();
+	let cache = tempfile::tempdir().unwrap();
+	let engine = engine(cache.path(), engine_config(16, 1));
+	for name in MODELS {
+		let outputs = raw_outputs(&engine, name, f.inputs.len()).await;
+		let expected = f.expected(name);
+		let mut correct = 0;
+		for (i, (raw, _)) in outputs.iter().enumerate() {
+			let got = f32_values(raw);
+			let want = &expected[i * 10..(i + 1) * 10];
+			for (g, w) in got.iter().zip(want) {
+				assert!(
+					(g - w).abs() <= 1e-4 * w.abs().max(1.0),
+					"{name} sample {i}: {got:?} vs {want:?}"
+				);
+			}
+			let top =
+				canonicalize(&AgreementRule::TopK { k: 1 }, &f.model(name).output, raw).unwrap();
+			correct += usize::from(u32::from_le_bytes(top[..4].try_into().unwrap()) == f.labels[i]);
+		}
+		let accuracy = correct as f64 / f.labels.len() as f64;
+		println!("{name}: held-out accuracy {accuracy:.4} over {} inputs", f.labels.len());
+		assert!((accuracy - f.model(name).heldout_accuracy).abs() < 1e-3);
+		assert!(accuracy > 0.9);
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn canonical_bytes_do_not_depend_on_batch_size_or_threads() {
+	const N: usize = 48;
+	const MAX_BATCH: usize = 8;
+	let f = fixtures();
+	let rules = [
+		AgreementRule::TopK { k: 1 },
+		AgreementRule::TopK { k: 3 },
+		AgreementRule::Quantized { decimals: 3 },
+	];
+	for name in MODELS {
+		let spec = &f.model(name).output;
+		let canonical = |raw: &[(Vec<u8>, usize)]| -> Vec<Vec<Vec<u8>>> {
+			rules
+				.iter()
+				.map(|rule| raw.iter().map(|(r, _)| canonicalize(rule, spec, r).unwrap()).collect())
+				.collect()
+		};
+		let mut reference = None;
+		let mut exact_differences = Vec::new();
+		for threads in [1, 2] {
+			for max_batch in 1..=MAX_BATCH {
+				let cache = tempfile::tempdir().unwrap();
+				let engine = engine(cache.path(), engine_config(max_batch, threads));
+				let raw = raw_outputs(&engine, name, N).await;
+				let largest = raw.iter().map(|(_, b)| *b).max().unwrap();
+				assert!(largest <= max_batch);
+				assert!(
+					max_batch == 1 || largest > 1,
+					"no batching happened with max_batch {max_batch}"
+				);
+				let (ref_raw, ref_canonical) =
+					reference.get_or_insert_with(|| (raw.clone(), canonical(&raw)));
+				assert_eq!(
+					&canonical(&raw),
+					ref_canonical,
+					"{name}: threads {threads}, max batch {max_batch}"
+				);
+				let exact_diff = raw.iter().zip(ref_raw.iter()).filter(|(a, b)| a.0 != b.0).count();
+				exact_differences.push(((threads, max_batch), exact_diff));
+			}
+		}
+		// `Exact` compares raw float bits; it is reported, not asserted: batch size and thread
+		// count may change the kernels' summation order, hence the last bits.
+		println!("{name}: outputs whose raw bytes differ from threads 1 / batch 1: {exact_differences:?}");
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn evicted_model_is_reloaded_from_the_cache() {
+	let f = fixtures();
+	let cache = tempfile::tempdir().unwrap();
+	let mut config = engine_config(4, 1);
+	config.max_models = 1;
+	let engine = engine(cache.path(), config);
+	for name in MODELS {
+		let rule = f.model(name).rule;
+		engine.load_model(f.hash(name), f.uri(name), f.spec(name, rule)).await.unwrap();
+	}
+	let models = engine.models();
+	assert_eq!(models.iter().filter(|m| m.loaded).count(), 1, "{models:?}");
+	// The MLP was evicted by the CNN; infer loads it again.
+	let mlp = f.hash("digits-mlp");
+	let out = engine.infer(&mlp, f.inputs[0].clone()).await.unwrap();
+	let expected = f32_bytes(&f.expected("digits-mlp")[..10]);
+	assert_eq!(
+		out.canonical,
+		canonicalize(&AgreementRule::TopK { k: 1 }, &f.model("digits-mlp").output, &expected)
+			.unwrap()
+	);
+	assert_eq!(engine.loaded(), vec![format!("0x{}", hex::encode(mlp))]);
+	assert!(engine.unload_model(&mlp));
+	assert!(!engine.unload_model(&mlp));
+}
