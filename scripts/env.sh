@@ -1,6 +1,9 @@
 # shellcheck shell=bash
 # Environment shared by every script of the project: source it, don't run it.
 # Paths live outside the clone so builds and the PyTorch venv survive fresh clones (CI reuses them).
+# The wasm builder runs outside the workspace; point it at our Cargo.lock so it builds the
+# runtime blob with exactly the locked dependency versions.
+export WASM_BUILD_WORKSPACE_HINT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export INFER_CACHE="${INFER_CACHE:-$HOME/.cache/inference-market}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$INFER_CACHE/target}"
 export INFER_VENV="${INFER_VENV:-$INFER_CACHE/venv}"

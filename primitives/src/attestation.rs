@@ -8,7 +8,7 @@ use crate::{Digest, JobId};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use polkadot_sdk::{
 	sp_core::sr25519,
-	sp_runtime::{traits::Verify, RuntimeDebug},
+	sp_runtime::traits::Verify,
 };
 use scale_info::TypeInfo;
 
@@ -20,7 +20,7 @@ pub type WorkerSignature = sr25519::Signature;
 /// The facts a worker vouches for: it ran the model with this artifact hash on the input with
 /// this hash, for this job, and got the canonical output with this hash.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, RuntimeDebug, TypeInfo, MaxEncodedLen,
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub struct AttestationPayload {
 	/// The job the inference was run for (binds the answer to one job: no replay elsewhere).

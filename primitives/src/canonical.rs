@@ -18,8 +18,9 @@
 //! The conversion needs floating-point rounding, which only `std` offers, so it is compiled
 //! for the worker and tests; the runtime only needs [`AgreementRule::canonical_len`].
 
-use crate::model::{AgreementRule, DType, RuleError, TensorSpec};
-use alloc::vec::Vec;
+use crate::model::RuleError;
+#[cfg(feature = "std")]
+use crate::model::{AgreementRule, DType, TensorSpec};
 
 /// Why an output could not be canonicalized.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

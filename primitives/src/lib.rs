@@ -51,5 +51,5 @@ pub const MICRO_UNIT: Balance = UNIT / 1_000_000;
 
 /// blake2-256 of `data`: the one hash used for artifacts, inputs and outputs.
 pub fn digest(data: &[u8]) -> Digest {
-	polkadot_sdk::sp_core::hashing::blake2_256(data)
+	polkadot_sdk::sp_crypto_hashing::blake2_256(data)
 }

@@ -5,7 +5,7 @@
 //! return `[B, ..output shape]`.
 
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use polkadot_sdk::sp_runtime::{traits::ConstU32, BoundedVec, RuntimeDebug};
+use polkadot_sdk::sp_runtime::{traits::ConstU32, BoundedVec};
 use scale_info::TypeInfo;
 
 /// Most dimensions a tensor spec may have.
@@ -13,7 +13,7 @@ pub const MAX_DIMS: u32 = 8;
 
 /// Element type of a tensor; every element is stored little-endian.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, RuntimeDebug, TypeInfo, MaxEncodedLen,
+	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "std", serde(rename_all = "lowercase"))]
@@ -47,7 +47,7 @@ pub type Shape = BoundedVec<u32, ConstU32<MAX_DIMS>>;
 
 /// Element type and fixed shape of a tensor (a model input or output).
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, RuntimeDebug, TypeInfo, MaxEncodedLen,
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 pub struct TensorSpec {
@@ -72,7 +72,7 @@ impl TensorSpec {
 /// How a worker canonicalizes an output tensor before hashing it, so that honest providers on
 /// different hardware produce byte-identical answers (see [`crate::canonical`]).
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, RuntimeDebug, TypeInfo, MaxEncodedLen,
+	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "std", serde(rename_all = "snake_case"))]
@@ -98,7 +98,7 @@ pub enum AgreementRule {
 pub const MAX_QUANTIZED_DECIMALS: u8 = 9;
 
 /// Why an output spec and agreement rule do not fit together.
-#[derive(Clone, Copy, PartialEq, Eq, RuntimeDebug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum RuleError {
 	/// The output spec has a zero dimension or overflows.
 	InvalidOutputSpec,

@@ -20,9 +20,12 @@ pub mod apis;
 mod benchmarks;
 pub mod configs;
 pub mod genesis_config_presets;
+#[cfg(test)]
+mod tests;
 
 extern crate alloc;
 
+use alloc::vec::Vec;
 use polkadot_sdk::{
 	sp_runtime::{generic, impl_opaque_keys, traits::BlakeTwo256},
 	*,

@@ -1,0 +1,88 @@
+//! The `--dev` chain: one node authors one-second blocks, finalizes them, and executes real
+//! signed transactions; unfunded senders are refused.
+
+use anyhow::Result;
+use infera_e2e::{finalized_number, wait_for, Node};
+use std::time::Duration;
+use subxt::dynamic;
+use subxt_signer::{sr25519::dev, sr25519::Keypair, SecretUri};
+
+const UNIT: u128 = 1_000_000_000_000;
+
+/// Free balance of `account` at the latest finalized block.
+async fn free_balance(client: &infera_e2e::Client, account: [u8; 32]) -> Result<u128> {
+	#[derive(Debug, subxt::ext::scale_decode::DecodeAsType)]
+	#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+	struct AccountInfo {
+		data: AccountData,
+	}
+	#[derive(Debug, subxt::ext::scale_decode::DecodeAsType)]
+	#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
+	struct AccountData {
+		free: u128,
+	}
+	let at = client.at_current_block().await?;
+	let address = dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account");
+	let info = at.storage().fetch(address, (account,)).await?.decode()?;
+	Ok(info.data.free)
+}
+
+#[tokio::test]
+async fn dev_chain_produces_finalized_blocks_and_executes_transfers() -> Result<()> {
+	let mut node = Node::spawn("dev", &["--dev"])?;
+	let client = node.client(Duration::from_secs(180)).await?;
+
+	// Blocks are authored and finalized.
+	let first = finalized_number(&client).await?;
+	let reached = wait_for("5 finalized blocks", Duration::from_secs(60), || async {
+		let n = finalized_number(&client).await?;
+		Ok((n >= first + 5).then_some(n))
+	})
+	.await?;
+	assert!(reached >= first + 5);
+
+	// Slots (and so blocks) are one second long.
+	let at = client.at_current_block().await?;
+	let slot_ms = at
+		.runtime_apis()
+		.call(dynamic::runtime_api_call::<_, u64>("AuraApi", "slot_duration", ()))
+		.await?;
+	assert_eq!(slot_ms, 1000);
+
+	// A signed transfer from Alice lands, and the receiver holds exactly what was sent.
+	let receiver = Keypair::from_uri(&SecretUri::from_str_checked("//E2eReceiver")?)?;
+	let receiver_id: [u8; 32] = receiver.public_key().0;
+	assert_eq!(free_balance(&client, receiver_id).await?, 0);
+	let transfer = dynamic::transaction(
+		"Balances",
+		"transfer_keep_alive",
+		(receiver.public_key().to_address::<()>(), 5 * UNIT),
+	);
+	client
+		.at_current_block()
+		.await?
+		.transactions()
+		.sign_and_submit_then_watch_default(&transfer, &dev::alice())
+		.await?
+		.wait_for_finalized_success()
+		.await?;
+	assert_eq!(free_balance(&client, receiver_id).await?, 5 * UNIT);
+
+	// An account without funds cannot pay the fee: the pool refuses its transaction.
+	let pauper = Keypair::from_uri(&SecretUri::from_str_checked("//E2ePauper")?)?;
+	let spend = dynamic::transaction(
+		"Balances",
+		"transfer_keep_alive",
+		(dev::bob().public_key().to_address::<()>(), UNIT),
+	);
+	let refused = client
+		.at_current_block()
+		.await?
+		.transactions()
+		.sign_and_submit_then_watch_default(&spend, &pauper)
+		.await;
+	let message = format!("{:?}", refused.err().expect("an unfunded transfer must be refused"));
+	assert!(message.contains("Payment") || message.contains("payment"), "unexpected error: {message}");
+	assert_eq!(free_balance(&client, pauper.public_key().0).await?, 0);
+	Ok(())
+}

@@ -1,0 +1,11 @@
+//! Infera node: runs the inference-marketplace chain.
+
+mod chain_spec;
+mod cli;
+mod command;
+mod rpc;
+mod service;
+
+fn main() -> polkadot_sdk::sc_cli::Result<()> {
+	command::run()
+}

@@ -1,0 +1,68 @@
+//! Runtime-level tests: the genesis presets build the state the chain specs promise, and the
+//! metadata that standard clients (polkadot.js, subxt) read decodes.
+
+use crate::{
+	genesis_config_presets, AccountId, Balances, Runtime,
+	RuntimeGenesisConfig, Sudo,
+};
+use codec::Decode;
+use polkadot_sdk::{
+	frame_support::genesis_builder_helper::build_state, sp_genesis_builder, sp_io::TestExternalities,
+	sp_keyring::Sr25519Keyring, *,
+};
+
+/// Runs `check` in the state built from the preset `name`.
+fn with_preset_state(name: &str, check: impl FnOnce()) {
+	let patch = genesis_config_presets::get_preset(&name.into()).expect("preset exists");
+	let mut ext = TestExternalities::default();
+	ext.execute_with(|| {
+		build_state::<RuntimeGenesisConfig>(patch).expect("genesis builds");
+		check();
+	});
+}
+
+fn account(k: Sr25519Keyring) -> AccountId {
+	k.to_account_id()
+}
+
+#[test]
+fn development_genesis_has_alice_as_only_validator_and_sudo() {
+	with_preset_state(sp_genesis_builder::DEV_RUNTIME_PRESET, || {
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
+		assert_eq!(Sudo::key(), Some(account(Sr25519Keyring::Alice)));
+		for k in [Sr25519Keyring::Alice, Sr25519Keyring::Ferdie] {
+			assert_eq!(Balances::free_balance(account(k)), 1_000_000 * crate::UNIT);
+		}
+	});
+}
+
+#[test]
+fn local_genesis_has_three_validators() {
+	with_preset_state(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET, || {
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 3);
+		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 3);
+	});
+}
+
+#[test]
+fn unknown_preset_is_none() {
+	assert!(genesis_config_presets::get_preset(&"mainnet".into()).is_none());
+	assert_eq!(genesis_config_presets::preset_names().len(), 2);
+}
+
+#[test]
+fn metadata_v15_decodes_with_every_pallet() {
+	let versions = Runtime::metadata_versions();
+	assert!(versions.contains(&14) && versions.contains(&15), "versions: {versions:?}");
+	let bytes = Runtime::metadata_at_version(15).expect("v15 offered");
+	let prefixed = frame_metadata::RuntimeMetadataPrefixed::decode(&mut &bytes[..])
+		.expect("metadata decodes");
+	let frame_metadata::RuntimeMetadata::V15(metadata) = prefixed.1 else {
+		panic!("asked for v15, got another version");
+	};
+	let names: Vec<&str> = metadata.pallets.iter().map(|p| p.name.as_str()).collect();
+	for expected in ["System", "Timestamp", "Aura", "Grandpa", "Balances", "TransactionPayment", "Sudo"] {
+		assert!(names.contains(&expected), "{expected} missing from {names:?}");
+	}
+}

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of the project: sets up the machine if needed, checks formatting, builds the
+# node (with its WASM runtime), then runs the unit, integration and end-to-end tests (the latter
+# start real node binaries on free loopback ports).
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+bash "$root/scripts/setup.sh"
+# shellcheck source=env.sh
+source "$root/scripts/env.sh"
+cd "$root"
+
+echo "[test] rustfmt"
+cargo fmt --all -- --check
+
+echo "[test] building binaries (first build: about 25 minutes on 2 cores)"
+cargo build --locked --workspace --bins
+
+export INFERA_NODE_BIN="$CARGO_TARGET_DIR/debug/infera-node"
+echo "[test] running the tests"
+cargo test --locked --workspace
