@@ -1,0 +1,369 @@
+//! Data types of the job pallet: the job record, its assignments and status, the attestation a
+//! provider sends with its output, and the [`JobParameters`] governance hook.
+
+use crate::{BalanceOf, Config};
+use alloc::vec::Vec;
+use frame::prelude::*;
+use infera_primitives::{attestation::WorkerSignature, Digest, JobId, ModelId};
+
+/// Prefix of the off-chain (indexed) database key under which a job's input bytes are stored.
+///
+/// The full key is `INPUT_KEY_PREFIX ++ SCALE(job_id)`, i.e. the 17 ASCII bytes
+/// `infera/job-input/` followed by the job id as 8 little-endian bytes; the value is the raw
+/// input bytes (exactly `Job::input_len` bytes, hashing to `Job::input_hash` with
+/// `infera_primitives::digest`). A provider's off-chain worker reads it with
+/// `sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &input_key(job_id))`; the node
+/// must run with `--enable-offchain-indexing true`. The entry is cleared when the job expires.
+pub const INPUT_KEY_PREFIX: &[u8] = b"infera/job-input/";
+
+/// The off-chain database key of job `job_id`'s input bytes (see [`INPUT_KEY_PREFIX`]).
+pub fn input_key(job_id: JobId) -> Vec<u8> {
+	let mut key = INPUT_KEY_PREFIX.to_vec();
+	key.extend_from_slice(&job_id.encode());
+	key
+}
+
+/// The commitment a provider submits with `commit_result`:
+/// `blake2_256(output_hash ‖ salt ‖ SCALE(provider))`.
+///
+/// Binding the provider's account into the commitment means a commitment copied from another
+/// provider can never be revealed by the copier.
+pub fn commitment_of<AccountId: Encode>(
+	output_hash: &Digest,
+	salt: &[u8; 32],
+	provider: &AccountId,
+) -> Digest {
+	let mut data = Vec::with_capacity(64 + provider.encoded_size());
+	data.extend_from_slice(output_hash);
+	data.extend_from_slice(salt);
+	provider.encode_to(&mut data);
+	infera_primitives::digest(&data)
+}
+
+/// Everything governance may tune about jobs, read by the pallet through this one trait.
+///
+/// The runtime implements it once (today with constants, e.g. [`ParametersFromGets`];
+/// later by reading `pallet-parameters` dynamic parameters, which also implement `Get`).
+/// The pallet re-reads every value when it needs it, so a change applies to the next job (or the
+/// next phase of a running job) without a migration. Values are sanitised by the pallet: a
+/// redundancy is clamped to `1..=MaxRedundancy`, periods to at least one block, sizes to the
+/// structural caps `MaxInputBytes` / `MaxOutputBytes` of the pallet's `Config`.
+///
+/// The structural caps themselves (`MaxRedundancy`, `MaxInputBytes`, `MaxOutputBytes`, ...) are
+/// `Config` constants because they size storage items and weights; raising them is a runtime
+/// upgrade, lowering the effective limits here is a vote.
+pub trait JobParameters<BlockNumber> {
+	/// Redundancy (number of providers) of a job that does not ask for one.
+	fn default_redundancy() -> u32;
+	/// Blocks a provider has, from submission, to commit (redundancy > 1) or to submit its
+	/// result (redundancy 1).
+	fn commit_period() -> BlockNumber;
+	/// Blocks providers have, from the moment the reveal phase opens, to reveal.
+	fn reveal_period() -> BlockNumber;
+	/// Part of a provider's bond slashed when its revealed answer loses the majority vote.
+	fn wrong_result_slash() -> Perbill;
+	/// Part of a provider's bond slashed when it misses a commit, reveal or result deadline.
+	fn timeout_slash() -> Perbill;
+	/// Protocol fee, as a part of the providers' total price, paid to the treasury.
+	fn protocol_fee() -> Perbill;
+	/// Largest accepted job input, in bytes (capped by `Config::MaxInputBytes`).
+	fn max_input_bytes() -> u32;
+	/// Largest accepted canonical output, in bytes (capped by `Config::MaxOutputBytes`).
+	fn max_output_bytes() -> u32;
+	/// Blocks a finished job and its result stay readable before they are removed.
+	fn result_retention() -> BlockNumber;
+}
+
+/// [`JobParameters`] assembled from one `Get` per parameter, in the order of the trait's methods:
+/// constants (`ConstU32`, `parameter_types!`) today, `pallet-parameters` dynamic parameters
+/// (which implement `Get`) once governance is wired, without touching the pallet.
+pub struct ParametersFromGets<
+	Redundancy,
+	CommitPeriod,
+	RevealPeriod,
+	WrongResultSlash,
+	TimeoutSlash,
+	ProtocolFee,
+	MaxInput,
+	MaxOutput,
+	Retention,
+>(
+	core::marker::PhantomData<(
+		Redundancy,
+		CommitPeriod,
+		RevealPeriod,
+		WrongResultSlash,
+		TimeoutSlash,
+		ProtocolFee,
+		MaxInput,
+		MaxOutput,
+		Retention,
+	)>,
+);
+
+impl<BlockNumber, R, C, V, W, O, F, I, X, K> JobParameters<BlockNumber>
+	for ParametersFromGets<R, C, V, W, O, F, I, X, K>
+where
+	R: Get<u32>,
+	C: Get<BlockNumber>,
+	V: Get<BlockNumber>,
+	W: Get<Perbill>,
+	O: Get<Perbill>,
+	F: Get<Perbill>,
+	I: Get<u32>,
+	X: Get<u32>,
+	K: Get<BlockNumber>,
+{
+	fn default_redundancy() -> u32 {
+		R::get()
+	}
+	fn commit_period() -> BlockNumber {
+		C::get()
+	}
+	fn reveal_period() -> BlockNumber {
+		V::get()
+	}
+	fn wrong_result_slash() -> Perbill {
+		W::get()
+	}
+	fn timeout_slash() -> Perbill {
+		O::get()
+	}
+	fn protocol_fee() -> Perbill {
+		F::get()
+	}
+	fn max_input_bytes() -> u32 {
+		I::get()
+	}
+	fn max_output_bytes() -> u32 {
+		X::get()
+	}
+	fn result_retention() -> BlockNumber {
+		K::get()
+	}
+}
+
+/// What an inference worker returns with an output and a provider passes on with its result:
+/// the hash of the canonical output and the worker's sr25519 signature over
+/// `SCALE(AttestationPayload { job_id, model_hash, input_hash, output_hash })`.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Attestation {
+	/// blake2-256 of the canonical output bytes.
+	pub output_hash: Digest,
+	/// The worker's signature over the attestation payload.
+	pub signature: WorkerSignature,
+}
+
+/// How far one assigned provider got with a job.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum Answer {
+	/// Nothing received yet.
+	Pending,
+	/// Committed to `blake2_256(output_hash ‖ salt ‖ provider)` (redundancy > 1).
+	Committed(Digest),
+	/// Revealed (or, with redundancy 1, submitted) an attested output with this hash.
+	Revealed(Digest),
+}
+
+/// One provider assigned to a job.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub struct Assignment<AccountId, Balance> {
+	/// The provider's account.
+	pub provider: AccountId,
+	/// Its price for this job, fixed at assignment.
+	pub price: Balance,
+	/// What it has sent so far.
+	pub answer: Answer,
+}
+
+/// Which deadline a queue entry stands for.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum DeadlineKind {
+	/// End of the commit phase (redundancy > 1) or of the result window (redundancy 1).
+	Commit,
+	/// End of the reveal phase.
+	Reveal,
+}
+
+/// Why a job ended without a result.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum FailureReason {
+	/// No provider delivered a valid answer in time.
+	NoAnswers,
+	/// Answers arrived, but no output hash was given by a strict majority of the redundancy.
+	NoMajority,
+}
+
+/// Where a job is in its life.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+pub enum JobStatus<BlockNumber> {
+	/// Waiting for commitments (redundancy > 1) or the result (redundancy 1) until `deadline`
+	/// (exclusive: accepted while `now < deadline`).
+	Pending {
+		/// Block at which the commit (or result) window closes and the deadline is processed.
+		deadline: BlockNumber,
+	},
+	/// Waiting for reveals until `deadline` (exclusive).
+	Revealing {
+		/// Block at which the reveal window closes and the job is settled.
+		deadline: BlockNumber,
+	},
+	/// Settled with a majority answer; the output is in `Results`.
+	Completed {
+		/// Hash of the winning canonical output.
+		output_hash: Digest,
+		/// Block of settlement.
+		at: BlockNumber,
+	},
+	/// Settled without a result; the user was refunded.
+	Failed {
+		/// Why.
+		reason: FailureReason,
+		/// Block of settlement.
+		at: BlockNumber,
+	},
+	/// Cancelled by the user before any answer; the user was refunded.
+	Cancelled {
+		/// Block of cancellation.
+		at: BlockNumber,
+	},
+}
+
+impl<BlockNumber: Copy> JobStatus<BlockNumber> {
+	/// The pending deadline and its kind, while the job is open.
+	pub fn deadline(&self) -> Option<(BlockNumber, DeadlineKind)> {
+		match self {
+			JobStatus::Pending { deadline } => Some((*deadline, DeadlineKind::Commit)),
+			JobStatus::Revealing { deadline } => Some((*deadline, DeadlineKind::Reveal)),
+			_ => None,
+		}
+	}
+
+	/// The block the job finished at, once it has.
+	pub fn finished_at(&self) -> Option<BlockNumber> {
+		match self {
+			JobStatus::Completed { at, .. }
+			| JobStatus::Failed { at, .. }
+			| JobStatus::Cancelled { at } => Some(*at),
+			_ => None,
+		}
+	}
+}
+
+/// The record of one job.
+#[derive(
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
+)]
+#[scale_info(skip_type_params(T))]
+#[codec(mel_bound(T: Config))]
+pub struct Job<T: Config> {
+	/// Who submitted and pays for the job.
+	pub user: T::AccountId,
+	/// The model (exact version) the job runs.
+	pub model: ModelId,
+	/// The model's artifact hash at submission: what workers attest to.
+	pub model_hash: Digest,
+	/// blake2-256 of the input bytes (which live in the off-chain index, see [`input_key`]).
+	pub input_hash: Digest,
+	/// Length of the input in bytes.
+	pub input_len: u32,
+	/// Exact length of a canonical output of the model, in bytes.
+	pub output_len: u32,
+	/// The model's author, paid `author_fee` on success.
+	pub author: T::AccountId,
+	/// Fee of the model's author.
+	pub author_fee: BalanceOf<T>,
+	/// Fee paid to the treasury on success.
+	pub protocol_fee: BalanceOf<T>,
+	/// What is still held from the user for this job (zero once it has finished).
+	pub held: BalanceOf<T>,
+	/// The assigned providers, in assignment order; the length is the job's redundancy.
+	pub assignments: BoundedVec<Assignment<T::AccountId, BalanceOf<T>>, T::MaxRedundancy>,
+	/// Block of submission.
+	pub submitted_at: BlockNumberFor<T>,
+	/// Current status.
+	pub status: JobStatus<BlockNumberFor<T>>,
+}
+
+impl<T: Config> Job<T> {
+	/// The number of providers assigned.
+	pub fn redundancy(&self) -> u32 {
+		self.assignments.len() as u32
+	}
+
+	/// The providers' part of the price: the sum of the assigned providers' prices.
+	pub fn provider_total(&self) -> BalanceOf<T> {
+		self.assignments
+			.iter()
+			.fold(Zero::zero(), |acc: BalanceOf<T>, a| acc.saturating_add(a.price))
+	}
+
+	/// Whether the job still waits for answers (and holds funds).
+	pub fn is_open(&self) -> bool {
+		self.status.deadline().is_some()
+	}
+}
