@@ -71,7 +71,16 @@ pub trait ModelRegistry<AccountId, Balance> {
 
 /// Why a provider is slashed; recorded in the staking pallet's event.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 pub enum SlashReason {
 	/// The provider's answer lost the majority vote.

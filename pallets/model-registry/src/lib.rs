@@ -92,14 +92,7 @@ pub const URI_SCHEMES: [&[u8]; 3] = [b"http://", b"https://", b"file://"];
 
 /// One registered model version.
 #[derive(
-	Encode,
-	Decode,
-	CloneNoBound,
-	PartialEqNoBound,
-	EqNoBound,
-	DebugNoBound,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -205,14 +198,8 @@ pub mod pallet {
 
 	/// The newest version of each lineage, by owner and name.
 	#[pallet::storage]
-	pub type ModelByName<T: Config> = StorageDoubleMap<
-		_,
-		Blake2_128Concat,
-		T::AccountId,
-		Blake2_128Concat,
-		NameOf<T>,
-		ModelId,
-	>;
+	pub type ModelByName<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Blake2_128Concat, NameOf<T>, ModelId>;
 
 	/// Why this pallet holds funds.
 	#[pallet::composite_enum]
@@ -340,7 +327,9 @@ pub mod pallet {
 		}
 
 		#[cfg(feature = "try-runtime")]
-		fn try_state(_n: BlockNumberFor<T>) -> Result<(), frame::deps::sp_runtime::TryRuntimeError> {
+		fn try_state(
+			_n: BlockNumberFor<T>,
+		) -> Result<(), frame::deps::sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
 		}
 	}
@@ -353,6 +342,7 @@ pub mod pallet {
 		/// field (see [`Error`]) before storing anything. Emits [`Event::ModelRegistered`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_model())]
+		#[allow(clippy::too_many_arguments)]
 		pub fn register_model(
 			origin: OriginFor<T>,
 			name: Vec<u8>,
@@ -400,6 +390,7 @@ pub mod pallet {
 		/// Emits [`Event::VersionPublished`].
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::publish_version())]
+		#[allow(clippy::too_many_arguments)]
 		pub fn publish_version(
 			origin: OriginFor<T>,
 			predecessor: ModelId,
@@ -508,7 +499,7 @@ pub mod pallet {
 			let versions = Self::lineage(latest);
 			let total = versions
 				.iter()
-				.filter_map(|id| Models::<T>::get(id))
+				.filter_map(Models::<T>::get)
 				.fold(BalanceOf::<T>::zero(), |acc, m| acc.saturating_add(m.deposit));
 			let reason = HoldReason::ModelDeposit.into();
 			T::Currency::hold(&reason, &new_owner, total)?;
@@ -543,7 +534,12 @@ pub mod pallet {
 			let m = Models::<T>::get(model).ok_or(Error::<T>::UnknownModel)?;
 			ensure!(m.owner == who, Error::<T>::NotOwner);
 			ensure!(m.in_use == 0, Error::<T>::InUse);
-			T::Currency::release(&HoldReason::ModelDeposit.into(), &who, m.deposit, Precision::Exact)?;
+			T::Currency::release(
+				&HoldReason::ModelDeposit.into(),
+				&who,
+				m.deposit,
+				Precision::Exact,
+			)?;
 			if let Some(p) = m.predecessor {
 				Models::<T>::mutate(p, |p| {
 					if let Some(p) = p {
@@ -678,7 +674,7 @@ impl<T: Config> Pallet<T> {
 					let s = Models::<T>::get(s).ok_or("successor missing")?;
 					ensure!(s.predecessor == Some(id), "successor does not link back");
 					ensure!(s.owner == m.owner && s.name == m.name, "lineage split");
-				},
+				}
 				None => ensure!(
 					ModelByName::<T>::get(&m.owner, &m.name) == Some(id),
 					"newest version not indexed"
@@ -738,7 +734,7 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			Some(m) if m.in_use > 0 => m.in_use -= 1,
 			_ => {
 				defensive!("model released without being acquired");
-			},
+			}
 		})
 	}
 }

@@ -76,7 +76,7 @@ fn held(who: u64) -> u64 {
 
 #[test]
 fn register_model_holds_deposit_and_emits_event() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register(ALICE, b"mnist");
 		assert_eq!(id, 0);
 		let m = Models::<Test>::get(id).unwrap();
@@ -95,7 +95,7 @@ fn register_model_holds_deposit_and_emits_event() {
 
 #[test]
 fn register_model_accepts_every_scheme_and_rule() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_ok!(register_with(ALICE, b"a", b"http://h/m", input(), output(), rule()));
 		assert_ok!(register_with(ALICE, b"b", b"file:///m.pt", input(), output(), rule()));
 		assert_ok!(register_with(
@@ -121,7 +121,7 @@ fn register_model_accepts_every_scheme_and_rule() {
 
 #[test]
 fn register_model_rejects_bad_names() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_noop!(
 			register_with(ALICE, b"", URI, input(), output(), rule()),
 			Error::<Test>::EmptyName
@@ -136,7 +136,7 @@ fn register_model_rejects_bad_names() {
 
 #[test]
 fn register_model_rejects_bad_uris() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let cases: [(&[u8], Error<Test>); 5] = [
 			(b"", Error::<Test>::EmptyUri),
 			(b"https://", Error::<Test>::EmptyUri),
@@ -152,7 +152,7 @@ fn register_model_rejects_bad_uris() {
 
 #[test]
 fn register_model_rejects_bad_input_specs() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		for (inp, err) in [
 			(spec(DType::F32, &[]), Error::<Test>::EmptyShape),
 			(spec(DType::F32, &[2, 0]), Error::<Test>::ZeroDimension),
@@ -169,7 +169,7 @@ fn register_model_rejects_bad_input_specs() {
 
 #[test]
 fn register_model_rejects_inconsistent_output_and_rule() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		for (out, r, err) in [
 			(spec(DType::F32, &[]), rule(), Error::<Test>::EmptyShape),
 			(spec(DType::F32, &[0]), rule(), Error::<Test>::ZeroDimension),
@@ -182,7 +182,11 @@ fn register_model_rejects_inconsistent_output_and_rule() {
 				Error::<Test>::RuleUnsupportedForDType,
 			),
 			// 9 elements × 8 bytes = 72 > 64
-			(spec(DType::F32, &[9]), AgreementRule::Quantized { decimals: 1 }, Error::<Test>::OutputTooLarge),
+			(
+				spec(DType::F32, &[9]),
+				AgreementRule::Quantized { decimals: 1 },
+				Error::<Test>::OutputTooLarge,
+			),
 			(spec(DType::U8, &[65]), AgreementRule::Exact, Error::<Test>::OutputTooLarge),
 			(
 				spec(DType::I64, &[u32::MAX, u32::MAX, u32::MAX]),
@@ -199,7 +203,7 @@ fn register_model_rejects_inconsistent_output_and_rule() {
 
 #[test]
 fn names_are_unique_per_owner() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(ALICE, b"mnist");
 		assert_noop!(
 			register_with(ALICE, b"mnist", URI, input(), output(), rule()),
@@ -211,7 +215,7 @@ fn names_are_unique_per_owner() {
 
 #[test]
 fn register_model_fails_without_funds_for_the_deposit() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_noop!(
 			register_with(POOR, b"mnist", URI, input(), output(), rule()),
 			TokenError::FundsUnavailable
@@ -221,7 +225,7 @@ fn register_model_fails_without_funds_for_the_deposit() {
 
 #[test]
 fn unsigned_calls_are_rejected() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_noop!(
 			ModelRegistry::register_model(
 				RuntimeOrigin::none(),
@@ -240,7 +244,7 @@ fn unsigned_calls_are_rejected() {
 
 #[test]
 fn publish_version_links_lineage_and_becomes_latest() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let v1 = register(ALICE, b"mnist");
 		assert_ok!(publish(ALICE, v1));
 		let v2 = 1;
@@ -255,15 +259,20 @@ fn publish_version_links_lineage_and_becomes_latest() {
 		assert_eq!(held(ALICE), DEPOSIT + DEPOSIT_NEXT);
 		assert_eq!(Balances::free_balance(ALICE), INITIAL - DEPOSIT - DEPOSIT_NEXT);
 		System::assert_last_event(
-			Event::VersionPublished { model: v2, predecessor: v1, version: 2, deposit: DEPOSIT_NEXT }
-				.into(),
+			Event::VersionPublished {
+				model: v2,
+				predecessor: v1,
+				version: 2,
+				deposit: DEPOSIT_NEXT,
+			}
+			.into(),
 		);
 	});
 }
 
 #[test]
 fn publish_version_errors() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let v1 = register(ALICE, b"mnist");
 		assert_noop!(publish(ALICE, 9), Error::<Test>::UnknownModel);
 		assert_noop!(publish(BOB, v1), Error::<Test>::NotOwner);
@@ -303,7 +312,7 @@ fn publish_version_errors() {
 
 #[test]
 fn deprecate_stops_new_jobs_but_not_running_ones() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register(ALICE, b"mnist");
 		assert_ok!(ModelRegistry::acquire(id));
 		assert_ok!(ModelRegistry::deprecate(RuntimeOrigin::signed(ALICE), id));
@@ -319,7 +328,7 @@ fn deprecate_stops_new_jobs_but_not_running_ones() {
 
 #[test]
 fn deprecate_errors() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register(ALICE, b"mnist");
 		assert_noop!(
 			ModelRegistry::deprecate(RuntimeOrigin::signed(ALICE), 7),
@@ -339,7 +348,7 @@ fn deprecate_errors() {
 
 #[test]
 fn set_fee_changes_fee() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register(ALICE, b"mnist");
 		assert_ok!(ModelRegistry::set_fee(RuntimeOrigin::signed(ALICE), id, 42));
 		assert_eq!(ModelRegistry::model(id).unwrap().fee, 42);
@@ -359,7 +368,7 @@ fn set_fee_changes_fee() {
 
 #[test]
 fn transfer_ownership_moves_lineage_and_deposits() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let v1 = register(ALICE, b"mnist");
 		assert_ok!(publish(ALICE, v1));
 		let other = register(ALICE, b"other");
@@ -371,7 +380,7 @@ fn transfer_ownership_moves_lineage_and_deposits() {
 				to: BOB,
 				deposit: DEPOSIT + DEPOSIT_NEXT,
 			}
-				.into(),
+			.into(),
 		);
 		assert_eq!(Models::<Test>::get(0).unwrap().owner, BOB);
 		assert_eq!(Models::<Test>::get(1).unwrap().owner, BOB);
@@ -389,7 +398,7 @@ fn transfer_ownership_moves_lineage_and_deposits() {
 
 #[test]
 fn transfer_ownership_errors() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register(ALICE, b"mnist");
 		register(BOB, b"mnist");
 		assert_noop!(
@@ -417,7 +426,7 @@ fn transfer_ownership_errors() {
 
 #[test]
 fn remove_returns_deposit_and_frees_name() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register(ALICE, b"mnist");
 		assert_ok!(ModelRegistry::remove(RuntimeOrigin::signed(ALICE), id));
 		System::assert_last_event(
@@ -433,7 +442,7 @@ fn remove_returns_deposit_and_frees_name() {
 
 #[test]
 fn remove_relinks_the_lineage() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let v1 = register(ALICE, b"mnist");
 		assert_ok!(publish(ALICE, v1));
 		assert_ok!(publish(ALICE, 1));
@@ -453,13 +462,16 @@ fn remove_relinks_the_lineage() {
 
 #[test]
 fn remove_errors() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register(ALICE, b"mnist");
 		assert_noop!(
 			ModelRegistry::remove(RuntimeOrigin::signed(ALICE), 3),
 			Error::<Test>::UnknownModel
 		);
-		assert_noop!(ModelRegistry::remove(RuntimeOrigin::signed(BOB), id), Error::<Test>::NotOwner);
+		assert_noop!(
+			ModelRegistry::remove(RuntimeOrigin::signed(BOB), id),
+			Error::<Test>::NotOwner
+		);
 		assert_ok!(ModelRegistry::acquire(id));
 		assert_noop!(ModelRegistry::remove(RuntimeOrigin::signed(ALICE), id), Error::<Test>::InUse);
 		ModelRegistry::release(id);
@@ -469,7 +481,7 @@ fn remove_errors() {
 
 #[test]
 fn trait_exposes_model_and_counts_usage() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		let id = register(ALICE, b"mnist");
 		let info = ModelRegistry::model(id).unwrap();
 		assert_eq!(info.owner, ALICE);
@@ -494,7 +506,7 @@ fn trait_exposes_model_and_counts_usage() {
 
 #[test]
 fn try_state_detects_a_wrong_hold() {
-	ExtBuilder::default().build().execute_with(|| {
+	ExtBuilder.build().execute_with(|| {
 		register(ALICE, b"mnist");
 		assert_ok!(ModelRegistry::do_try_state());
 		Models::<Test>::mutate(0, |m| m.as_mut().unwrap().deposit += 1);
@@ -504,7 +516,7 @@ fn try_state_detects_a_wrong_hold() {
 
 #[test]
 fn integrity_test_passes() {
-	ExtBuilder::default().build().execute_with(|| {
+	ExtBuilder.build().execute_with(|| {
 		<ModelRegistry as Hooks<u64>>::integrity_test();
 	});
 }

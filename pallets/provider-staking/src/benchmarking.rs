@@ -83,7 +83,10 @@ mod benchmarks {
 		#[extrinsic_call]
 		_(RawOrigin::Signed(who.clone()), T::MinProviderStake::get());
 
-		assert_eq!(Ledgers::<T>::get(&who).map(|l| l.bonded), Some(bond::<T>().saturating_add(T::MinProviderStake::get())));
+		assert_eq!(
+			Ledgers::<T>::get(&who).map(|l| l.bonded),
+			Some(bond::<T>().saturating_add(T::MinProviderStake::get()))
+		);
 		Ok(())
 	}
 
@@ -116,8 +119,8 @@ mod benchmarks {
 			frame_system::Pallet::<T>::set_block_number(i.into());
 			Pallet::<T>::unbond(RawOrigin::Signed(who.clone()).into(), 1u32.into())?;
 		}
-		let unlocked = frame_system::Pallet::<T>::block_number()
-			.saturating_add(T::UnbondingPeriod::get());
+		let unlocked =
+			frame_system::Pallet::<T>::block_number().saturating_add(T::UnbondingPeriod::get());
 		frame_system::Pallet::<T>::set_block_number(unlocked);
 
 		#[extrinsic_call]
@@ -209,5 +212,5 @@ mod benchmarks {
 		Ok(())
 	}
 
-	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder::default().build(), crate::mock::Test);
+	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder.build(), crate::mock::Test);
 }

@@ -87,9 +87,7 @@ pub type ProviderOf<T> = ProviderInfo<T>;
 pub type ModelsOf<T> = BoundedVec<ModelId, <T as Config>::MaxModelsPerProvider>;
 
 /// Stake waiting for its unlock block.
-#[derive(
-	Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
-)]
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
 pub struct UnlockChunk<Balance, BlockNumber> {
 	/// Amount still held.
 	pub value: Balance,
@@ -99,8 +97,7 @@ pub struct UnlockChunk<Balance, BlockNumber> {
 
 /// The stake of an account: bonded and unbonding, all of it held.
 #[derive(
-	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -125,8 +122,7 @@ impl<T: Config> StakeLedger<T> {
 
 /// The service record of a registered provider.
 #[derive(
-	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, CloneNoBound, PartialEqNoBound, EqNoBound, DebugNoBound, TypeInfo, MaxEncodedLen,
 )]
 #[scale_info(skip_type_params(T))]
 #[codec(mel_bound())]
@@ -226,8 +222,7 @@ pub mod pallet {
 
 	/// The provider each worker key belongs to.
 	#[pallet::storage]
-	pub type WorkerKeys<T: Config> =
-		StorageMap<_, Blake2_128Concat, WorkerPublic, T::AccountId>;
+	pub type WorkerKeys<T: Config> = StorageMap<_, Blake2_128Concat, WorkerPublic, T::AccountId>;
 
 	/// Why this pallet holds funds.
 	#[pallet::composite_enum]
@@ -391,7 +386,9 @@ pub mod pallet {
 		}
 
 		#[cfg(feature = "try-runtime")]
-		fn try_state(_n: BlockNumberFor<T>) -> Result<(), frame::deps::sp_runtime::TryRuntimeError> {
+		fn try_state(
+			_n: BlockNumberFor<T>,
+		) -> Result<(), frame::deps::sp_runtime::TryRuntimeError> {
 			Self::do_try_state()
 		}
 	}
@@ -498,7 +495,12 @@ pub mod pallet {
 				}
 			});
 			ensure!(!amount.is_zero(), Error::<T>::NothingToWithdraw);
-			T::Currency::release(&HoldReason::ProviderStake.into(), &who, amount, Precision::Exact)?;
+			T::Currency::release(
+				&HoldReason::ProviderStake.into(),
+				&who,
+				amount,
+				Precision::Exact,
+			)?;
 			if ledger.is_empty() && !Providers::<T>::contains_key(&who) {
 				Ledgers::<T>::remove(&who);
 			} else {
@@ -656,8 +658,8 @@ impl<T: Config> Pallet<T> {
 			ensure!(!info.deprecated, Error::<T>::DeprecatedModel);
 			if !current.contains(&m) {
 				ensure!(
-					(ModelProviders::<T>::decode_len(m).unwrap_or(0) as u32) <
-						T::MaxProvidersPerModel::get(),
+					(ModelProviders::<T>::decode_len(m).unwrap_or(0) as u32)
+						< T::MaxProvidersPerModel::get(),
 					Error::<T>::ModelProvidersFull
 				);
 			}
@@ -717,8 +719,8 @@ impl<T: Config> Pallet<T> {
 		use frame::traits::fungible::InspectHold;
 		for (who, ledger) in Ledgers::<T>::iter() {
 			ensure!(
-				T::Currency::balance_on_hold(&HoldReason::ProviderStake.into(), &who) ==
-					ledger.total(),
+				T::Currency::balance_on_hold(&HoldReason::ProviderStake.into(), &who)
+					== ledger.total(),
 				"held stake differs from bonded + unbonding"
 			);
 			ensure!(
@@ -788,7 +790,7 @@ impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			Some(p) if p.active_jobs > 0 => p.active_jobs -= 1,
 			_ => {
 				defensive!("slot released without being reserved");
-			},
+			}
 		})
 	}
 
@@ -815,7 +817,7 @@ impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 			Err(e) => {
 				frame::log::error!(target: "runtime::provider-staking", "slash of {who:?} failed: {e:?}");
 				return Zero::zero();
-			},
+			}
 		};
 		// Bonded stake first, then the newest unbonding chunks.
 		let mut rest = slashed;
@@ -844,7 +846,7 @@ impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 				Some(p) if p.online => {
 					p.online = false;
 					true
-				},
+				}
 				_ => false,
 			});
 			if chilled {

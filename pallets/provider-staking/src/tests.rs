@@ -37,7 +37,7 @@ fn chunks(who: u64) -> Vec<UnlockChunk<u64, u64>> {
 
 #[test]
 fn register_provider_holds_bond_and_indexes_models() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		let p = Providers::<Test>::get(P1).unwrap();
 		assert_eq!(p.worker, worker(P1 as u8));
@@ -64,7 +64,7 @@ fn register_provider_holds_bond_and_indexes_models() {
 
 #[test]
 fn register_provider_errors() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_noop!(register_with(P1, 99, 1, vec![0], 1), Error::<Test>::BelowMinimum);
 		assert_noop!(register_with(P1, 100, 1, vec![0], 0), Error::<Test>::ZeroCapacity);
 		assert_noop!(register_with(P1, 100, 1, vec![0, 1, 2, 0], 1), Error::<Test>::TooManyModels);
@@ -90,15 +90,21 @@ fn register_provider_errors() {
 
 #[test]
 fn bond_extra_adds_held_stake() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		assert_ok!(ProviderStaking::bond_extra(RuntimeOrigin::signed(P1), 50));
 		System::assert_last_event(Event::Bonded { who: P1, amount: 50 }.into());
 		assert_eq!(Ledgers::<Test>::get(P1).unwrap().bonded, 250);
 		assert_eq!(held(P1), 250);
 		assert_eq!(Balances::free_balance(P1), INITIAL - 250);
-		assert_noop!(ProviderStaking::bond_extra(RuntimeOrigin::signed(P2), 50), Error::<Test>::NotProvider);
-		assert_noop!(ProviderStaking::bond_extra(RuntimeOrigin::signed(P1), 0), Error::<Test>::ZeroAmount);
+		assert_noop!(
+			ProviderStaking::bond_extra(RuntimeOrigin::signed(P2), 50),
+			Error::<Test>::NotProvider
+		);
+		assert_noop!(
+			ProviderStaking::bond_extra(RuntimeOrigin::signed(P1), 0),
+			Error::<Test>::ZeroAmount
+		);
 		assert_noop!(
 			ProviderStaking::bond_extra(RuntimeOrigin::signed(P1), INITIAL),
 			TokenError::FundsUnavailable
@@ -108,7 +114,7 @@ fn bond_extra_adds_held_stake() {
 
 #[test]
 fn unbonded_stake_is_withdrawable_after_the_period() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		assert_ok!(ProviderStaking::unbond(RuntimeOrigin::signed(P1), 60));
 		System::assert_last_event(Event::Unbonded { who: P1, amount: 60, unlock_at: 11 }.into());
@@ -135,10 +141,16 @@ fn unbonded_stake_is_withdrawable_after_the_period() {
 
 #[test]
 fn unbond_errors() {
-	ExtBuilder::default().build_and_execute(|| {
-		assert_noop!(ProviderStaking::unbond(RuntimeOrigin::signed(P1), 1), Error::<Test>::NotProvider);
+	ExtBuilder.build_and_execute(|| {
+		assert_noop!(
+			ProviderStaking::unbond(RuntimeOrigin::signed(P1), 1),
+			Error::<Test>::NotProvider
+		);
 		register(P1);
-		assert_noop!(ProviderStaking::unbond(RuntimeOrigin::signed(P1), 0), Error::<Test>::ZeroAmount);
+		assert_noop!(
+			ProviderStaking::unbond(RuntimeOrigin::signed(P1), 0),
+			Error::<Test>::ZeroAmount
+		);
 		assert_noop!(
 			ProviderStaking::unbond(RuntimeOrigin::signed(P1), 201),
 			Error::<Test>::InsufficientBond
@@ -161,7 +173,7 @@ fn unbond_errors() {
 
 #[test]
 fn withdraw_without_ledger_fails() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_noop!(
 			ProviderStaking::withdraw_unbonded(RuntimeOrigin::signed(P1)),
 			Error::<Test>::NothingToWithdraw
@@ -176,7 +188,7 @@ fn withdraw_without_ledger_fails() {
 
 #[test]
 fn set_models_updates_the_index() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		assert_ok!(ProviderStaking::set_models(RuntimeOrigin::signed(P1), vec![1, 2]));
 		System::assert_last_event(
@@ -193,7 +205,7 @@ fn set_models_updates_the_index() {
 
 #[test]
 fn set_models_errors() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_noop!(
 			ProviderStaking::set_models(RuntimeOrigin::signed(P1), vec![0]),
 			Error::<Test>::NotProvider
@@ -215,7 +227,7 @@ fn set_models_errors() {
 
 #[test]
 fn price_and_capacity_can_be_set() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		assert_ok!(ProviderStaking::set_price(RuntimeOrigin::signed(P1), 9));
 		System::assert_last_event(Event::PriceSet { who: P1, price: 9 }.into());
@@ -223,7 +235,10 @@ fn price_and_capacity_can_be_set() {
 		assert_ok!(ProviderStaking::set_capacity(RuntimeOrigin::signed(P1), 5));
 		System::assert_last_event(Event::CapacitySet { who: P1, capacity: 5 }.into());
 		assert_eq!(Providers::<Test>::get(P1).unwrap().capacity, 5);
-		assert_noop!(ProviderStaking::set_price(RuntimeOrigin::signed(P2), 1), Error::<Test>::NotProvider);
+		assert_noop!(
+			ProviderStaking::set_price(RuntimeOrigin::signed(P2), 1),
+			Error::<Test>::NotProvider
+		);
 		assert_noop!(
 			ProviderStaking::set_capacity(RuntimeOrigin::signed(P2), 1),
 			Error::<Test>::NotProvider
@@ -244,7 +259,7 @@ fn price_and_capacity_can_be_set() {
 
 #[test]
 fn worker_key_rotation() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		register(P2);
 		assert_ok!(ProviderStaking::rotate_worker_key(RuntimeOrigin::signed(P1), worker(42)));
@@ -272,7 +287,7 @@ fn worker_key_rotation() {
 
 #[test]
 fn offline_and_online() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		assert_ok!(ProviderStaking::go_offline(RuntimeOrigin::signed(P1)));
 		System::assert_last_event(Event::WentOffline { who: P1, forced: false }.into());
@@ -289,14 +304,20 @@ fn offline_and_online() {
 			ProviderStaking::go_online(RuntimeOrigin::signed(P1)),
 			Error::<Test>::AlreadyOnline
 		);
-		assert_noop!(ProviderStaking::go_offline(RuntimeOrigin::signed(P2)), Error::<Test>::NotProvider);
-		assert_noop!(ProviderStaking::go_online(RuntimeOrigin::signed(P2)), Error::<Test>::NotProvider);
+		assert_noop!(
+			ProviderStaking::go_offline(RuntimeOrigin::signed(P2)),
+			Error::<Test>::NotProvider
+		);
+		assert_noop!(
+			ProviderStaking::go_online(RuntimeOrigin::signed(P2)),
+			Error::<Test>::NotProvider
+		);
 	});
 }
 
 #[test]
 fn deregister_unbonds_everything_and_leaves_the_index() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		assert_ok!(ProviderStaking::deregister(RuntimeOrigin::signed(P1)));
 		System::assert_last_event(Event::ProviderDeregistered { who: P1, unbonding: 200 }.into());
@@ -316,11 +337,17 @@ fn deregister_unbonds_everything_and_leaves_the_index() {
 
 #[test]
 fn deregister_errors() {
-	ExtBuilder::default().build_and_execute(|| {
-		assert_noop!(ProviderStaking::deregister(RuntimeOrigin::signed(P1)), Error::<Test>::NotProvider);
+	ExtBuilder.build_and_execute(|| {
+		assert_noop!(
+			ProviderStaking::deregister(RuntimeOrigin::signed(P1)),
+			Error::<Test>::NotProvider
+		);
 		register(P1);
 		assert_ok!(ProviderStaking::reserve_slot(&P1));
-		assert_noop!(ProviderStaking::deregister(RuntimeOrigin::signed(P1)), Error::<Test>::ActiveJobs);
+		assert_noop!(
+			ProviderStaking::deregister(RuntimeOrigin::signed(P1)),
+			Error::<Test>::ActiveJobs
+		);
 		ProviderStaking::release_slot(&P1);
 		assert_ok!(ProviderStaking::unbond(RuntimeOrigin::signed(P1), 10));
 		System::set_block_number(2);
@@ -339,7 +366,7 @@ fn deregister_errors() {
 
 #[test]
 fn eligible_providers_are_online_with_free_capacity() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		assert_ok!(register_with(P2, 300, 2, vec![0], 1));
 		assert_eq!(
@@ -369,9 +396,10 @@ fn eligible_providers_are_online_with_free_capacity() {
 
 #[test]
 fn slash_pays_the_treasury_and_chills_below_minimum() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
-		let slashed = ProviderStaking::slash(&P1, Perbill::from_percent(60), SlashReason::WrongResult);
+		let slashed =
+			ProviderStaking::slash(&P1, Perbill::from_percent(60), SlashReason::WrongResult);
 		assert_eq!(slashed, 120);
 		System::assert_has_event(
 			Event::Slashed { who: P1, amount: 120, reason: SlashReason::WrongResult }.into(),
@@ -394,9 +422,12 @@ fn slash_pays_the_treasury_and_chills_below_minimum() {
 
 #[test]
 fn small_slash_keeps_provider_online() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
-		assert_eq!(ProviderStaking::slash(&P1, Perbill::from_percent(10), SlashReason::Timeout), 20);
+		assert_eq!(
+			ProviderStaking::slash(&P1, Perbill::from_percent(10), SlashReason::Timeout),
+			20
+		);
 		System::assert_last_event(
 			Event::Slashed { who: P1, amount: 20, reason: SlashReason::Timeout }.into(),
 		);
@@ -407,7 +438,7 @@ fn small_slash_keeps_provider_online() {
 
 #[test]
 fn unbonding_stake_cannot_escape_a_slash() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		assert_ok!(ProviderStaking::unbond(RuntimeOrigin::signed(P1), 100));
 		// 75% of 200 total = 150: the 100 bonded first, then 50 of the unbonding chunk.
@@ -424,11 +455,15 @@ fn unbonding_stake_cannot_escape_a_slash() {
 
 #[test]
 fn deregistered_provider_is_still_slashable_until_withdrawn() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		assert_ok!(ProviderStaking::deregister(RuntimeOrigin::signed(P1)));
 		assert_eq!(
-			ProviderStaking::slash(&P1, Perbill::from_percent(100), SlashReason::InvalidAttestation),
+			ProviderStaking::slash(
+				&P1,
+				Perbill::from_percent(100),
+				SlashReason::InvalidAttestation
+			),
 			200
 		);
 		System::assert_last_event(
@@ -443,7 +478,7 @@ fn deregistered_provider_is_still_slashable_until_withdrawn() {
 
 #[test]
 fn slash_of_unknown_account_or_zero_ratio_does_nothing() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		assert_eq!(ProviderStaking::slash(&P2, Perbill::from_percent(50), SlashReason::Timeout), 0);
 		register(P1);
 		assert_eq!(ProviderStaking::slash(&P1, Perbill::zero(), SlashReason::Timeout), 0);
@@ -454,7 +489,7 @@ fn slash_of_unknown_account_or_zero_ratio_does_nothing() {
 
 #[test]
 fn reregistering_after_deregister_reuses_the_ledger() {
-	ExtBuilder::default().build_and_execute(|| {
+	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		assert_ok!(ProviderStaking::deregister(RuntimeOrigin::signed(P1)));
 		assert_ok!(register_with(P1, 150, 5, vec![2], 1));
@@ -467,7 +502,7 @@ fn reregistering_after_deregister_reuses_the_ledger() {
 
 #[test]
 fn try_state_detects_a_broken_index() {
-	ExtBuilder::default().build().execute_with(|| {
+	ExtBuilder.build().execute_with(|| {
 		register(P1);
 		assert_ok!(ProviderStaking::do_try_state());
 		ModelProviders::<Test>::remove(0);
@@ -477,7 +512,7 @@ fn try_state_detects_a_broken_index() {
 
 #[test]
 fn integrity_test_passes() {
-	ExtBuilder::default().build().execute_with(|| {
+	ExtBuilder.build().execute_with(|| {
 		<ProviderStaking as Hooks<u64>>::integrity_test();
 	});
 }
