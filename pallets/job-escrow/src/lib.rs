@@ -638,13 +638,13 @@ pub mod pallet {
 				_ => return Err(Error::<T>::JobFinished.into()),
 			};
 			ensure!(job.redundancy() == 1, Error::<T>::UseCommitReveal);
-			let index = Self::assignment_of(&job, &who)?;
+			let (index, answer) = Self::assignment_of(&job, &who)?;
 			ensure!(now < deadline, Error::<T>::DeadlinePassed);
-			ensure!(job.assignments[index].answer == Answer::Pending, Error::<T>::AlreadyAnswered);
+			ensure!(answer == Answer::Pending, Error::<T>::AlreadyAnswered);
 			Self::check_output(job_id, &job, &who, &output, &attestation)?;
 
 			let output_hash = attestation.output_hash;
-			job.assignments[index].answer = Answer::Revealed(output_hash);
+			Self::set_answer(&mut job, index, Answer::Revealed(output_hash));
 			PendingOutputs::<T>::insert(job_id, output_hash, output);
 			Self::deposit_event(Event::ResultSubmitted { job_id, provider: who, output_hash });
 			Self::settle(job_id, job, now);
@@ -668,8 +668,8 @@ pub mod pallet {
 			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 			ensure!(job.redundancy() > 1, Error::<T>::UseSubmitResult);
 			ensure!(job.is_open(), Error::<T>::JobFinished);
-			let index = Self::assignment_of(&job, &who)?;
-			ensure!(job.assignments[index].answer == Answer::Pending, Error::<T>::AlreadyCommitted);
+			let (index, answer) = Self::assignment_of(&job, &who)?;
+			ensure!(answer == Answer::Pending, Error::<T>::AlreadyCommitted);
 			let deadline = match job.status {
 				JobStatus::Pending { deadline } => deadline,
 				_ => return Err(Error::<T>::DeadlinePassed.into()),
@@ -680,7 +680,7 @@ pub mod pallet {
 				Error::<T>::DuplicateCommitment
 			);
 
-			job.assignments[index].answer = Answer::Committed(commitment);
+			Self::set_answer(&mut job, index, Answer::Committed(commitment));
 			Self::deposit_event(Event::ResultCommitted { job_id, provider: who });
 			if job.assignments.iter().all(|a| matches!(a.answer, Answer::Committed(_))) {
 				// Everyone committed: open the reveal phase now. If the queues are full the
@@ -716,14 +716,14 @@ pub mod pallet {
 			let now = frame_system::Pallet::<T>::block_number();
 			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 			ensure!(job.redundancy() > 1, Error::<T>::UseSubmitResult);
-			let index = Self::assignment_of(&job, &who)?;
+			let (index, answer) = Self::assignment_of(&job, &who)?;
 			let deadline = match job.status {
 				JobStatus::Revealing { deadline } => deadline,
 				JobStatus::Pending { .. } => return Err(Error::<T>::RevealNotOpen.into()),
 				_ => return Err(Error::<T>::JobFinished.into()),
 			};
 			ensure!(now < deadline, Error::<T>::DeadlinePassed);
-			let commitment = match job.assignments[index].answer {
+			let commitment = match answer {
 				Answer::Committed(c) => c,
 				Answer::Pending => return Err(Error::<T>::NotCommitted.into()),
 				Answer::Revealed(_) => return Err(Error::<T>::AlreadyAnswered.into()),
@@ -735,7 +735,7 @@ pub mod pallet {
 			);
 			Self::check_output(job_id, &job, &who, &output, &attestation)?;
 
-			job.assignments[index].answer = Answer::Revealed(output_hash);
+			Self::set_answer(&mut job, index, Answer::Revealed(output_hash));
 			if !PendingOutputs::<T>::contains_key(job_id, output_hash) {
 				PendingOutputs::<T>::insert(job_id, output_hash, output);
 			}
@@ -868,12 +868,21 @@ impl<T: Config> Pallet<T> {
 		picked
 	}
 
-	/// Index of `who` among the job's providers.
-	fn assignment_of(job: &Job<T>, who: &T::AccountId) -> Result<usize, DispatchError> {
+	/// Index and current answer of `who` among the job's providers.
+	fn assignment_of(job: &Job<T>, who: &T::AccountId) -> Result<(usize, Answer), DispatchError> {
 		job.assignments
 			.iter()
-			.position(|a| &a.provider == who)
+			.enumerate()
+			.find(|(_, a)| &a.provider == who)
+			.map(|(i, a)| (i, a.answer))
 			.ok_or_else(|| Error::<T>::NotAssigned.into())
+	}
+
+	/// Records the answer of the provider at `index` (found by [`Self::assignment_of`]).
+	fn set_answer(job: &mut Job<T>, index: usize, answer: Answer) {
+		if let Some(a) = job.assignments.get_mut(index) {
+			a.answer = answer;
+		}
 	}
 
 	/// Checks an output and its attestation for `job`, sent by `who`.
@@ -1120,8 +1129,7 @@ impl<T: Config> Pallet<T> {
 		let mut handled = 0u32;
 		while head < tail && handled < T::MaxExpiriesPerBlock::get() {
 			let job_id = ExpiryQueue::<T>::get(head);
-			let finished =
-				job_id.and_then(|id| Jobs::<T>::get(id)).and_then(|j| j.status.finished_at());
+			let finished = job_id.and_then(Jobs::<T>::get).and_then(|j| j.status.finished_at());
 			if let Some(at) = finished {
 				if at.saturating_add(retention) > now {
 					break;

@@ -476,5 +476,5 @@ impl Builder {
 /// Externalities for the benchmark tests.
 #[cfg(feature = "runtime-benchmarks")]
 pub fn new_bench_ext() -> TestState {
-	ExtBuilder::default().build()
+	ExtBuilder.build()
 }

@@ -1077,6 +1077,31 @@ fn reveal_period_change_applies_to_the_next_phase() {
 	});
 }
 
+#[test]
+fn try_state_detects_unaccounted_escrow() {
+	ExtBuilder.build().execute_with(|| {
+		submit(Some(1));
+		assert_ok!(JobEscrow::do_try_state());
+		assert_ok!(<Balances as frame::traits::fungible::MutateHold<_>>::hold(
+			&HoldReason::JobEscrow.into(),
+			&USER,
+			1
+		));
+		assert!(JobEscrow::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn try_state_detects_a_job_past_its_deadline() {
+	ExtBuilder.build().execute_with(|| {
+		let id = submit(Some(1));
+		// Pretend the deadline queue was processed past the job without handling it.
+		Deadlines::<Test>::remove(11);
+		assert!(JobEscrow::do_try_state().is_err());
+		let _ = id;
+	});
+}
+
 // ---------------------------------------------------------------------------------------------
 // property test
 // ---------------------------------------------------------------------------------------------
@@ -1112,7 +1137,7 @@ mod props {
 	/// The value a provider answers with: providers commit the value they will reveal.
 	fn value_of(job: u64, who: AccountId, requested: u8) -> u8 {
 		// Mostly honest: most providers answer 1, some follow the generated value.
-		if (job + who) % 3 == 0 {
+		if (job + who).is_multiple_of(3) {
 			requested
 		} else {
 			1

@@ -77,6 +77,7 @@ pub trait JobParameters<BlockNumber> {
 /// [`JobParameters`] assembled from one `Get` per parameter, in the order of the trait's methods:
 /// constants (`ConstU32`, `parameter_types!`) today, `pallet-parameters` dynamic parameters
 /// (which implement `Get`) once governance is wired, without touching the pallet.
+#[allow(clippy::type_complexity)]
 pub struct ParametersFromGets<
 	Redundancy,
 	CommitPeriod,
@@ -147,15 +148,7 @@ where
 /// the hash of the canonical output and the worker's sr25519 signature over
 /// `SCALE(AttestationPayload { job_id, model_hash, input_hash, output_hash })`.
 #[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub struct Attestation {
 	/// blake2-256 of the canonical output bytes.
@@ -188,15 +181,7 @@ pub enum Answer {
 
 /// One provider assigned to a job.
 #[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	PartialEq,
-	Eq,
-	Debug,
-	TypeInfo,
-	MaxEncodedLen,
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 )]
 pub struct Assignment<AccountId, Balance> {
 	/// The provider's account.

@@ -23,6 +23,7 @@
 //!   the provider registry's index;
 //! - proof sizes: job record ≈ 400 + 90·MaxRedundancy bytes, output ≤ MaxOutputBytes, a
 //!   provider record ≈ 300 bytes, a block's deadline queue 9·MaxDeadlinesPerBlock bytes.
+//!
 //! The lead regenerates this file with the node's benchmark CLI before any production use.
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
