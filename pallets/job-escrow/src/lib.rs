@@ -43,6 +43,8 @@
 //! with probability proportional to its stake among those not drawn yet. Each drawn provider's
 //! capacity slot is reserved and the model's use count acquired; both are given back in every
 //! way a job can end. Not enough eligible providers: [`Error::NotEnoughProviders`], nothing held.
+//! While a job is open, each of its providers lists it in [`AssignedJobs`], so an off-chain
+//! worker finds its work by prefix iteration.
 //!
 //! **Randomness and its limits.** The draw is seeded by `Config::Randomness` (with a subject
 //! made of a domain tag and the job id), expanded with blake2-256 per draw. On-chain randomness
@@ -267,6 +269,13 @@ pub mod pallet {
 	/// Every job, open or finished, until it expires.
 	#[pallet::storage]
 	pub type Jobs<T: Config> = StorageMap<_, Twox64Concat, JobId, Job<T>>;
+
+	/// Open jobs by assigned provider: `(provider, job) → ()` while the job is open. Lets a
+	/// provider's off-chain worker find its work with `iter_key_prefix(provider)` instead of
+	/// scanning every job.
+	#[pallet::storage]
+	pub type AssignedJobs<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, JobId, ()>;
 
 	/// Revealed outputs of open jobs, one per distinct output hash, kept until settlement.
 	#[pallet::storage]
@@ -561,6 +570,7 @@ pub mod pallet {
 				.map_err(|_| Error::<T>::InsufficientBalance)?;
 			for p in picked.iter() {
 				T::Providers::reserve_slot(&p.who)?;
+				AssignedJobs::<T>::insert(&p.who, job_id, ());
 			}
 			T::Models::acquire(model)?;
 			Deadlines::<T>::try_mutate(deadline, |q| q.try_push((job_id, DeadlineKind::Commit)))
@@ -768,7 +778,7 @@ pub mod pallet {
 
 			Self::refund(&job.user, job.held);
 			job.held = Zero::zero();
-			Self::release_capacity(&job);
+			Self::release_capacity(job_id, &job);
 			job.status = JobStatus::Cancelled { at: now };
 			Jobs::<T>::insert(job_id, job);
 			Self::push_expiry(job_id);
@@ -1042,7 +1052,7 @@ impl<T: Config> Pallet<T> {
 		Self::refund(&user, remaining);
 		job.held = Zero::zero();
 		let _ = PendingOutputs::<T>::clear_prefix(job_id, r, None);
-		Self::release_capacity(&job);
+		Self::release_capacity(job_id, &job);
 
 		for a in job.assignments.iter() {
 			let reason = match a.answer {
@@ -1105,10 +1115,11 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Gives back every provider slot of `job` and its use of the model.
-	fn release_capacity(job: &Job<T>) {
+	/// Gives back every provider slot of `job` (`job_id`) and its use of the model.
+	fn release_capacity(job_id: JobId, job: &Job<T>) {
 		for a in job.assignments.iter() {
 			T::Providers::release_slot(&a.provider);
+			AssignedJobs::<T>::remove(&a.provider, job_id);
 		}
 		T::Models::release(job.model);
 	}
@@ -1153,7 +1164,8 @@ impl<T: Config> Pallet<T> {
 	/// - for every user with a job, the balance held for [`HoldReason::JobEscrow`] equals the sum
 	///   of `held` over their open jobs, and finished jobs hold nothing;
 	/// - every open job has its pending deadline in [`Deadlines`] at a block not yet processed
-	///   (no job outlives its deadlines), with 1..=`MaxRedundancy` distinct providers;
+	///   (no job outlives its deadlines), with 1..=`MaxRedundancy` distinct providers, each of
+	///   which lists it in [`AssignedJobs`] (which lists nothing else);
 	/// - revealed outputs exist only for open jobs, results only for completed ones;
 	/// - the expiry queue holds exactly the finished jobs, and job ids are below [`NextJobId`].
 	#[cfg(any(feature = "try-runtime", test))]
@@ -1164,6 +1176,7 @@ impl<T: Config> Pallet<T> {
 		let cursor = DeadlineCursor::<T>::get();
 		let next_id = NextJobId::<T>::get();
 		let mut finished = 0u64;
+		let mut assigned = 0u64;
 		for (job_id, job) in Jobs::<T>::iter() {
 			ensure!(job_id < next_id, "job id not below NextJobId");
 			let r = job.assignments.len();
@@ -1186,6 +1199,13 @@ impl<T: Config> Pallet<T> {
 						"open job's deadline not queued"
 					);
 					ensure!(!Results::<T>::contains_key(job_id), "open job with a result");
+					assigned += r as u64;
+					for a in job.assignments.iter() {
+						ensure!(
+							AssignedJobs::<T>::contains_key(&a.provider, job_id),
+							"open job missing from its provider's index"
+						);
+					}
 				}
 				None => {
 					finished += 1;
@@ -1206,6 +1226,10 @@ impl<T: Config> Pallet<T> {
 				"escrow hold differs from the sum of the user's open jobs"
 			);
 		}
+		ensure!(
+			AssignedJobs::<T>::iter_keys().count() as u64 == assigned,
+			"provider index holds entries of jobs that are not open"
+		);
 		for job_id in Results::<T>::iter_keys() {
 			ensure!(Jobs::<T>::contains_key(job_id), "result without a job");
 		}

@@ -140,6 +140,8 @@ fn submit_job_holds_price_assigns_and_indexes_input() {
 		assert_eq!(MockModels::get(MODEL).unwrap().open_jobs, 1);
 		assert_eq!(Deadlines::<Test>::get(11).into_inner(), vec![(0, DeadlineKind::Commit)]);
 		assert_eq!(NextJobId::<Test>::get(), 1);
+		let provider = job.assignments[0].provider;
+		assert_eq!(AssignedJobs::<Test>::iter_key_prefix(provider).collect::<Vec<_>>(), vec![0]);
 		System::assert_last_event(
 			Event::JobSubmitted {
 				job_id: 0,
@@ -398,6 +400,7 @@ fn r1_success_pays_provider_author_treasury() {
 		let hash = infera_primitives::digest(&output(9));
 		assert_eq!(status(id), JobStatus::Completed { output_hash: hash, at: 1 });
 		assert_eq!(used_slots(p), 0);
+		assert_eq!(AssignedJobs::<Test>::iter_key_prefix(p).count(), 0);
 		assert_eq!(MockModels::get(MODEL).unwrap().open_jobs, 0);
 		System::assert_last_event(
 			Event::JobCompleted { job_id: id, output_hash: hash, winners: 1, share: 100 }.into(),
