@@ -157,6 +157,24 @@ pub struct LoadModelParams {
 	pub spec: ModelSpec,
 }
 
+/// One model of an export manifest (`scripts/export_models.py`); other fields are ignored.
+#[derive(Clone, Debug, Deserialize)]
+struct ManifestModel {
+	/// Artifact file, relative to the manifest.
+	file: String,
+	/// blake2-256 of the artifact.
+	hash: String,
+	/// Specs and suggested agreement rule.
+	#[serde(flatten)]
+	spec: ModelSpec,
+}
+
+/// An export manifest.
+#[derive(Clone, Debug, Deserialize)]
+struct Manifest {
+	models: std::collections::BTreeMap<String, ManifestModel>,
+}
+
 /// Params of `unload_model`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -242,6 +260,28 @@ impl Api {
 	async fn load_model(&self, p: LoadModelParams) -> Result<ModelInfo> {
 		let hash = parse_digest("hash", &p.hash)?;
 		self.engine.load_model(hash, p.uri, p.spec).await
+	}
+
+	/// Loads every model of an export manifest, as `load_model` would, with `file://` URIs
+	/// next to the manifest; returns their names and infos.
+	pub async fn preload(&self, manifest: &std::path::Path) -> Result<Vec<(String, ModelInfo)>> {
+		let invalid = |reason: String| {
+			WorkerError::InvalidSpec(format!("manifest {}: {reason}", manifest.display()))
+		};
+		let text = tokio::fs::read(manifest).await.map_err(|e| invalid(e.to_string()))?;
+		let parsed: Manifest = serde_json::from_slice(&text).map_err(|e| invalid(e.to_string()))?;
+		let dir = std::path::absolute(manifest)
+			.map_err(|e| invalid(e.to_string()))?
+			.parent()
+			.map(std::path::Path::to_path_buf)
+			.unwrap_or_default();
+		let mut loaded = Vec::new();
+		for (name, model) in parsed.models {
+			let uri = format!("file://{}", dir.join(&model.file).display());
+			let params = LoadModelParams { hash: model.hash, uri, spec: model.spec };
+			loaded.push((name, self.load_model(params).await?));
+		}
+		Ok(loaded)
 	}
 
 	fn unload_model(&self, p: UnloadModelParams) -> Result<bool> {

@@ -81,3 +81,41 @@ impl Attestor {
 		AttestationPayload { job_id, model_hash, input_hash, output_hash }.sign(&self.pair)
 	}
 }
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn key_file_is_generated_once_and_reloaded() {
+		let dir = tempfile::tempdir().unwrap();
+		let path = dir.path().join("keys/worker.key");
+		let first = Attestor::from_key_file(&path).unwrap();
+		let again = Attestor::from_key_file(&path).unwrap();
+		assert_eq!(first.public(), again.public());
+		#[cfg(unix)]
+		{
+			use std::os::unix::fs::PermissionsExt;
+			let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+			assert_eq!(mode & 0o777, 0o600);
+		}
+		let signature = first.sign(1, [1; 32], [2; 32], [3; 32]);
+		let payload = AttestationPayload {
+			job_id: 1,
+			model_hash: [1; 32],
+			input_hash: [2; 32],
+			output_hash: [3; 32],
+		};
+		assert!(payload.verify(&signature, &again.public()));
+	}
+
+	#[test]
+	fn dev_seed_and_bad_secret() {
+		let alice = Attestor::from_suri("//Alice", "test").unwrap();
+		assert_eq!(alice.public_display().1, "5GrwvaEF5zXb26Fz9rcQpDWS57CtERHpNehXCPcNoHGKutQY");
+		assert!(matches!(
+			Attestor::from_suri("not a secret", "test"),
+			Err(KeyError::InvalidSecret(_))
+		));
+	}
+}

@@ -18,7 +18,7 @@ use crate::{
 use std::{
 	panic::AssertUnwindSafe,
 	sync::{
-		mpsc::{self, RecvTimeoutError, SyncSender, TrySendError},
+		mpsc::{self, SyncSender, TrySendError},
 		Arc,
 	},
 	time::{Duration, Instant},
@@ -125,10 +125,7 @@ fn collect(rx: &mpsc::Receiver<Job>, config: BatchConfig) -> Option<Vec<Job>> {
 			let next = if now >= deadline {
 				rx.try_recv().ok()
 			} else {
-				match rx.recv_timeout(deadline - now) {
-					Ok(job) => Some(job),
-					Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => None,
-				}
+				rx.recv_timeout(deadline - now).ok()
 			};
 			match next {
 				Some(job) => jobs.push(job),

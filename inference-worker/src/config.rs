@@ -77,6 +77,11 @@ pub struct Config {
 	#[arg(long, env = "INFERA_WORKER_FETCH_TIMEOUT_SECS", default_value_t = 300)]
 	pub fetch_timeout_secs: u64,
 
+	/// Export manifests (`manifest.json` of `scripts/export_models.py`, comma-separated) whose
+	/// models are loaded at start, from `file://` URIs next to each manifest.
+	#[arg(long, env = "INFERA_WORKER_PRELOAD", value_delimiter = ',')]
+	pub preload: Vec<PathBuf>,
+
 	/// TEST ONLY: perturb every output (elements reversed) to play a cheating provider.
 	#[arg(long, env = "INFERA_WORKER_FAULTY")]
 	pub faulty: bool,

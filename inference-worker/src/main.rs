@@ -54,9 +54,13 @@ async fn run(config: Config) -> Result<(), Box<dyn Error>> {
 	};
 	let engine = Engine::new(store, engine_config, metrics.clone());
 	let (public, ss58) = attestor.public_display();
-	let (addr, handle) =
-		api::serve(config.listen, config.max_request_bytes, Api::new(engine, attestor, metrics))
-			.await?;
+	let api = Api::new(engine, attestor, metrics);
+	for manifest in &config.preload {
+		for (name, info) in api.preload(manifest).await? {
+			tracing::info!("preloaded {name} ({}, rule {:?})", info.hash, info.spec.rule);
+		}
+	}
+	let (addr, handle) = api::serve(config.listen, config.max_request_bytes, api).await?;
 	// Scripts and tests read these two lines (the port may have been picked by the OS).
 	println!("infera-worker listening on {addr}");
 	println!("worker public key: {public} ({ss58})");

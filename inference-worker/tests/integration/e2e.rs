@@ -145,23 +145,18 @@ async fn serves_concurrent_http_requests_in_batches() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn faulty_worker_disagrees_with_honest_one() {
 	let f = fixtures();
-	let honest = Worker::start(&[]);
-	let faulty = Worker::start(&["--faulty"]);
+	// Both preload the demo manifest (digits-mlp: top-1 rule); one of them cheats.
+	let manifest = f.dir.join("manifest.json");
+	let preload = ["--preload", manifest.to_str().unwrap()];
+	let honest = Worker::start(&preload);
+	let faulty = Worker::start(&[&preload[..], &["--faulty"]].concat());
 	let client = reqwest::Client::new();
 	let mut hashes = Vec::new();
 	for worker in [&honest, &faulty] {
-		call(
-			&client,
-			&worker.url,
-			"load_model",
-			load_params("digits-mlp", AgreementRule::TopK { k: 1 }),
-		)
-		.await
-		.unwrap();
-		let result =
-			call(&client, &worker.url, "infer", infer_params("digits-mlp", &f.inputs[0], 1))
-				.await
-				.unwrap();
+		let models = call(&client, &worker.url, "models", Value::Null).await.unwrap();
+		assert_eq!(models.as_array().unwrap().len(), 2);
+		let params = infer_params("digits-mlp", &f.inputs[0], 1);
+		let result = call(&client, &worker.url, "infer", params).await.unwrap();
 		hashes.push(result["output_hash"].clone());
 	}
 	assert_ne!(hashes[0], hashes[1]);
