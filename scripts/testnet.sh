@@ -6,11 +6,13 @@
 #   scripts/testnet.sh [start]        start everything, wait until finality advances, print endpoints
 #   scripts/testnet.sh status         each process alive/dead, best/finalized block per node
 #   scripts/testnet.sh stop [--clean] stop everything started (recorded PIDs); --clean removes the folder
+#   scripts/testnet.sh register       (re)run the model/provider registration (start does it once)
 #
 # Environment: INFERA_TESTNET_DIR (default /tmp/infera-testnet: base paths, logs, PIDs),
 # INFERA_TESTNET_BASE_PORT (default 31000; the testnet uses base .. base+39),
-# INFERA_TESTNET_TIMEOUT (default 300: seconds to wait for RPC and finality; six debug nodes compiling
-# the runtime at once on 2 cores take about 2 minutes to reach genesis).
+# INFERA_TESTNET_TIMEOUT (default 300: seconds to wait for RPC and finality; six debug nodes
+# compiling the runtime at once on 2 cores take about 2 minutes to reach genesis),
+# INFERA_CLI (default $CARGO_TARGET_DIR/debug/infera: the CLI used to register, if built).
 # Uses the built binaries; build them first with `cargo build --workspace --bins`.
 # docker/compose.yml mirrors this topology and these flags: keep both in step.
 set -euo pipefail
@@ -23,7 +25,7 @@ BASE="${INFERA_TESTNET_BASE_PORT:-31000}"
 TIMEOUT="${INFERA_TESTNET_TIMEOUT:-300}"
 NODE_BIN="$CARGO_TARGET_DIR/debug/infera-node"
 WORKER_BIN="$CARGO_TARGET_DIR/debug/infera-worker"
-CLI_BIN="$CARGO_TARGET_DIR/debug/infera"
+CLI_BIN="${INFERA_CLI:-$CARGO_TARGET_DIR/debug/infera}"
 STATE="$DIR/processes" # one line per process: name kind pid port (rpc port for nodes)
 
 # Alice's node key is 0x…01, so her peer id is fixed and the others can bootnode to her.
@@ -92,7 +94,7 @@ port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 spawn() {
 	local name="$1" kind="$2" port="$3"
 	shift 3
-	nohup "$@" </dev/null >"$DIR/logs/$name.log" 2>&1 &
+	nohup "$@" </dev/null >"$DIR/logs/$name.log" 2>&1 3>&- 4>&- &
 	echo "$name $kind $! $port" >>"$STATE"
 	disown "$!" # no job notices from this shell; the PID file is the record
 }
@@ -170,8 +172,11 @@ start() {
 	mkdir -p "$DIR/logs"
 	rm -f "$STATE"
 	# From here on, any failure or interruption stops what was started.
+	# The traps may fire inside a function whose output is redirected (`rpc ... >/dev/null`), so
+	# they write to the script's own stdout/stderr, saved in fds 3 and 4 (closed for children).
 	started=no
-	trap 'if [ "$started" = no ]; then warn "start failed: stopping what was started (logs in $DIR/logs)"; stop_all; fi' EXIT
+	exec 3>&1 4>&2
+	trap 'if [ "$started" = no ]; then warn "start failed: stopping what was started (logs in $DIR/logs)"; stop_all; fi >&3 2>&4' EXIT
 	trap 'exit 130' INT TERM
 
 	local preload=()
@@ -215,6 +220,7 @@ start() {
 	wait_ready
 	started=yes
 	trap - EXIT INT TERM
+	exec 3>&- 4>&-
 	print_endpoints
 	register
 }
@@ -277,34 +283,52 @@ print_endpoints() {
 # Registers the demo models (owner Alice) and the three providers (bond 1000 INF = 1000 * 10^12,
 # capacity 4, price 0, both models) with the CLI when it is built; otherwise prints the commands.
 # Model ids are assigned in registration order from 0, so on a fresh chain they are 0 and 1.
+# The flags follow issue 7's CLI spec; check them against `infera --help` once it exists.
 register() {
-	local manifest="$DIR/models/manifest.json" url cmds=() m n wkey ids=() i=0
+	local manifest="$DIR/models/manifest.json" url m n ids=() i=0 failed=0 cmds=()
 	url="ws://127.0.0.1:$(rpc_port alice)"
 	if [ ! -f "$manifest" ]; then
 		warn "no demo models exported: skipping model/provider registration"
 		return 0
 	fi
+	local -a cmd
+	# One command per line in cmds (printf %q quoting), run or printed below.
 	for m in $(jq -r '.models | keys[]' "$manifest"); do
-		cmds+=("$CLI_BIN --url $url --suri //Alice model register --name $m \\
-      --artifact-hash $(jq -r ".models[\"$m\"].hash" "$manifest") --uri file://$DIR/models/$(jq -r ".models[\"$m\"].file" "$manifest") \\
-      --input '$(jq -c ".models[\"$m\"].input" "$manifest")' --output '$(jq -c ".models[\"$m\"].output" "$manifest")' --rule '$(jq -c ".models[\"$m\"].rule" "$manifest")' --fee 0")
+		cmd=("$CLI_BIN" --url "$url" --suri //Alice model register --name "$m"
+			--artifact-hash "$(jq -r ".models[\"$m\"].hash" "$manifest")"
+			--uri "file://$DIR/models/$(jq -r ".models[\"$m\"].file" "$manifest")"
+			--input "$(jq -c ".models[\"$m\"].input" "$manifest")"
+			--output "$(jq -c ".models[\"$m\"].output" "$manifest")"
+			--rule "$(jq -c ".models[\"$m\"].rule" "$manifest")" --fee 0)
+		cmds+=("$(printf '%q ' "${cmd[@]}")")
 		ids+=("$i")
 		i=$((i + 1))
 	done
 	for n in "${PROVIDERS[@]}"; do
-		wkey="$(rpc "$(worker_port "$n")" health | jq -r .worker)"
-		cmds+=("$CLI_BIN --url $url --suri //$(capitalized "$n") provider register \\
-      --bond 1000000000000000 --worker $wkey --models $(
-			IFS=,
-			echo "${ids[*]}"
-		) --capacity 4 --price 0")
+		cmd=("$CLI_BIN" --url "$url" --suri "//$(capitalized "$n")" provider register
+			--bond 1000000000000000 --worker "$(rpc "$(worker_port "$n")" health | jq -r .worker)"
+			--models "$(
+				IFS=,
+				echo "${ids[*]}"
+			)" --capacity 4 --price 0)
+		cmds+=("$(printf '%q ' "${cmd[@]}")")
 	done
-	if [ -x "$CLI_BIN" ]; then
-		log "the CLI is built ($CLI_BIN) but its flags are not wired here yet: check these against \`$CLI_BIN --help\` and run them:"
-	else
+	if [ ! -x "$CLI_BIN" ]; then
 		log "no CLI built yet ($CLI_BIN). Register the models and providers once it is (or with polkadot.js: modelRegistry.registerModel, providerStaking.registerProvider):"
+		printf '  %s\n' "${cmds[@]}"
+		return 0
 	fi
-	printf '  %s\n' "${cmds[@]}"
+	log "registering the demo models and the providers with $CLI_BIN"
+	for i in "${!cmds[@]}"; do
+		# The entries were quoted with printf %q above, so eval restores the exact arguments.
+		if eval "timeout 120 ${cmds[$i]}" >>"$DIR/logs/register.log" 2>&1; then
+			log "ok: ${cmds[$i]}"
+		else
+			warn "failed (see $DIR/logs/register.log; check the flags against \`$CLI_BIN --help\`): ${cmds[$i]}"
+			failed=1
+		fi
+	done
+	[ "$failed" = 0 ] || warn "registration incomplete: the network runs; register by hand with the commands above"
 }
 
 status() {
@@ -338,6 +362,10 @@ stop)
 	fi
 	;;
 status) status ;;
--h | --help | help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//' ;;
-*) die "unknown subcommand $1: use start, stop [--clean] or status" ;;
+register)
+	[ -n "$(running_pids)" ] || die "no testnet running from $DIR: \`$0 start\` first"
+	register
+	;;
+-h | --help | help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
+*) die "unknown subcommand $1: use start, stop [--clean], status or register" ;;
 esac
