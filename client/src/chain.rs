@@ -1,0 +1,813 @@
+//! Talking to an Infera node: reads of the marketplace's storage and signed calls, all through
+//! subxt's dynamic API (pallet, call and storage names plus `scale_value` / `DecodeAsType`
+//! types), so the client needs no generated code and follows the node's metadata.
+
+use crate::spec::{AgreementRule, TensorSpec};
+use anyhow::{anyhow, bail, Context, Result};
+use scale_value::Value;
+use serde::Serialize;
+use std::time::Duration;
+use subxt::{
+	dynamic,
+	error::{DispatchError, TransactionEventsError, TransactionFinalizedSuccessError},
+	transactions::TransactionStatus,
+	utils::{AccountId32, MultiAddress},
+	OnlineClient, SubstrateConfig,
+};
+use subxt_signer::{sr25519::Keypair, SecretUri};
+
+/// Model ids on chain.
+pub type ModelId = u32;
+/// Job ids on chain.
+pub type JobId = u64;
+/// Balances on chain.
+pub type Balance = u128;
+
+/// A client of an Infera node.
+pub type Client = OnlineClient<SubstrateConfig>;
+
+/// The events of one successful transaction.
+pub type TxEvents = subxt::extrinsics::ExtrinsicEvents<SubstrateConfig>;
+
+/// Parses a secret URI (`//Alice`, a mnemonic, `0x` seed) into an sr25519 key pair.
+pub fn keypair(suri: &str) -> Result<Keypair> {
+	let uri = suri.parse::<SecretUri>().map_err(|e| anyhow!("bad secret URI: {e:?}"))?;
+	Keypair::from_uri(&uri).map_err(|e| anyhow!("bad secret URI `{suri}`: {e:?}"))
+}
+
+/// Parses an account: SS58 address, `0x` 32-byte hex public key, or a secret URI (`//Bob`).
+pub fn parse_account(s: &str) -> Result<AccountId32> {
+	let s = s.trim();
+	if s.starts_with("//") || s.contains(' ') {
+		return Ok(keypair(s)?.public_key().to_account_id());
+	}
+	if s.starts_with("0x") {
+		return Ok(AccountId32(crate::spec::parse_hex32(s)?));
+	}
+	s.parse::<AccountId32>().map_err(|e| anyhow!("`{s}` is not an SS58 address: {e:?}"))
+}
+
+/// Account of a key pair.
+pub fn account_of(key: &Keypair) -> AccountId32 {
+	key.public_key().to_account_id()
+}
+
+fn hex32(d: &[u8; 32]) -> String {
+	format!("0x{}", hex::encode(d))
+}
+
+fn serialize_hex<S: serde::Serializer>(d: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
+	s.serialize_str(&hex32(d))
+}
+
+fn serialize_bytes_utf8<S: serde::Serializer>(d: &[u8], s: S) -> Result<S::Ok, S::Error> {
+	s.serialize_str(&String::from_utf8_lossy(d))
+}
+
+// ---------------------------------------------------------------------------------------------
+// Storage types (the fields the client needs; DecodeAsType skips the others by name).
+
+/// A registered model version (`ModelRegistry::Models`).
+#[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
+pub struct Model {
+	/// Author.
+	pub owner: AccountId32,
+	/// Name.
+	#[serde(serialize_with = "serialize_bytes_utf8")]
+	pub name: Vec<u8>,
+	/// Version number in its lineage.
+	pub version: u32,
+	/// Previous version.
+	pub predecessor: Option<ModelId>,
+	/// Next version.
+	pub successor: Option<ModelId>,
+	/// blake2-256 of the artifact.
+	#[serde(serialize_with = "serialize_hex")]
+	pub artifact_hash: [u8; 32],
+	/// Where workers fetch it.
+	#[serde(serialize_with = "serialize_bytes_utf8")]
+	pub uri: Vec<u8>,
+	/// Input spec.
+	pub input: TensorSpec,
+	/// Output spec.
+	pub output: TensorSpec,
+	/// Agreement rule.
+	pub rule: AgreementRule,
+	/// Exact input length in bytes.
+	pub input_len: u32,
+	/// Canonical output length in bytes.
+	pub canonical_output_len: u32,
+	/// Author fee per inference.
+	pub fee: Balance,
+	/// Takes no new jobs.
+	pub deprecated: bool,
+	/// Deposit held from the owner.
+	pub deposit: Balance,
+	/// Open jobs.
+	pub in_use: u32,
+}
+
+/// An unbonding chunk.
+#[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
+pub struct UnlockChunk {
+	/// Amount.
+	pub value: Balance,
+	/// Block from which it can be withdrawn.
+	pub unlock_at: u32,
+}
+
+/// A stake ledger (`ProviderStaking::Ledgers`).
+#[derive(Clone, Debug, Default, Serialize, scale_decode::DecodeAsType)]
+pub struct Ledger {
+	/// Active stake.
+	pub bonded: Balance,
+	/// Unbonding chunks.
+	pub unbonding: Vec<UnlockChunk>,
+}
+
+/// A provider's service record (`ProviderStaking::Providers`).
+#[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
+pub struct ProviderInfo {
+	/// Worker public key.
+	#[serde(serialize_with = "serialize_hex")]
+	pub worker: [u8; 32],
+	/// Models served.
+	pub models: Vec<ModelId>,
+	/// Concurrent jobs.
+	pub capacity: u32,
+	/// Jobs in progress.
+	pub active_jobs: u32,
+	/// Price per inference.
+	pub price: Balance,
+	/// Takes jobs.
+	pub online: bool,
+}
+
+/// A provider's record and stake, as shown by `provider show`.
+#[derive(Clone, Debug, Serialize)]
+pub struct ProviderView {
+	/// The account.
+	pub account: AccountId32,
+	/// Service record, if registered.
+	pub provider: Option<ProviderInfo>,
+	/// Stake, if any.
+	pub ledger: Option<Ledger>,
+}
+
+/// What an assigned provider has sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, scale_decode::DecodeAsType)]
+pub enum Answer {
+	/// Nothing yet.
+	Pending,
+	/// Committed to a hidden answer.
+	Committed([u8; 32]),
+	/// Revealed (or submitted) an output with this hash.
+	Revealed([u8; 32]),
+}
+
+impl Serialize for Answer {
+	fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+		s.serialize_str(&self.to_string())
+	}
+}
+
+impl std::fmt::Display for Answer {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			Answer::Pending => f.write_str("pending"),
+			Answer::Committed(_) => f.write_str("committed"),
+			Answer::Revealed(h) => write!(f, "answered {}", &hex32(h)[..18]),
+		}
+	}
+}
+
+/// One provider of a job.
+#[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
+pub struct Assignment {
+	/// Provider.
+	pub provider: AccountId32,
+	/// Its price.
+	pub price: Balance,
+	/// What it sent.
+	pub answer: Answer,
+}
+
+/// Why a job failed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, scale_decode::DecodeAsType)]
+pub enum FailureReason {
+	/// Nobody answered in time.
+	NoAnswers,
+	/// No strict majority.
+	NoMajority,
+}
+
+/// Where a job is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, scale_decode::DecodeAsType)]
+#[serde(rename_all = "snake_case", tag = "state")]
+pub enum JobStatus {
+	/// Waiting for commitments or the result.
+	Pending {
+		/// Window end.
+		deadline: u32,
+	},
+	/// Waiting for reveals.
+	Revealing {
+		/// Window end.
+		deadline: u32,
+	},
+	/// Settled with a result.
+	Completed {
+		/// Winning output hash.
+		#[serde(serialize_with = "serialize_hex")]
+		output_hash: [u8; 32],
+		/// Settlement block.
+		at: u32,
+	},
+	/// Settled without one; refunded.
+	Failed {
+		/// Why.
+		reason: FailureReason,
+		/// Settlement block.
+		at: u32,
+	},
+	/// Cancelled; refunded.
+	Cancelled {
+		/// Block.
+		at: u32,
+	},
+}
+
+impl JobStatus {
+	/// Whether the job is settled.
+	pub fn is_final(&self) -> bool {
+		!matches!(self, JobStatus::Pending { .. } | JobStatus::Revealing { .. })
+	}
+
+	/// Short name.
+	pub fn name(&self) -> &'static str {
+		match self {
+			JobStatus::Pending { .. } => "pending",
+			JobStatus::Revealing { .. } => "revealing",
+			JobStatus::Completed { .. } => "completed",
+			JobStatus::Failed { .. } => "failed",
+			JobStatus::Cancelled { .. } => "cancelled",
+		}
+	}
+}
+
+/// A job record (`JobEscrow::Jobs`).
+#[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
+pub struct Job {
+	/// Who pays.
+	pub user: AccountId32,
+	/// Model.
+	pub model: ModelId,
+	/// Input hash.
+	#[serde(serialize_with = "serialize_hex")]
+	pub input_hash: [u8; 32],
+	/// Input length.
+	pub input_len: u32,
+	/// Canonical output length.
+	pub output_len: u32,
+	/// Model author.
+	pub author: AccountId32,
+	/// Author fee.
+	pub author_fee: Balance,
+	/// Treasury fee.
+	pub protocol_fee: Balance,
+	/// Still held from the user.
+	pub held: Balance,
+	/// Providers.
+	pub assignments: Vec<Assignment>,
+	/// Block of submission.
+	pub submitted_at: u32,
+	/// Status.
+	pub status: JobStatus,
+}
+
+/// A job with its result, as shown by `job show`.
+#[derive(Clone, Debug, Serialize)]
+pub struct JobView {
+	/// Id.
+	pub id: JobId,
+	/// Record.
+	#[serde(flatten)]
+	pub job: Job,
+	/// Canonical output bytes (hex), once completed.
+	pub output: Option<String>,
+	/// Human-readable output under the model's rule.
+	pub output_text: Option<String>,
+	/// Top-k indices, for `TopK` models.
+	pub top_k: Option<Vec<u32>>,
+}
+
+/// Balances of an account.
+#[derive(Clone, Debug, Default, Serialize, scale_decode::DecodeAsType)]
+pub struct AccountData {
+	/// Free.
+	pub free: Balance,
+	/// Reserved or held.
+	pub reserved: Balance,
+	/// Frozen.
+	pub frozen: Balance,
+}
+
+#[derive(scale_decode::DecodeAsType)]
+struct AccountInfo {
+	data: AccountData,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events the client reads.
+
+#[derive(Debug, scale_decode::DecodeAsType)]
+struct ModelRegisteredEv {
+	model: ModelId,
+}
+
+#[derive(Debug, scale_decode::DecodeAsType)]
+struct JobSubmittedEv {
+	job_id: JobId,
+	providers: Vec<AccountId32>,
+	price: Balance,
+	deadline: u32,
+}
+
+/// What `submit_job` returned.
+#[derive(Clone, Debug, Serialize)]
+pub struct Submitted {
+	/// New job id.
+	pub job_id: JobId,
+	/// Assigned providers.
+	pub providers: Vec<AccountId32>,
+	/// Total held from the user.
+	pub price: Balance,
+	/// First block at which the result is late.
+	pub deadline: u32,
+	/// Hash of the submitting transaction.
+	pub extrinsic: String,
+}
+
+/// Settlement of a completed job (`JobEscrow::JobCompleted`).
+#[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
+pub struct Completed {
+	/// Providers that gave the winning answer.
+	pub winners: u32,
+	/// What each was paid.
+	pub share: Balance,
+}
+
+#[derive(Debug, scale_decode::DecodeAsType)]
+struct JobIdField {
+	job_id: JobId,
+}
+
+/// A state change of a followed job.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum JobUpdate {
+	/// The providers that must answer.
+	Assigned {
+		/// Job.
+		job_id: JobId,
+		/// Providers.
+		providers: Vec<AccountId32>,
+		/// Block.
+		block: u32,
+	},
+	/// A provider committed or answered.
+	Answered {
+		/// Job.
+		job_id: JobId,
+		/// Provider.
+		provider: AccountId32,
+		/// What it sent.
+		answer: Answer,
+		/// Block.
+		block: u32,
+	},
+	/// The reveal phase opened.
+	Revealing {
+		/// Job.
+		job_id: JobId,
+		/// Block.
+		block: u32,
+	},
+	/// Settled.
+	Settled {
+		/// Job.
+		job_id: JobId,
+		/// Final record and output.
+		job: Box<JobView>,
+		/// Payment, if completed.
+		paid: Option<Completed>,
+	},
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/// Connection to one node.
+pub struct Chain {
+	/// The subxt client.
+	pub client: Client,
+}
+
+impl Chain {
+	/// Connects to `url` (`ws://` allowed).
+	pub async fn connect(url: &str) -> Result<Chain> {
+		let client = Client::from_insecure_url(url)
+			.await
+			.with_context(|| format!("cannot connect to {url}"))?;
+		Ok(Chain { client })
+	}
+
+	/// Wraps an existing client.
+	pub fn from_client(client: Client) -> Chain {
+		Chain { client }
+	}
+
+	/// Signs `call` with `signer`, submits it and waits until it is in a finalized block;
+	/// dispatch errors are reported with their pallet error names (`JobEscrow::NotEnoughProviders`).
+	pub async fn submit<Call: subxt::transactions::Payload>(
+		&self,
+		call: &Call,
+		signer: &Keypair,
+	) -> Result<TxEvents> {
+		let progress = self
+			.client
+			.at_current_block()
+			.await?
+			.transactions()
+			.sign_and_submit_then_watch_default(call, signer)
+			.await
+			.map_err(|e| anyhow!("transaction refused: {e}"))?;
+		progress.wait_for_finalized_success().await.map_err(describe_tx_error)
+	}
+
+	/// Submits `call` and waits until it is in a best block (not finalized): faster, for calls
+	/// whose success the caller checks later.
+	pub async fn submit_in_block<Call: subxt::transactions::Payload>(
+		&self,
+		call: &Call,
+		signer: &Keypair,
+	) -> Result<TxEvents> {
+		let mut progress = self
+			.client
+			.at_current_block()
+			.await?
+			.transactions()
+			.sign_and_submit_then_watch_default(call, signer)
+			.await
+			.map_err(|e| anyhow!("transaction refused: {e}"))?;
+		while let Some(status) = progress.next().await {
+			match status.map_err(|e| anyhow!("{e}"))? {
+				TransactionStatus::InBestBlock(b) | TransactionStatus::InFinalizedBlock(b) => {
+					return b.wait_for_success().await.map_err(|e| {
+						describe_tx_error(TransactionFinalizedSuccessError::SuccessError(e))
+					});
+				}
+				TransactionStatus::Error { message }
+				| TransactionStatus::Invalid { message }
+				| TransactionStatus::Dropped { message } => bail!("transaction failed: {message}"),
+				_ => {}
+			}
+		}
+		bail!("transaction status stream ended early")
+	}
+
+	// --- model registry ---------------------------------------------------------------------
+
+	/// Registers a model as `signer`; returns its id.
+	#[allow(clippy::too_many_arguments)]
+	pub async fn register_model(
+		&self,
+		signer: &Keypair,
+		name: &str,
+		artifact_hash: [u8; 32],
+		uri: &str,
+		input: &TensorSpec,
+		output: &TensorSpec,
+		rule: AgreementRule,
+		fee: Balance,
+	) -> Result<ModelId> {
+		let call = dynamic::transaction(
+			"ModelRegistry",
+			"register_model",
+			vec![
+				Value::from_bytes(name.as_bytes()),
+				Value::from_bytes(artifact_hash),
+				Value::from_bytes(uri.as_bytes()),
+				input.to_value(),
+				output.to_value(),
+				rule.to_value(),
+				Value::u128(fee),
+			],
+		);
+		let events = self.submit(&call, signer).await?;
+		find_event::<ModelRegisteredEv>(&events, "ModelRegistry", "ModelRegistered")?
+			.map(|e| e.model)
+			.context("no ModelRegistered event")
+	}
+
+	/// A model version.
+	pub async fn model(&self, id: ModelId) -> Result<Option<Model>> {
+		let at = self.client.at_current_block().await?;
+		let addr = dynamic::storage::<(ModelId,), Model>("ModelRegistry", "Models");
+		Ok(match at.storage().try_fetch(addr, (id,)).await? {
+			Some(v) => Some(v.decode()?),
+			None => None,
+		})
+	}
+
+	/// Every model, by id.
+	pub async fn models(&self) -> Result<Vec<(ModelId, Model)>> {
+		let at = self.client.at_current_block().await?;
+		let addr = dynamic::storage::<(ModelId,), Model>("ModelRegistry", "Models");
+		let mut iter = at.storage().iter(addr, ()).await?;
+		let mut out = Vec::new();
+		while let Some(kv) = iter.next().await {
+			let kv = kv?;
+			let id = kv.key()?.decode()?.0;
+			out.push((id, kv.value().decode()?));
+		}
+		out.sort_by_key(|(id, _)| *id);
+		Ok(out)
+	}
+
+	// --- provider staking -------------------------------------------------------------------
+
+	/// Registers `signer` as a provider.
+	pub async fn register_provider(
+		&self,
+		signer: &Keypair,
+		bond: Balance,
+		worker: [u8; 32],
+		models: &[ModelId],
+		capacity: u32,
+		price: Balance,
+	) -> Result<()> {
+		let call = dynamic::transaction(
+			"ProviderStaking",
+			"register_provider",
+			vec![
+				Value::u128(bond),
+				Value::from_bytes(worker),
+				Value::unnamed_composite(models.iter().map(|&m| Value::u128(m as u128))),
+				Value::u128(capacity as u128),
+				Value::u128(price),
+			],
+		);
+		self.submit(&call, signer).await?;
+		Ok(())
+	}
+
+	/// Calls a provider-staking call with the given arguments as `signer`.
+	pub async fn provider_call(
+		&self,
+		signer: &Keypair,
+		call: &str,
+		args: Vec<Value>,
+	) -> Result<()> {
+		let call = dynamic::transaction("ProviderStaking", call, args);
+		self.submit(&call, signer).await?;
+		Ok(())
+	}
+
+	/// A provider's record and stake.
+	pub async fn provider(&self, account: &AccountId32) -> Result<ProviderView> {
+		let at = self.client.at_current_block().await?;
+		let key = (account.0,);
+		let paddr = dynamic::storage::<([u8; 32],), ProviderInfo>("ProviderStaking", "Providers");
+		let laddr = dynamic::storage::<([u8; 32],), Ledger>("ProviderStaking", "Ledgers");
+		let provider = match at.storage().try_fetch(paddr, key).await? {
+			Some(v) => Some(v.decode()?),
+			None => None,
+		};
+		let ledger = match at.storage().try_fetch(laddr, key).await? {
+			Some(v) => Some(v.decode()?),
+			None => None,
+		};
+		Ok(ProviderView { account: account.clone(), provider, ledger })
+	}
+
+	// --- jobs -------------------------------------------------------------------------------
+
+	/// Submits a job as `signer`.
+	pub async fn submit_job(
+		&self,
+		signer: &Keypair,
+		model: ModelId,
+		input: &[u8],
+		max_price: Balance,
+		redundancy: Option<u32>,
+	) -> Result<Submitted> {
+		let redundancy = match redundancy {
+			Some(r) => Value::unnamed_variant("Some", [Value::u128(r as u128)]),
+			None => Value::unnamed_variant("None", []),
+		};
+		let call = dynamic::transaction(
+			"JobEscrow",
+			"submit_job",
+			vec![
+				Value::u128(model as u128),
+				Value::from_bytes(input),
+				Value::u128(max_price),
+				redundancy,
+			],
+		);
+		let events = self.submit(&call, signer).await?;
+		let ev = find_event::<JobSubmittedEv>(&events, "JobEscrow", "JobSubmitted")?
+			.context("no JobSubmitted event")?;
+		Ok(Submitted {
+			job_id: ev.job_id,
+			providers: ev.providers,
+			price: ev.price,
+			deadline: ev.deadline,
+			extrinsic: format!("{:?}", events.extrinsic_hash()),
+		})
+	}
+
+	/// A job record.
+	pub async fn job(&self, id: JobId) -> Result<Option<Job>> {
+		let at = self.client.at_current_block().await?;
+		let addr = dynamic::storage::<(JobId,), Job>("JobEscrow", "Jobs");
+		Ok(match at.storage().try_fetch(addr, (id,)).await? {
+			Some(v) => Some(v.decode()?),
+			None => None,
+		})
+	}
+
+	/// The stored result of a completed job.
+	pub async fn result(&self, id: JobId) -> Result<Option<Vec<u8>>> {
+		let at = self.client.at_current_block().await?;
+		let addr = dynamic::storage::<(JobId,), Vec<u8>>("JobEscrow", "Results");
+		Ok(match at.storage().try_fetch(addr, (id,)).await? {
+			Some(v) => Some(v.decode()?),
+			None => None,
+		})
+	}
+
+	/// A job with its output described under its model's rule.
+	pub async fn job_view(&self, id: JobId) -> Result<Option<JobView>> {
+		let Some(job) = self.job(id).await? else { return Ok(None) };
+		let output = self.result(id).await?;
+		let rule = self.model(job.model).await?.map(|m| m.rule);
+		let (output_text, top_k) = match (&output, rule) {
+			(Some(bytes), Some(rule)) => {
+				(Some(rule.describe_output(bytes)), rule.top_k_indices(bytes))
+			}
+			(Some(bytes), None) => (Some(format!("0x{}", hex::encode(bytes))), None),
+			_ => (None, None),
+		};
+		Ok(Some(JobView {
+			id,
+			job,
+			output: output.map(|b| format!("0x{}", hex::encode(b))),
+			output_text,
+			top_k,
+		}))
+	}
+
+	/// The `JobCompleted` event of `id` in block `at` (the settlement block).
+	pub async fn completion(&self, id: JobId, at: u32) -> Result<Option<Completed>> {
+		let block = self.client.at_block(at).await?;
+		let events = block.events().fetch().await?;
+		for ev in events.iter() {
+			let ev = ev?;
+			if ev.pallet_name() == "JobEscrow" && ev.event_name() == "JobCompleted" {
+				let JobIdField { job_id } = ev.decode_fields_unchecked_as::<JobIdField>()?;
+				if job_id == id {
+					return Ok(Some(ev.decode_fields_unchecked_as::<Completed>()?));
+				}
+			}
+		}
+		Ok(None)
+	}
+
+	/// Follows job `id` until it settles (or `timeout` passes), calling `on_update` with each
+	/// change seen at finalized blocks; returns the final view.
+	pub async fn follow_job(
+		&self,
+		id: JobId,
+		timeout: Duration,
+		mut on_update: impl FnMut(&JobUpdate),
+	) -> Result<JobView> {
+		let deadline = std::time::Instant::now() + timeout;
+		let mut seen_answers: Vec<Answer> = Vec::new();
+		let mut announced = false;
+		let mut revealing = false;
+		loop {
+			let at = self.client.at_current_block().await?;
+			let block = at.block_number() as u32;
+			let job = self.job(id).await?.with_context(|| format!("job {id} not found"))?;
+			if !announced {
+				announced = true;
+				on_update(&JobUpdate::Assigned {
+					job_id: id,
+					providers: job.assignments.iter().map(|a| a.provider.clone()).collect(),
+					block,
+				});
+				seen_answers = vec![Answer::Pending; job.assignments.len()];
+			}
+			for (i, a) in job.assignments.iter().enumerate() {
+				if seen_answers.get(i) != Some(&a.answer) && a.answer != Answer::Pending {
+					on_update(&JobUpdate::Answered {
+						job_id: id,
+						provider: a.provider.clone(),
+						answer: a.answer,
+						block,
+					});
+					if let Some(s) = seen_answers.get_mut(i) {
+						*s = a.answer;
+					}
+				}
+			}
+			if matches!(job.status, JobStatus::Revealing { .. }) && !revealing {
+				revealing = true;
+				on_update(&JobUpdate::Revealing { job_id: id, block });
+			}
+			if job.status.is_final() {
+				let view =
+					self.job_view(id).await?.with_context(|| format!("job {id} vanished"))?;
+				let paid = match job.status {
+					JobStatus::Completed { at, .. } => self.completion(id, at).await.ok().flatten(),
+					_ => None,
+				};
+				on_update(&JobUpdate::Settled { job_id: id, job: Box::new(view.clone()), paid });
+				return Ok(view);
+			}
+			if std::time::Instant::now() > deadline {
+				bail!("job {id} still {} after {timeout:?}", job.status.name());
+			}
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+	}
+
+	// --- balances ---------------------------------------------------------------------------
+
+	/// Balances of `account`.
+	pub async fn balance(&self, account: &AccountId32) -> Result<AccountData> {
+		let at = self.client.at_current_block().await?;
+		let addr = dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account");
+		Ok(match at.storage().try_fetch(addr, (account.0,)).await? {
+			Some(v) => v.decode()?.data,
+			None => AccountData::default(),
+		})
+	}
+
+	/// Transfers `amount` to `dest` (keep-alive).
+	pub async fn transfer(
+		&self,
+		signer: &Keypair,
+		dest: &AccountId32,
+		amount: Balance,
+	) -> Result<()> {
+		let call = dynamic::transaction(
+			"Balances",
+			"transfer_keep_alive",
+			(MultiAddress::<AccountId32, ()>::Id(dest.clone()), amount),
+		);
+		self.submit(&call, signer).await?;
+		Ok(())
+	}
+}
+
+/// A failed transaction as an error naming the pallet error and its documentation
+/// (`dispatch error ModelRegistry::DuplicateName: The owner already ...`).
+pub fn describe_tx_error(e: TransactionFinalizedSuccessError) -> anyhow::Error {
+	match &e {
+		TransactionFinalizedSuccessError::SuccessError(
+			TransactionEventsError::ExtrinsicFailed(DispatchError::Module(m)),
+		) => match m.details() {
+			Ok(d) => {
+				let docs = d.variant.docs.join(" ");
+				let docs = docs.trim();
+				if docs.is_empty() {
+					anyhow!("dispatch error {}::{}", d.pallet.name(), d.variant.name)
+				} else {
+					anyhow!("dispatch error {}::{}: {docs}", d.pallet.name(), d.variant.name)
+				}
+			}
+			Err(_) => anyhow!("dispatch error {m}"),
+		},
+		TransactionFinalizedSuccessError::SuccessError(
+			TransactionEventsError::ExtrinsicFailed(d),
+		) => anyhow!("dispatch error: {d}"),
+		_ => anyhow!("{e}"),
+	}
+}
+
+/// The first event `pallet::name` among `events`, decoded.
+fn find_event<E: scale_decode::DecodeAsFields>(
+	events: &TxEvents,
+	pallet: &str,
+	name: &str,
+) -> Result<Option<E>> {
+	for ev in events.iter() {
+		let ev = ev?;
+		if ev.pallet_name() == pallet && ev.event_name() == name {
+			return Ok(Some(ev.decode_fields_unchecked_as::<E>()?));
+		}
+	}
+	Ok(None)
+}

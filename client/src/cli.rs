@@ -1,0 +1,631 @@
+//! The `infera` command tree and its execution. [`execute`] returns an [`Output`] — a text for
+//! people and a JSON value for scripts — so `main.rs` only parses and prints.
+
+use crate::{
+	chain::{account_of, keypair, parse_account, Chain, JobUpdate, JobView, Model, ProviderView},
+	spec::{format_amount, parse_amount, parse_hex32, parse_ids, AgreementRule, TensorSpec},
+};
+use anyhow::{bail, Context, Result};
+use clap::{Parser, Subcommand};
+use scale_value::Value;
+use serde_json::json;
+use std::{fmt::Write as _, path::PathBuf, time::Duration};
+
+/// Command-line client of the Infera inference marketplace.
+#[derive(Debug, Parser)]
+#[command(name = "infera", version, about)]
+pub struct Cli {
+	/// WebSocket URL of a node.
+	#[arg(long, global = true, env = "INFERA_URL", default_value = "ws://127.0.0.1:9944")]
+	pub url: String,
+	/// Secret URI of the signing account (`//Alice`, a mnemonic, a `0x` seed).
+	#[arg(long, global = true, env = "INFERA_SURI", default_value = "//Alice")]
+	pub suri: String,
+	/// Machine-readable output: one JSON document (or one per line while following a job).
+	#[arg(long, global = true)]
+	pub json: bool,
+	/// What to do.
+	#[command(subcommand)]
+	pub command: Command,
+}
+
+/// Top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+	/// Model registry: register, list and show models.
+	#[command(subcommand)]
+	Model(ModelCmd),
+	/// Provider staking: register, show, unbond, withdraw, go offline or online.
+	#[command(subcommand)]
+	Provider(ProviderCmd),
+	/// Jobs: submit, show, wait for the result.
+	#[command(subcommand)]
+	Job(JobCmd),
+	/// Balances of an account (default: the signer).
+	Balance {
+		/// SS58 address, `0x` public key or secret URI (`//Bob`).
+		account: Option<String>,
+	},
+}
+
+/// Model commands.
+#[derive(Debug, Subcommand)]
+pub enum ModelCmd {
+	/// Registers a model (the signer becomes its author); prints its id.
+	Register {
+		/// Name, unique per author.
+		#[arg(long)]
+		name: String,
+		/// The TorchScript file; its blake2-256 is registered.
+		#[arg(long)]
+		artifact: PathBuf,
+		/// Where workers fetch it (`file://`, `http://`, `https://`).
+		#[arg(long)]
+		uri: String,
+		/// Input spec, `dtype:d1,d2,...` (e.g. `f32:1,8,8`).
+		#[arg(long)]
+		input: TensorSpec,
+		/// Output spec (e.g. `f32:10`).
+		#[arg(long)]
+		output: TensorSpec,
+		/// Agreement rule: `top_k:<k>`, `quantized:<decimals>` or `exact`.
+		#[arg(long)]
+		rule: AgreementRule,
+		/// Fee per inference paid to the author (base units, or `0.01INF`).
+		#[arg(long, value_parser = parse_amount, default_value = "0")]
+		fee: u128,
+	},
+	/// Lists every model.
+	List,
+	/// Shows one model.
+	Show {
+		/// Model id.
+		id: u32,
+	},
+}
+
+/// Provider commands.
+#[derive(Debug, Subcommand)]
+pub enum ProviderCmd {
+	/// Registers the signer as a provider (bond held at once, online at once).
+	Register {
+		/// Stake to bond (base units, or `100INF`).
+		#[arg(long, value_parser = parse_amount)]
+		bond: u128,
+		/// sr25519 public key of the inference worker, `0x` hex.
+		#[arg(long, value_parser = parse_hex32)]
+		worker_key: [u8; 32],
+		/// Models served, comma-separated ids.
+		#[arg(long, value_parser = parse_ids)]
+		models: ::std::vec::Vec<u32>,
+		/// Concurrent jobs.
+		#[arg(long, default_value_t = 4)]
+		capacity: u32,
+		/// Price per inference (base units, or `0.01INF`).
+		#[arg(long, value_parser = parse_amount)]
+		price: u128,
+	},
+	/// Shows a provider's record and stake (default: the signer).
+	Show {
+		/// SS58 address, `0x` public key or secret URI.
+		account: Option<String>,
+	},
+	/// Starts unbonding `amount` of the signer's stake.
+	Unbond {
+		/// Amount (base units or `INF`).
+		#[arg(value_parser = parse_amount)]
+		amount: u128,
+	},
+	/// Releases the signer's unbonded stake whose unlock block passed.
+	Withdraw,
+	/// Stops taking new jobs.
+	Offline,
+	/// Takes jobs again.
+	Online,
+}
+
+/// Job commands.
+#[derive(Debug, Subcommand)]
+pub enum JobCmd {
+	/// Submits a job as the signer.
+	Submit {
+		/// Model id.
+		#[arg(long)]
+		model: u32,
+		/// File with the raw input bytes (one tensor of the model's input spec).
+		#[arg(long)]
+		input: PathBuf,
+		/// Most the signer pays (base units or `INF`); default: no limit.
+		#[arg(long, value_parser = parse_amount, default_value = "340282366920938463463374607431768211455")]
+		max_price: u128,
+		/// Number of providers (default: the chain's).
+		#[arg(long)]
+		redundancy: Option<u32>,
+		/// Follow the job until it settles and print its result.
+		#[arg(long)]
+		wait: bool,
+		/// Seconds to wait with `--wait`.
+		#[arg(long, default_value_t = 120)]
+		timeout: u64,
+	},
+	/// Shows a job and its result.
+	Show {
+		/// Job id.
+		id: u64,
+	},
+	/// Follows a job until it settles.
+	Wait {
+		/// Job id.
+		id: u64,
+		/// Seconds to wait.
+		#[arg(long, default_value_t = 120)]
+		timeout: u64,
+	},
+}
+
+/// What a command produced: text for people, JSON for scripts.
+#[derive(Debug, Default)]
+pub struct Output {
+	/// Human-readable text.
+	pub text: String,
+	/// Machine-readable value.
+	pub json: serde_json::Value,
+}
+
+impl Output {
+	fn new(text: impl Into<String>, json: serde_json::Value) -> Output {
+		Output { text: text.into(), json }
+	}
+}
+
+/// Human-readable form of a model.
+pub fn describe_model(id: u32, m: &Model) -> String {
+	format!(
+		"model {id}: {} v{} by {}\n  artifact {}\n  uri {}\n  input {} ({} bytes) -> output {} rule {} ({} canonical bytes)\n  fee {}  deposit {}  open jobs {}{}",
+		String::from_utf8_lossy(&m.name),
+		m.version,
+		m.owner,
+		format_args!("0x{}", hex::encode(m.artifact_hash)),
+		String::from_utf8_lossy(&m.uri),
+		m.input,
+		m.input_len,
+		m.output,
+		m.rule,
+		m.canonical_output_len,
+		format_amount(m.fee),
+		format_amount(m.deposit),
+		m.in_use,
+		if m.deprecated { "  DEPRECATED" } else { "" },
+	)
+}
+
+/// Human-readable form of a provider.
+pub fn describe_provider(v: &ProviderView) -> String {
+	let mut s = format!("provider {}", v.account);
+	match &v.provider {
+		Some(p) => {
+			let _ = write!(
+				s,
+				"\n  {}  worker 0x{}\n  models {:?}  capacity {} (active {})  price {}",
+				if p.online { "online" } else { "OFFLINE" },
+				hex::encode(p.worker),
+				p.models,
+				p.capacity,
+				p.active_jobs,
+				format_amount(p.price)
+			);
+		}
+		None => s.push_str("\n  not registered"),
+	}
+	if let Some(l) = &v.ledger {
+		let _ = write!(s, "\n  bonded {}", format_amount(l.bonded));
+		for c in &l.unbonding {
+			let _ =
+				write!(s, "\n  unbonding {} until block {}", format_amount(c.value), c.unlock_at);
+		}
+	}
+	s
+}
+
+/// Human-readable form of a job.
+pub fn describe_job(v: &JobView) -> String {
+	let j = &v.job;
+	let mut s = format!(
+		"job {}: model {} by {} — {}\n  submitted at block {}, held {}, author fee {}, protocol fee {}",
+		v.id,
+		j.model,
+		j.user,
+		j.status.name(),
+		j.submitted_at,
+		format_amount(j.held),
+		format_amount(j.author_fee),
+		format_amount(j.protocol_fee),
+	);
+	for a in &j.assignments {
+		let _ =
+			write!(s, "\n  provider {} at {}: {}", a.provider, format_amount(a.price), a.answer);
+	}
+	match j.status {
+		crate::chain::JobStatus::Pending { deadline }
+		| crate::chain::JobStatus::Revealing { deadline } => {
+			let _ = write!(s, "\n  deadline block {deadline}");
+		}
+		crate::chain::JobStatus::Failed { reason, at } => {
+			let _ = write!(s, "\n  failed at block {at}: {reason:?} (user refunded)");
+		}
+		_ => {}
+	}
+	if let Some(out) = &v.output_text {
+		let _ = write!(s, "\n  output: {out}");
+	}
+	s
+}
+
+/// Human-readable form of a job update.
+pub fn describe_update(u: &JobUpdate) -> String {
+	match u {
+		JobUpdate::Assigned { job_id, providers, block } => {
+			let p: Vec<String> = providers.iter().map(|p| p.to_string()).collect();
+			format!("job {job_id}: assigned to {} (block {block})", p.join(", "))
+		}
+		JobUpdate::Answered { job_id, provider, answer, block } => {
+			format!("job {job_id}: {provider} {answer} (block {block})")
+		}
+		JobUpdate::Revealing { job_id, block } => {
+			format!("job {job_id}: reveal phase open (block {block})")
+		}
+		JobUpdate::Settled { job_id, job, paid } => {
+			let mut s = format!("job {job_id}: {}", job.job.status.name());
+			if let Some(p) = paid {
+				let _ = write!(
+					s,
+					" — paid {} to each of {} provider(s), {} to author {}, {} protocol fee",
+					format_amount(p.share),
+					p.winners,
+					format_amount(job.job.author_fee),
+					job.job.author,
+					format_amount(job.job.protocol_fee)
+				);
+			}
+			if let Some(out) = &job.output_text {
+				let _ = write!(s, "; output {out}");
+			}
+			s
+		}
+	}
+}
+
+/// Runs `cli`. With `--wait`/`job wait`, `progress` is called with each state change (as text or
+/// a JSON line per `--json`) before the final output is returned.
+pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Output> {
+	let mut progress = move |s: String| progress(s);
+	let chain = Chain::connect(&cli.url).await?;
+	let signer = || keypair(&cli.suri);
+	let json_out = cli.json;
+	let report = |u: &JobUpdate, progress: &mut dyn FnMut(String)| {
+		if json_out {
+			progress(serde_json::to_string(u).unwrap_or_default())
+		} else {
+			progress(describe_update(u))
+		}
+	};
+	Ok(match &cli.command {
+		Command::Model(ModelCmd::Register { name, artifact, uri, input, output, rule, fee }) => {
+			let bytes = std::fs::read(artifact)
+				.with_context(|| format!("reading artifact {}", artifact.display()))?;
+			let hash = crate::blake2_256(&bytes);
+			let id = chain
+				.register_model(&signer()?, name, hash, uri, input, output, *rule, *fee)
+				.await?;
+			Output::new(
+				format!("registered model {id} ({name}, artifact 0x{})", hex::encode(hash)),
+				json!({ "model": id, "artifact_hash": format!("0x{}", hex::encode(hash)) }),
+			)
+		}
+		Command::Model(ModelCmd::List) => {
+			let models = chain.models().await?;
+			let text = if models.is_empty() {
+				"no models".to_string()
+			} else {
+				models.iter().map(|(id, m)| describe_model(*id, m)).collect::<Vec<_>>().join("\n")
+			};
+			let json = models
+				.iter()
+				.map(|(id, m)| {
+					let mut v = serde_json::to_value(m).unwrap_or_default();
+					v["id"] = json!(id);
+					v
+				})
+				.collect();
+			Output::new(text, serde_json::Value::Array(json))
+		}
+		Command::Model(ModelCmd::Show { id }) => {
+			let m = chain.model(*id).await?.with_context(|| format!("no model {id}"))?;
+			let mut v = serde_json::to_value(&m)?;
+			v["id"] = json!(id);
+			Output::new(describe_model(*id, &m), v)
+		}
+		Command::Provider(ProviderCmd::Register { bond, worker_key, models, capacity, price }) => {
+			let key = signer()?;
+			chain.register_provider(&key, *bond, *worker_key, models, *capacity, *price).await?;
+			let view = chain.provider(&account_of(&key)).await?;
+			Output::new(
+				format!("registered provider\n{}", describe_provider(&view)),
+				serde_json::to_value(&view)?,
+			)
+		}
+		Command::Provider(ProviderCmd::Show { account }) => {
+			let account = match account {
+				Some(a) => parse_account(a)?,
+				None => account_of(&signer()?),
+			};
+			let view = chain.provider(&account).await?;
+			Output::new(describe_provider(&view), serde_json::to_value(&view)?)
+		}
+		Command::Provider(cmd) => {
+			let (call, args, what) = match cmd {
+				ProviderCmd::Unbond { amount } => {
+					("unbond", vec![Value::u128(*amount)], "unbonding")
+				}
+				ProviderCmd::Withdraw => ("withdraw_unbonded", vec![], "withdrawn"),
+				ProviderCmd::Offline => ("go_offline", vec![], "offline"),
+				ProviderCmd::Online => ("go_online", vec![], "online"),
+				_ => unreachable!("handled above"),
+			};
+			let key = signer()?;
+			chain.provider_call(&key, call, args).await?;
+			let view = chain.provider(&account_of(&key)).await?;
+			Output::new(
+				format!("{what}\n{}", describe_provider(&view)),
+				serde_json::to_value(&view)?,
+			)
+		}
+		Command::Job(JobCmd::Submit { model, input, max_price, redundancy, wait, timeout }) => {
+			let bytes = std::fs::read(input)
+				.with_context(|| format!("reading input {}", input.display()))?;
+			let sub = chain.submit_job(&signer()?, *model, &bytes, *max_price, *redundancy).await?;
+			let text = format!(
+				"job {} submitted: {} held, providers {}, deadline block {}",
+				sub.job_id,
+				format_amount(sub.price),
+				sub.providers.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(", "),
+				sub.deadline
+			);
+			if *wait {
+				progress_submitted(cli.json, &text, &sub, &mut progress);
+				let view = chain
+					.follow_job(sub.job_id, Duration::from_secs(*timeout), |u| {
+						report(u, &mut progress)
+					})
+					.await?;
+				Output::new(describe_job(&view), serde_json::to_value(&view)?)
+			} else {
+				Output::new(text, serde_json::to_value(&sub)?)
+			}
+		}
+		Command::Job(JobCmd::Show { id }) => {
+			let view = chain.job_view(*id).await?.with_context(|| format!("no job {id}"))?;
+			Output::new(describe_job(&view), serde_json::to_value(&view)?)
+		}
+		Command::Job(JobCmd::Wait { id, timeout }) => {
+			let view = chain
+				.follow_job(*id, Duration::from_secs(*timeout), |u| report(u, &mut progress))
+				.await?;
+			Output::new(describe_job(&view), serde_json::to_value(&view)?)
+		}
+		Command::Balance { account } => {
+			let account = match account {
+				Some(a) => parse_account(a)?,
+				None => account_of(&signer()?),
+			};
+			let b = chain.balance(&account).await?;
+			Output::new(
+				format!(
+					"{account}: free {}, reserved/held {}, frozen {}",
+					format_amount(b.free),
+					format_amount(b.reserved),
+					format_amount(b.frozen)
+				),
+				json!({ "account": account, "free": b.free, "reserved": b.reserved, "frozen": b.frozen }),
+			)
+		}
+	})
+}
+
+fn progress_submitted(
+	json: bool,
+	text: &str,
+	sub: &crate::chain::Submitted,
+	progress: &mut dyn FnMut(String),
+) {
+	if json {
+		let mut v = serde_json::to_value(sub).unwrap_or_default();
+		v["event"] = json!("submitted");
+		progress(v.to_string())
+	} else {
+		progress(text.to_string())
+	}
+}
+
+/// Parses a command line (for tests and scripts embedding the client).
+pub fn parse<I, T>(args: I) -> Result<Cli>
+where
+	I: IntoIterator<Item = T>,
+	T: Into<std::ffi::OsString> + Clone,
+{
+	match Cli::try_parse_from(args) {
+		Ok(cli) => Ok(cli),
+		Err(e) => bail!("{e}"),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn model_register_parses_specs_rule_and_fee() {
+		let cli = parse([
+			"infera",
+			"--json",
+			"model",
+			"register",
+			"--name",
+			"digits-cnn",
+			"--artifact",
+			"/tmp/a.pt",
+			"--uri",
+			"file:///tmp/a.pt",
+			"--input",
+			"f32:1,8,8",
+			"--output",
+			"f32:10",
+			"--rule",
+			"top_k:1",
+			"--fee",
+			"0.01INF",
+		])
+		.unwrap();
+		assert!(cli.json);
+		assert_eq!(cli.url, "ws://127.0.0.1:9944");
+		assert_eq!(cli.suri, "//Alice");
+		match cli.command {
+			Command::Model(ModelCmd::Register { name, input, output, rule, fee, .. }) => {
+				assert_eq!(name, "digits-cnn");
+				assert_eq!(input.shape, vec![1, 8, 8]);
+				assert_eq!(output.byte_len(), 40);
+				assert_eq!(rule, AgreementRule::TopK { k: 1 });
+				assert_eq!(fee, crate::spec::UNIT / 100);
+			}
+			other => panic!("unexpected {other:?}"),
+		}
+	}
+
+	#[test]
+	fn bad_specs_and_rules_are_refused() {
+		let base = ["infera", "model", "register", "--name", "m", "--artifact", "a", "--uri", "u"];
+		let with = |input: &str, rule: &str| {
+			let mut v: Vec<String> = base.iter().map(|s| s.to_string()).collect();
+			v.extend(["--input", input, "--output", "f32:10", "--rule", rule].map(String::from));
+			parse(v)
+		};
+		assert!(with("f32:1,8,8", "quantized:3").is_ok());
+		assert!(with("f32:1,8,8", "exact").is_ok());
+		assert!(with("f64:1,8,8", "exact").is_err());
+		assert!(with("f32:1,0", "exact").is_err());
+		assert!(with("f32:1,8,8", "top_k").is_err());
+		assert!(with("f32:1,8,8", "majority").is_err());
+	}
+
+	#[test]
+	fn provider_register_parses_key_models_and_amounts() {
+		let key = format!("0x{}", "11".repeat(32));
+		let cli = parse([
+			"infera",
+			"--suri",
+			"//Bob",
+			"--url",
+			"ws://127.0.0.1:1",
+			"provider",
+			"register",
+			"--bond",
+			"100INF",
+			"--worker-key",
+			&key,
+			"--models",
+			"0,1",
+			"--capacity",
+			"3",
+			"--price",
+			"5000",
+		])
+		.unwrap();
+		assert_eq!(cli.suri, "//Bob");
+		match cli.command {
+			Command::Provider(ProviderCmd::Register {
+				bond,
+				worker_key,
+				models,
+				capacity,
+				price,
+			}) => {
+				assert_eq!(bond, 100 * crate::spec::UNIT);
+				assert_eq!(worker_key, [0x11; 32]);
+				assert_eq!(models, vec![0, 1]);
+				assert_eq!(capacity, 3);
+				assert_eq!(price, 5000);
+			}
+			other => panic!("unexpected {other:?}"),
+		}
+		let short = parse([
+			"infera",
+			"provider",
+			"register",
+			"--bond",
+			"1",
+			"--worker-key",
+			"0x12",
+			"--models",
+			"0",
+			"--price",
+			"1",
+		]);
+		assert!(short.is_err());
+	}
+
+	#[test]
+	fn job_and_other_commands_parse() {
+		let cli = parse([
+			"infera",
+			"job",
+			"submit",
+			"--model",
+			"0",
+			"--input",
+			"x.bin",
+			"--max-price",
+			"1INF",
+			"--redundancy",
+			"3",
+			"--wait",
+		])
+		.unwrap();
+		match cli.command {
+			Command::Job(JobCmd::Submit { model, max_price, redundancy, wait, .. }) => {
+				assert_eq!(
+					(model, max_price, redundancy, wait),
+					(0, crate::spec::UNIT, Some(3), true)
+				);
+			}
+			other => panic!("unexpected {other:?}"),
+		}
+		let cli = parse(["infera", "job", "submit", "--model", "0", "--input", "x"]).unwrap();
+		match cli.command {
+			Command::Job(JobCmd::Submit { max_price, redundancy, wait, .. }) => {
+				assert_eq!((max_price, redundancy, wait), (u128::MAX, None, false));
+			}
+			other => panic!("unexpected {other:?}"),
+		}
+		assert!(matches!(
+			parse(["infera", "job", "show", "7"]).unwrap().command,
+			Command::Job(JobCmd::Show { id: 7 })
+		));
+		assert!(matches!(
+			parse(["infera", "provider", "unbond", "10INF"]).unwrap().command,
+			Command::Provider(ProviderCmd::Unbond { amount }) if amount == 10 * crate::spec::UNIT
+		));
+		assert!(matches!(
+			parse(["infera", "balance", "//Bob"]).unwrap().command,
+			Command::Balance { account: Some(_) }
+		));
+		assert!(parse(["infera", "job", "show", "x"]).is_err());
+	}
+
+	#[test]
+	fn accounts_parse_from_uri_hex_and_ss58() {
+		let bob = parse_account("//Bob").unwrap();
+		assert_eq!(parse_account(&bob.to_string()).unwrap(), bob);
+		assert_eq!(parse_account(&format!("0x{}", hex::encode(bob.0))).unwrap(), bob);
+		assert!(parse_account("not-an-address").is_err());
+	}
+}
