@@ -1,17 +1,198 @@
 #!/usr/bin/env bash
-# Runs the Infera marketplace locally: sets up the machine if needed, builds, and starts a
-# development chain (one node, Alice authoring a block every second). Extra arguments are passed
-# to the node, e.g. `scripts/run.sh --rpc-port 9955`. Ctrl-C stops everything.
+# Runs the Infera marketplace locally, end to end:
+#   1. sets up the machine if needed (scripts/setup.sh) and builds every binary;
+#   2. exports the demo models if missing ($INFER_CACHE/models);
+#   3. starts an inference worker (key //AliceWorker) and a dev node whose off-chain worker
+#      answers Alice's jobs by calling that worker;
+#   4. with the `infera` CLI: Bob registers digits-cnn (file:// URI, top_k:1), Alice bonds as its
+#      provider with the worker's public key, Charlie submits N held-out digit images as jobs;
+#   5. follows every job (submitted -> assigned -> answered -> paid), then prints the on-chain
+#      accuracy against the labels and who paid and earned what (balances before/after).
+#
+# Usage: scripts/run.sh [--jobs N] [--keep-running] [--no-build]
+#   --jobs N          number of held-out images submitted (default 20)
+#   --keep-running    leave node and worker up at the end (Ctrl-C stops them)
+#   --no-build        use the binaries already built (skips setup and cargo)
+# Ctrl-C stops everything at any point.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-bash "$root/scripts/setup.sh"
+
+jobs=20
+keep_running=0
+build=1
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--jobs) jobs="${2:?--jobs needs a number}"; shift 2 ;;
+	--jobs=*) jobs="${1#--jobs=}"; shift ;;
+	--keep-running) keep_running=1; shift ;;
+	--no-build) build=0; shift ;;
+	-h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+	*) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
+	esac
+done
+case "$jobs" in '' | *[!0-9]*) echo "--jobs needs a positive number" >&2; exit 2 ;; esac
+
+log() { printf '\033[1;34m[run]\033[0m %s\n' "$*"; }
+die() { printf '\033[1;31m[run]\033[0m %s\n' "$*" >&2; exit 1; }
+
+[ "$build" -eq 1 ] && bash "$root/scripts/setup.sh"
 # shellcheck source=env.sh
 source "$root/scripts/env.sh"
 cd "$root"
 
-echo "[run] building the node (first build: about 25 minutes on 2 cores)"
-cargo build --locked -p infera-node
+if [ "$build" -eq 1 ]; then
+	log "building (first build: about 25 minutes on 2 cores)"
+	cargo build --locked --workspace --bins
+fi
 
-node="$CARGO_TARGET_DIR/debug/infera-node"
-echo "[run] starting the dev chain: JSON-RPC on ws://127.0.0.1:9944 (polkadot.js: https://polkadot.js.org/apps/?rpc=ws://127.0.0.1:9944)"
-exec "$node" --dev --offchain-worker always "$@"
+node_bin="$CARGO_TARGET_DIR/debug/infera-node"
+worker_bin="$CARGO_TARGET_DIR/debug/infera-worker"
+cli_bin="$CARGO_TARGET_DIR/debug/infera"
+
+models="$INFER_CACHE/models"
+if [ ! -f "$models/manifest.json" ] || [ ! -f "$models/digits-cnn.pt" ] || [ ! -f "$models/heldout.bin" ]; then
+	log "exporting the demo models into $models"
+	python3 scripts/export_models.py "$models"
+fi
+n_heldout=$(( $(stat -c %s "$models/heldout.bin") / 256 ))
+[ "$jobs" -ge 1 ] && [ "$jobs" -le "$n_heldout" ] || die "--jobs must be between 1 and $n_heldout"
+
+# Logs, worker cache and job inputs of the last run stay here for inspection.
+work="$INFER_CACHE/run"
+rm -rf "$work"
+mkdir -p "$work"
+pids=()
+cleanup() {
+	trap - EXIT INT TERM
+	for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+	for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+trap 'echo; log "interrupted: stopping node and worker"; exit 130' INT TERM
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+worker_port=$(free_port)
+rpc_port=$(free_port)
+p2p_port=$(free_port)
+url="ws://127.0.0.1:$rpc_port"
+
+# --- the inference worker ------------------------------------------------------------------
+log "starting the inference worker on 127.0.0.1:$worker_port (logs: $work/worker.log)"
+"$worker_bin" --listen "127.0.0.1:$worker_port" --cache-dir "$work/worker" --seed //AliceWorker \
+	--preload "$models/manifest.json" >"$work/worker.out" 2>"$work/worker.log" &
+pids+=($!)
+worker_key=""
+for _ in $(seq 1 600); do
+	worker_key=$(sed -n 's/^worker public key: \(0x[0-9a-f]\{64\}\).*/\1/p' "$work/worker.out")
+	[ -n "$worker_key" ] && break
+	kill -0 "${pids[0]}" 2>/dev/null || { tail -20 "$work/worker.log" >&2; die "the worker exited"; }
+	sleep 0.2
+done
+[ -n "$worker_key" ] || die "the worker printed no public key"
+log "worker public key $worker_key"
+
+# --- the dev node --------------------------------------------------------------------------
+log "starting the dev node: $url (logs: $work/node.log)"
+"$node_bin" --dev --tmp --offchain-worker always \
+	--inference-worker-url "http://127.0.0.1:$worker_port" \
+	--rpc-port "$rpc_port" --port "$p2p_port" --no-prometheus --no-telemetry --no-mdns \
+	>"$work/node.log" 2>&1 &
+pids+=($!)
+
+infera() { "$cli_bin" --url "$url" "$@"; }
+# Reads one field of the JSON document on stdin: jfield key [key...]
+jfield() { python3 -c 'import json,sys
+d=json.load(sys.stdin)
+for k in sys.argv[1:]: d=d[int(k)] if isinstance(d,list) else d[k]
+print(d)' "$@"; }
+
+for i in $(seq 1 360); do
+	infera balance >/dev/null 2>&1 && break
+	kill -0 "${pids[1]}" 2>/dev/null || { tail -30 "$work/node.log" >&2; die "the node exited"; }
+	[ "$i" -eq 360 ] && die "the node serves no JSON-RPC after 180 s"
+	sleep 0.5
+done
+log "node is up"
+
+# Treasury: PalletId(*b"inf/trsy") as account ("modl" ++ id, zero padded).
+treasury="0x$(printf 'modlinf/trsy' | od -An -tx1 | tr -d ' \n')$(printf '0%.0s' $(seq 1 40))"
+actors=(Alice Bob Charlie treasury)
+account_of() { if [ "$1" = treasury ]; then echo "$treasury"; else echo "//$1"; fi; }
+declare -A before after
+for a in "${actors[@]}"; do
+	before[$a]=$(infera --json balance "$(account_of "$a")" | jfield free)
+done
+
+# --- model, provider -----------------------------------------------------------------------
+log "Bob registers digits-cnn (top_k:1, fee 0.01 INF)"
+model=$(infera --suri //Bob --json model register --name digits-cnn \
+	--artifact "$models/digits-cnn.pt" --uri "file://$models/digits-cnn.pt" \
+	--input f32:1,8,8 --output f32:10 --rule top_k:1 --fee 0.01INF | jfield model)
+infera model show "$model"
+
+log "Alice bonds 1000 INF as provider of model $model (price 0.02 INF, worker $worker_key)"
+infera --suri //Alice provider register --bond 1000INF --worker-key "$worker_key" \
+	--models "$model" --capacity "$jobs" --price 0.02INF
+
+# --- jobs ----------------------------------------------------------------------------------
+mapfile -t labels < <(python3 -c 'import json,sys; print("\n".join(map(str, json.load(open(sys.argv[1])))))' \
+	"$models/heldout_labels.json")
+log "Charlie submits $jobs held-out images"
+job_ids=()
+for i in $(seq 0 $((jobs - 1))); do
+	dd if="$models/heldout.bin" of="$work/image_$i.bin" bs=256 skip="$i" count=1 status=none
+	out=$(infera --suri //Charlie --json job submit --model "$model" --input "$work/image_$i.bin" \
+		--max-price 1INF)
+	id=$(echo "$out" | jfield job_id)
+	job_ids+=("$id")
+	echo "  image $i (label ${labels[$i]}): job $id submitted, $(echo "$out" | jfield price) units held, provider $(echo "$out" | jfield providers 0)"
+done
+
+log "following the jobs"
+correct=0
+completed=0
+for i in $(seq 0 $((jobs - 1))); do
+	id=${job_ids[$i]}
+	infera job wait "$id" --timeout 180 | grep -E '^job [0-9]+: ' | grep -vE '^job [0-9]+: model ' |
+		sed 's/^/  /' || true
+	show=$(infera --json job show "$id")
+	state=$(echo "$show" | jfield status state)
+	if [ "$state" = completed ]; then
+		completed=$((completed + 1))
+		pred=$(echo "$show" | jfield top_k 0)
+		mark="wrong"
+		[ "$pred" = "${labels[$i]}" ] && { correct=$((correct + 1)); mark="right"; }
+		echo "  => image $i: predicted $pred, label ${labels[$i]} ($mark)"
+	else
+		echo "  => image $i: job $id $state"
+	fi
+done
+
+for a in "${actors[@]}"; do
+	after[$a]=$(infera --json balance "$(account_of "$a")" | jfield free)
+done
+
+log "results"
+python3 - "$correct" "$completed" "$jobs" <<'EOF'
+import sys
+c, done, n = map(int, sys.argv[1:])
+print(f"  on-chain accuracy: {c}/{n} = {c / n:.4f}" + (f" ({n - done} jobs without a result)" if done < n else ""))
+EOF
+echo "  free balances (INF), before -> after (delta):"
+for a in "${actors[@]}"; do
+	python3 - "$a" "${before[$a]}" "${after[$a]}" <<'EOF'
+import sys
+name, b, a = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+u = 10**12
+role = {"Alice": "provider (bond held, earns price; pays OCW tx fees)", "Bob": "model author (earns fee)",
+        "Charlie": "user (pays price + fees + tx fees)", "treasury": "protocol fees + slashes"}[name]
+print(f"    {name:9s} {b / u:>18.6f} -> {a / u:>18.6f}  ({(a - b) / u:+.6f})  {role}")
+EOF
+done
+infera provider show //Alice | sed 's/^/  /'
+
+if [ "$keep_running" -eq 1 ]; then
+	log "node: $url   worker: http://127.0.0.1:$worker_port   (Ctrl-C stops both)"
+	log "try: $cli_bin --url $url job show ${job_ids[0]}"
+	wait "${pids[1]}"
+fi

@@ -705,7 +705,7 @@ impl Chain {
 				on_update(&JobUpdate::Assigned {
 					job_id: id,
 					providers: job.assignments.iter().map(|a| a.provider.clone()).collect(),
-					block,
+					block: job.submitted_at,
 				});
 				seen_answers = vec![Answer::Pending; job.assignments.len()];
 			}

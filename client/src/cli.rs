@@ -276,6 +276,9 @@ pub fn describe_update(u: &JobUpdate) -> String {
 		}
 		JobUpdate::Settled { job_id, job, paid } => {
 			let mut s = format!("job {job_id}: {}", job.job.status.name());
+			if let crate::chain::JobStatus::Failed { reason, at } = job.job.status {
+				let _ = write!(s, " at block {at}: {reason:?}, user refunded");
+			}
 			if let Some(p) = paid {
 				let _ = write!(
 					s,
