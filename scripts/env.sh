@@ -10,6 +10,9 @@ export INFER_VENV="${INFER_VENV:-$INFER_CACHE/venv}"
 # substrate-wasm-builder: build the runtime blob with Debian's rustc-web and its prebuilt wasm32v1-none sysroot.
 export WASM_BUILD_TOOLCHAIN="${WASM_BUILD_TOOLCHAIN:-debian-web}"
 export CARGO_TARGET_WASM32V1_NONE_LINKER="${CARGO_TARGET_WASM32V1_NONE_LINKER:-/usr/lib/llvm-22/bin/wasm-ld}"
+# frame-benchmarking-cli carries a test runtime (with XCM) for `benchmark storage --enable-pov-recorder`
+# only; building its WASM blob would add minutes to every clean build, so it is skipped.
+export SKIP_FRAME_STORAGE_ACCESS_TEST_RUNTIME_WASM_BUILD=1
 # tch / torch-sys: link against the libtorch that ships inside the venv's PyTorch 2.13.0.
 export LIBTORCH_USE_PYTORCH=1
 export PATH="$INFER_VENV/bin:$HOME/.cargo/bin:$PATH"

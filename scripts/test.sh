@@ -13,7 +13,7 @@ echo "[test] rustfmt"
 cargo fmt --all -- --check
 
 echo "[test] building binaries (first build: about 25 minutes on 2 cores)"
-cargo build --locked --workspace --bins
+cargo build --locked --workspace --bins --tests
 
 export INFERA_NODE_BIN="$CARGO_TARGET_DIR/debug/infera-node"
 echo "[test] running the tests"

@@ -5,6 +5,8 @@
 //! `$CARGO_TARGET_DIR/debug/infera-node`.
 
 use anyhow::{bail, Context, Result};
+pub mod market;
+
 use std::{
 	future::Future,
 	net::TcpListener,
@@ -27,56 +29,146 @@ pub fn free_port() -> Result<u16> {
 	Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
-/// Path of the node binary under test.
-pub fn node_binary() -> Result<PathBuf> {
-	let path = match std::env::var_os("INFERA_NODE_BIN") {
-		Some(p) => PathBuf::from(p),
-		None => {
-			let target = std::env::var_os("CARGO_TARGET_DIR")
-				.map(PathBuf::from)
-				.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-			target.join("debug/infera-node")
-		},
-	};
+/// The cargo target directory the binaries under test were built into.
+pub fn target_dir() -> PathBuf {
+	std::env::var_os("CARGO_TARGET_DIR")
+		.map(PathBuf::from)
+		.unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+/// Path of a binary under test: `$env_var`, else `<target>/debug/<name>`.
+fn binary(env_var: &str, name: &str) -> Result<PathBuf> {
+	let path = std::env::var_os(env_var)
+		.map(PathBuf::from)
+		.unwrap_or_else(|| target_dir().join("debug").join(name));
 	if !path.is_file() {
-		bail!("node binary {} not found: build it with `cargo build -p infera-node`", path.display());
+		bail!(
+			"binary {} not found: build it with `cargo build --workspace --bins`",
+			path.display()
+		);
 	}
 	Ok(path)
 }
 
-/// A running node process, killed when dropped.
-pub struct Node {
-	/// Name used in logs.
+/// Path of the node binary under test (`INFERA_NODE_BIN`).
+pub fn node_binary() -> Result<PathBuf> {
+	binary("INFERA_NODE_BIN", "infera-node")
+}
+
+/// Path of the inference worker binary under test (`INFERA_WORKER_BIN`).
+pub fn worker_binary() -> Result<PathBuf> {
+	binary("INFERA_WORKER_BIN", "infera-worker")
+}
+
+/// A child process with its own temporary folder and log file, killed when dropped.
+pub struct Process {
+	/// Name used in logs and failure messages.
 	pub name: String,
+	child: Child,
+	log: PathBuf,
+	base: tempfile::TempDir,
+}
+
+impl Process {
+	/// Starts `program` with `args`; `args` may name the folder as `{base}`.
+	fn spawn(name: &str, program: PathBuf, args: &[String]) -> Result<Process> {
+		let base = tempfile::Builder::new().prefix(&format!("infera-{name}-")).tempdir()?;
+		let log = base.path().join("process.log");
+		let log_file = std::fs::File::create(&log)?;
+		let folder = base.path().display().to_string();
+		let child = Command::new(&program)
+			.args(args.iter().map(|a| a.replace("{base}", &folder)))
+			.stdin(Stdio::null())
+			.stdout(log_file.try_clone()?)
+			.stderr(log_file)
+			.spawn()
+			.with_context(|| format!("starting {}", program.display()))?;
+		Ok(Process { name: name.into(), child, log, base })
+	}
+
+	/// The process's temporary folder.
+	pub fn folder(&self) -> &std::path::Path {
+		self.base.path()
+	}
+
+	/// The last `lines` lines of the process's log, for failure messages.
+	pub fn log_tail(&self, lines: usize) -> String {
+		let text = std::fs::read_to_string(&self.log).unwrap_or_default();
+		let all: Vec<&str> = text.lines().collect();
+		all[all.len().saturating_sub(lines)..].join("\n")
+	}
+
+	/// Fails with the log's tail if the process has exited.
+	pub fn ensure_running(&mut self) -> Result<()> {
+		if let Some(status) = self.child.try_wait()? {
+			bail!("{} exited with {status}:\n{}", self.name, self.log_tail(40));
+		}
+		Ok(())
+	}
+
+	/// Stops the process now (also done on drop).
+	pub fn kill(&mut self) {
+		let _ = self.child.kill();
+		let _ = self.child.wait();
+	}
+}
+
+impl Drop for Process {
+	fn drop(&mut self) {
+		self.kill();
+		// `INFERA_E2E_LOGS=<dir>` keeps every process's log for inspection.
+		if let Some(dir) = std::env::var_os("INFERA_E2E_LOGS") {
+			let _ = std::fs::create_dir_all(&dir);
+			let _ = std::fs::copy(&self.log, PathBuf::from(dir).join(format!("{}.log", self.name)));
+		}
+	}
+}
+
+/// A running `infera-node`.
+pub struct Node {
+	/// The process.
+	pub process: Process,
 	/// JSON-RPC port (WebSocket and HTTP).
 	pub rpc_port: u16,
 	/// libp2p port.
 	pub p2p_port: u16,
-	child: Child,
-	log: PathBuf,
-	_base: tempfile::TempDir,
 }
 
 impl Node {
 	/// Starts a node with `args` (besides base path, ports and name, which this sets).
 	pub fn spawn(name: &str, args: &[&str]) -> Result<Node> {
-		let base = tempfile::Builder::new().prefix(&format!("infera-{name}-")).tempdir()?;
 		let rpc_port = free_port()?;
 		let p2p_port = free_port()?;
-		let log = base.path().join("node.log");
-		let log_file = std::fs::File::create(&log)?;
-		let child = Command::new(node_binary()?)
-			.args(args)
-			.arg("--base-path")
-			.arg(base.path())
-			.args(["--rpc-port", &rpc_port.to_string(), "--port", &p2p_port.to_string()])
-			.args(["--name", name, "--no-prometheus", "--no-telemetry", "--no-mdns"])
-			.stdin(Stdio::null())
-			.stdout(log_file.try_clone()?)
-			.stderr(log_file)
-			.spawn()
-			.context("starting infera-node")?;
-		Ok(Node { name: name.into(), rpc_port, p2p_port, child, log, _base: base })
+		let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
+		if !args.contains(&"--node-key") {
+			// Validators of non-dev chains must have a network key; any distinct 32 bytes do.
+			all.extend([
+				"--node-key".into(),
+				format!("{:064x}", (rpc_port as u64) << 16 | p2p_port as u64),
+			]);
+		}
+		all.extend(
+			[
+				"--base-path",
+				"{base}",
+				"--rpc-port",
+				&rpc_port.to_string(),
+				"--port",
+				&p2p_port.to_string(),
+				"--name",
+				name,
+				"--no-prometheus",
+				"--no-telemetry",
+				"--no-mdns",
+			]
+			.map(String::from),
+		);
+		Ok(Node { process: Process::spawn(name, node_binary()?, &all)?, rpc_port, p2p_port })
+	}
+
+	/// Name of the node.
+	pub fn name(&self) -> &str {
+		&self.process.name
 	}
 
 	/// WebSocket URL of the node's JSON-RPC server.
@@ -89,34 +181,68 @@ impl Node {
 		format!("/ip4/127.0.0.1/tcp/{}/p2p/{peer_id}", self.p2p_port)
 	}
 
-	/// The last `lines` lines of the node's log, for failure messages.
-	pub fn log_tail(&self, lines: usize) -> String {
-		let text = std::fs::read_to_string(&self.log).unwrap_or_default();
-		let all: Vec<&str> = text.lines().collect();
-		all[all.len().saturating_sub(lines)..].join("\n")
-	}
-
 	/// Connects a client, retrying until the node serves JSON-RPC or `timeout` passes.
 	pub async fn client(&mut self, timeout: Duration) -> Result<Client> {
 		let deadline = Instant::now() + timeout;
 		loop {
-			if let Some(status) = self.child.try_wait()? {
-				bail!("{} exited with {status}:\n{}", self.name, self.log_tail(40));
-			}
+			self.process.ensure_running()?;
 			match Client::from_insecure_url(self.ws_url()).await {
 				Ok(client) => return Ok(client),
-				Err(e) if Instant::now() > deadline =>
-					bail!("{} serves no JSON-RPC after {timeout:?}: {e}\n{}", self.name, self.log_tail(40)),
+				Err(e) if Instant::now() > deadline => bail!(
+					"{} serves no JSON-RPC after {timeout:?}: {e}\n{}",
+					self.name(),
+					self.process.log_tail(40)
+				),
 				Err(_) => tokio::time::sleep(Duration::from_millis(250)).await,
 			}
 		}
 	}
 }
 
-impl Drop for Node {
-	fn drop(&mut self) {
-		let _ = self.child.kill();
-		let _ = self.child.wait();
+/// A running `infera-worker` (the provider's inference service).
+pub struct Worker {
+	/// The process.
+	pub process: Process,
+	/// Its HTTP JSON-RPC port.
+	pub port: u16,
+}
+
+impl Worker {
+	/// Starts a worker signing with the dev secret URI `seed`, plus `extra` flags (`--faulty`).
+	pub fn spawn(name: &str, seed: &str, extra: &[&str]) -> Result<Worker> {
+		let port = free_port()?;
+		let mut args: Vec<String> = [
+			"--listen",
+			&format!("127.0.0.1:{port}"),
+			"--cache-dir",
+			"{base}/cache",
+			"--seed",
+			seed,
+		]
+		.map(String::from)
+		.to_vec();
+		args.extend(extra.iter().map(|a| a.to_string()));
+		Ok(Worker { process: Process::spawn(name, worker_binary()?, &args)?, port })
+	}
+
+	/// The URL the node's off-chain worker calls.
+	pub fn url(&self) -> String {
+		format!("http://127.0.0.1:{}", self.port)
+	}
+
+	/// Waits until the worker accepts connections.
+	pub async fn ready(&mut self, timeout: Duration) -> Result<()> {
+		let deadline = Instant::now() + timeout;
+		loop {
+			self.process.ensure_running()?;
+			if tokio::net::TcpStream::connect(("127.0.0.1", self.port)).await.is_ok() {
+				return Ok(());
+			}
+			if Instant::now() > deadline {
+				bail!("{} not listening after {timeout:?}", self.process.name);
+			}
+			tokio::time::sleep(Duration::from_millis(100)).await;
+		}
 	}
 }
 

@@ -50,7 +50,7 @@ async fn dev_chain_produces_finalized_blocks_and_executes_transfers() -> Result<
 	assert_eq!(slot_ms, 1000);
 
 	// A signed transfer from Alice lands, and the receiver holds exactly what was sent.
-	let receiver = Keypair::from_uri(&SecretUri::from_str_checked("//E2eReceiver")?)?;
+	let receiver = Keypair::from_uri(&"//E2eReceiver".parse::<SecretUri>()?)?;
 	let receiver_id: [u8; 32] = receiver.public_key().0;
 	assert_eq!(free_balance(&client, receiver_id).await?, 0);
 	let transfer = dynamic::transaction(
@@ -69,7 +69,7 @@ async fn dev_chain_produces_finalized_blocks_and_executes_transfers() -> Result<
 	assert_eq!(free_balance(&client, receiver_id).await?, 5 * UNIT);
 
 	// An account without funds cannot pay the fee: the pool refuses its transaction.
-	let pauper = Keypair::from_uri(&SecretUri::from_str_checked("//E2ePauper")?)?;
+	let pauper = Keypair::from_uri(&"//E2ePauper".parse::<SecretUri>()?)?;
 	let spend = dynamic::transaction(
 		"Balances",
 		"transfer_keep_alive",
@@ -82,7 +82,10 @@ async fn dev_chain_produces_finalized_blocks_and_executes_transfers() -> Result<
 		.sign_and_submit_then_watch_default(&spend, &pauper)
 		.await;
 	let message = format!("{:?}", refused.err().expect("an unfunded transfer must be refused"));
-	assert!(message.contains("Payment") || message.contains("payment"), "unexpected error: {message}");
+	assert!(
+		message.contains("Payment") || message.contains("payment"),
+		"unexpected error: {message}"
+	);
 	assert_eq!(free_balance(&client, pauper.public_key().0).await?, 0);
 	Ok(())
 }

@@ -13,8 +13,10 @@ async fn three_validators_author_and_finalize() -> Result<()> {
 		&["--chain", "local", "--alice", "--validator", "--node-key", BOOTNODE_KEY],
 	)?;
 	let bootnode = alice.multiaddr(BOOTNODE_PEER_ID);
-	let mut bob =
-		Node::spawn("bob", &["--chain", "local", "--bob", "--validator", "--bootnodes", &bootnode])?;
+	let mut bob = Node::spawn(
+		"bob",
+		&["--chain", "local", "--bob", "--validator", "--bootnodes", &bootnode],
+	)?;
 	let mut charlie = Node::spawn(
 		"charlie",
 		&["--chain", "local", "--charlie", "--validator", "--bootnodes", &bootnode],
@@ -22,7 +24,7 @@ async fn three_validators_author_and_finalize() -> Result<()> {
 
 	for node in [&mut alice, &mut bob, &mut charlie] {
 		let client = node.client(Duration::from_secs(180)).await?;
-		let name = node.name.clone();
+		let name = node.name().to_string();
 		wait_for(&format!("{name} to finalize block 3"), Duration::from_secs(120), || async {
 			Ok((finalized_number(&client).await? >= 3).then_some(()))
 		})

@@ -49,4 +49,17 @@ pub struct Cli {
 	/// Flags of a running node (`--dev`, `--chain`, `--base-path`, `--rpc-port`, ...).
 	#[clap(flatten)]
 	pub run: sc_cli::RunCmd,
+
+	/// Flags of the marketplace.
+	#[clap(flatten)]
+	pub marketplace: MarketplaceParams,
+}
+
+/// Flags of a node that serves marketplace jobs as a provider.
+#[derive(Debug, Clone, clap::Args)]
+pub struct MarketplaceParams {
+	/// URL of this provider's inference worker, called by the off-chain worker for every job
+	/// assigned to a provider key in this node's keystore (key type `infr`).
+	#[arg(long, value_name = "URL", default_value = pallet_provider_ocw::DEFAULT_WORKER_URL)]
+	pub inference_worker_url: String,
 }

@@ -42,8 +42,9 @@ impl SubstrateCli for Cli {
 		Ok(match id {
 			"dev" => Box::new(chain_spec::development_chain_spec()?),
 			"" | "local" => Box::new(chain_spec::local_chain_spec()?),
-			path =>
-				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?),
+			path => {
+				Box::new(chain_spec::ChainSpec::from_json_file(std::path::PathBuf::from(path))?)
+			}
 		})
 	}
 }
@@ -75,56 +76,78 @@ pub fn run() -> sc_cli::Result<()> {
 		Some(Subcommand::BuildSpec(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run(config.chain_spec, config.network))
-		},
-		Some(Subcommand::CheckBlock(cmd)) =>
-			with_partial!(cli, cmd, |_config, PartialComponents { client, task_manager, import_queue, .. }| (
+		}
+		Some(Subcommand::CheckBlock(cmd)) => {
+			with_partial!(cli, cmd, |_config,
+			                         PartialComponents {
+			                             client,
+			                             task_manager,
+			                             import_queue,
+			                             ..
+			                         }| (
 				cmd.run(client, import_queue),
 				task_manager
-			)),
-		Some(Subcommand::ExportBlocks(cmd)) =>
+			))
+		}
+		Some(Subcommand::ExportBlocks(cmd)) => {
 			with_partial!(cli, cmd, |config, PartialComponents { client, task_manager, .. }| (
 				cmd.run(client, config.database),
 				task_manager
-			)),
-		Some(Subcommand::ExportState(cmd)) =>
+			))
+		}
+		Some(Subcommand::ExportState(cmd)) => {
 			with_partial!(cli, cmd, |config, PartialComponents { client, task_manager, .. }| (
 				cmd.run(client, config.chain_spec),
 				task_manager
-			)),
-		Some(Subcommand::ImportBlocks(cmd)) =>
-			with_partial!(cli, cmd, |_config, PartialComponents { client, task_manager, import_queue, .. }| (
+			))
+		}
+		Some(Subcommand::ImportBlocks(cmd)) => {
+			with_partial!(cli, cmd, |_config,
+			                         PartialComponents {
+			                             client,
+			                             task_manager,
+			                             import_queue,
+			                             ..
+			                         }| (
 				cmd.run(client, import_queue),
 				task_manager
-			)),
+			))
+		}
 		Some(Subcommand::PurgeChain(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run(config.database))
-		},
-		Some(Subcommand::Revert(cmd)) =>
-			with_partial!(cli, cmd, |_config, PartialComponents { client, task_manager, backend, .. }| {
+		}
+		Some(Subcommand::Revert(cmd)) => {
+			with_partial!(cli, cmd, |_config,
+			                         PartialComponents {
+			                             client, task_manager, backend, ..
+			                         }| {
 				let aux_revert = Box::new(|client, _, blocks| {
 					sc_consensus_grandpa::revert(client, blocks)?;
 					Ok(())
 				});
 				(cmd.run(client, backend, Some(aux_revert)), task_manager)
-			}),
+			})
+		}
 		Some(Subcommand::Benchmark(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| match cmd {
 				BenchmarkCmd::Pallet(cmd) => {
 					if !cfg!(feature = "runtime-benchmarks") {
-						return Err("runtime benchmarking was not enabled when building the node: \
+						return Err(
+							"runtime benchmarking was not enabled when building the node: \
 							rebuild with `--features runtime-benchmarks`"
-							.into());
+								.into(),
+						);
 					}
 					cmd.run_with_spec::<sp_runtime::traits::HashingFor<Block>, ()>(Some(
 						config.chain_spec,
 					))
-				},
+				}
 				BenchmarkCmd::Block(cmd) => {
 					let PartialComponents { client, .. } = service::new_partial(&config)?;
 					cmd.run(client)
-				},
+				}
 				#[cfg(not(feature = "runtime-benchmarks"))]
 				BenchmarkCmd::Storage(_) => Err("storage benchmarking needs a node built with \
 					`--features runtime-benchmarks`"
@@ -136,34 +159,41 @@ pub fn run() -> sc_cli::Result<()> {
 					let storage = backend.expose_storage();
 					let shared_cache = backend.expose_shared_trie_cache();
 					cmd.run(config, client, db, storage, shared_cache)
-				},
-				BenchmarkCmd::Machine(cmd) =>
-					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone()),
-				BenchmarkCmd::Overhead(_) | BenchmarkCmd::Extrinsic(_) =>
-					Err("`benchmark overhead` and `benchmark extrinsic` are not offered by this node: \
+				}
+				BenchmarkCmd::Machine(cmd) => {
+					cmd.run(&config, SUBSTRATE_REFERENCE_HARDWARE.clone())
+				}
+				BenchmarkCmd::Overhead(_) | BenchmarkCmd::Extrinsic(_) => Err(
+					"`benchmark overhead` and `benchmark extrinsic` are not offered by this node: \
 						use `benchmark pallet` for extrinsic weights and `benchmark block` for block \
 						execution"
-						.into()),
+						.into(),
+				),
 			})
-		},
+		}
 		Some(Subcommand::ChainInfo(cmd)) => {
 			let runner = cli.create_runner(cmd)?;
 			runner.sync_run(|config| cmd.run::<Block>(&config))
-		},
+		}
 		None => {
 			let runner = cli.create_runner(&cli.run)?;
+			let marketplace = cli.marketplace.clone();
 			runner.run_node_until_exit(|config| async move {
 				let config = with_marketplace_defaults(config);
 				match config.network.network_backend {
 					sc_network::config::NetworkBackendType::Libp2p => service::new_full::<
-						sc_network::NetworkWorker<Block, <Block as sp_runtime::traits::Block>::Hash>,
-					>(config)
+						sc_network::NetworkWorker<
+							Block,
+							<Block as sp_runtime::traits::Block>::Hash,
+						>,
+					>(config, marketplace)
 					.map_err(sc_cli::Error::Service),
-					sc_network::config::NetworkBackendType::Litep2p =>
-						service::new_full::<sc_network::Litep2pNetworkBackend>(config)
-							.map_err(sc_cli::Error::Service),
+					sc_network::config::NetworkBackendType::Litep2p => {
+						service::new_full::<sc_network::Litep2pNetworkBackend>(config, marketplace)
+							.map_err(sc_cli::Error::Service)
+					}
 				}
 			})
-		},
+		}
 	}
 }

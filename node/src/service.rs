@@ -1,6 +1,7 @@
 //! Assembles the node: client, transaction pool, networking, Aura block authoring, GRANDPA
 //! finality, off-chain workers and RPC.
 
+use crate::cli::MarketplaceParams;
 use futures::FutureExt;
 use infera_runtime::{apis::RuntimeApi, opaque::Block};
 use polkadot_sdk::{
@@ -11,6 +12,8 @@ use polkadot_sdk::{
 	sc_telemetry::{Telemetry, TelemetryWorker},
 	sc_transaction_pool_api::OffchainTransactionPoolFactory,
 	sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair},
+	sp_core::offchain::OffchainStorage,
+	sp_keystore::Keystore,
 	sp_runtime::traits::Block as BlockT,
 	*,
 };
@@ -73,6 +76,8 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 			config,
 			telemetry.as_ref().map(|(_, telemetry)| telemetry.handle()),
 			executor,
+			// Keep blocks that carry GRANDPA justifications: warp sync proofs are built from them.
+			vec![Arc::new(sc_consensus_grandpa::GrandpaPruningFilter)],
 		)?;
 	let client = Arc::new(client);
 
@@ -137,9 +142,37 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
+/// Readies this node to serve jobs as a provider: tells the off-chain worker where the
+/// inference worker listens and, on dev chains started with `--alice` & co, puts that dev
+/// account's provider key (`infr`) in the keystore so the demo needs no manual step.
+fn prepare_provider(
+	config: &Configuration,
+	backend: &FullBackend,
+	keystore_container: &sc_service::KeystoreContainer,
+	marketplace: &MarketplaceParams,
+) -> Result<(), ServiceError> {
+	if let Some(mut storage) = backend.offchain_storage() {
+		// The off-chain worker reads it as a SCALE-encoded `Vec<u8>` (`StorageValueRef`).
+		let url = marketplace.inference_worker_url.as_bytes().to_vec();
+		storage.set(
+			sp_offchain::STORAGE_PREFIX,
+			pallet_provider_ocw::WORKER_URL_KEY,
+			&sp_runtime::codec::Encode::encode(&url),
+		);
+	}
+	if let Some(seed) = &config.dev_key_seed {
+		keystore_container
+			.keystore()
+			.sr25519_generate_new(pallet_provider_ocw::crypto::KEY_TYPE, Some(seed))
+			.map_err(|e| ServiceError::Other(format!("inserting the dev provider key: {e}")))?;
+	}
+	Ok(())
+}
+
 /// Builds and starts a full node (authoring and finalizing if it holds validator keys).
 pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 	config: Configuration,
+	marketplace: MarketplaceParams,
 ) -> Result<TaskManager, ServiceError> {
 	let sc_service::PartialComponents {
 		client,
@@ -181,19 +214,23 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		Vec::default(),
 	));
 
-	let (network, system_rpc_tx, tx_handler_controller, sync_service) =
+	let (network, system_rpc_tx, tx_handler_controller, sync_service, _bitswap) =
 		sc_service::build_network(sc_service::BuildNetworkParams {
 			config: &config,
 			net_config,
 			client: client.clone(),
 			transaction_pool: transaction_pool.clone(),
 			spawn_handle: task_manager.spawn_handle(),
+			spawn_essential_handle: task_manager.spawn_essential_handle(),
 			import_queue,
 			block_announce_validator_builder: None,
 			warp_sync_config: Some(WarpSyncConfig::WithProvider(warp_sync)),
 			block_relay: None,
 			metrics,
+			gap_sync_body_policy: None,
 		})?;
+
+	prepare_provider(&config, &backend, &keystore_container, &marketplace)?;
 
 	if config.offchain_worker.enabled {
 		let offchain_workers =
@@ -245,6 +282,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		sync_service: sync_service.clone(),
 		config,
 		telemetry: telemetry.as_mut(),
+		tracing_execute_block: None,
 	})?;
 
 	if role.is_authority() {
@@ -281,9 +319,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		)?;
 
 		// Authoring is essential: if it fails, the node stops rather than silently not authoring.
-		task_manager
-			.spawn_essential_handle()
-			.spawn_blocking("aura", Some("block-authoring"), aura);
+		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
 	}
 
 	if enable_grandpa {

@@ -6,10 +6,7 @@
 
 use crate::{Digest, JobId};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
-use polkadot_sdk::{
-	sp_core::sr25519,
-	sp_runtime::traits::Verify,
-};
+use polkadot_sdk::{sp_core::sr25519, sp_runtime::traits::Verify};
 use scale_info::TypeInfo;
 
 /// Public key of an inference worker.

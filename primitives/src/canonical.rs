@@ -43,9 +43,12 @@ pub enum CanonicalError {
 impl core::fmt::Display for CanonicalError {
 	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 		match self {
-			CanonicalError::Rule(e) => write!(f, "agreement rule does not fit the output spec: {e:?}"),
-			CanonicalError::WrongLength { expected, actual } =>
-				write!(f, "output has {actual} bytes, its spec requires {expected}"),
+			CanonicalError::Rule(e) => {
+				write!(f, "agreement rule does not fit the output spec: {e:?}")
+			}
+			CanonicalError::WrongLength { expected, actual } => {
+				write!(f, "output has {actual} bytes, its spec requires {expected}")
+			}
 			CanonicalError::NonFinite => write!(f, "output contains NaN or infinity"),
 			CanonicalError::OutOfRange => write!(f, "quantized output element overflows i64"),
 		}
@@ -60,7 +63,13 @@ fn f16_to_f64(bits: u16) -> f64 {
 	let mantissa = (bits & 0x3ff) as f64;
 	match exponent {
 		0 => sign * mantissa * 2f64.powi(-24),
-		0x1f => if mantissa == 0.0 { sign * f64::INFINITY } else { f64::NAN },
+		0x1f => {
+			if mantissa == 0.0 {
+				sign * f64::INFINITY
+			} else {
+				f64::NAN
+			}
+		}
 		e => sign * (1.0 + mantissa / 1024.0) * 2f64.powi(e - 15),
 	}
 }
@@ -74,7 +83,9 @@ fn elements(dtype: DType, raw: &[u8]) -> Vec<f64> {
 		.map(|c| match dtype {
 			DType::F32 => f32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f64,
 			DType::F16 => f16_to_f64(u16::from_le_bytes([c[0], c[1]])),
-			DType::I64 => i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) as f64,
+			DType::I64 => {
+				i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) as f64
+			}
 			DType::I32 => i32::from_le_bytes([c[0], c[1], c[2], c[3]]) as f64,
 			DType::U8 => c[0] as f64,
 		})
@@ -109,7 +120,7 @@ pub fn canonicalize(
 				out.extend_from_slice(&(q as i64).to_le_bytes());
 			}
 			Ok(out)
-		},
+		}
 		AgreementRule::TopK { k } => {
 			let values = elements(spec.dtype, raw);
 			if values.iter().any(|x| !x.is_finite()) {
@@ -119,7 +130,7 @@ pub fn canonicalize(
 			// Stable sort: equal values keep ascending index order.
 			order.sort_by(|&a, &b| values[b as usize].total_cmp(&values[a as usize]));
 			Ok(order.into_iter().take(k as usize).flat_map(u32::to_le_bytes).collect())
-		},
+		}
 	}
 }
 
@@ -148,15 +159,17 @@ mod tests {
 		let a = canonicalize(&rule, &s, &f32_bytes(&[0.1234567, -1.0, 2.5])).unwrap();
 		let b = canonicalize(&rule, &s, &f32_bytes(&[0.1234571, -1.0000001, 2.5000002])).unwrap();
 		assert_eq!(a, b);
-		let expected: Vec<u8> = [123i64, -1000, 2500].iter().flat_map(|v| v.to_le_bytes()).collect();
+		let expected: Vec<u8> =
+			[123i64, -1000, 2500].iter().flat_map(|v| v.to_le_bytes()).collect();
 		assert_eq!(a, expected);
 	}
 
 	#[test]
 	fn top_k_ranks_largest_first_with_ties_by_index() {
 		let rule = AgreementRule::TopK { k: 3 };
-		let out = canonicalize(&rule, &spec(DType::F32, &[5]), &f32_bytes(&[0.1, 0.9, 0.5, 0.9, -3.0]))
-			.unwrap();
+		let out =
+			canonicalize(&rule, &spec(DType::F32, &[5]), &f32_bytes(&[0.1, 0.9, 0.5, 0.9, -3.0]))
+				.unwrap();
 		let expected: Vec<u8> = [1u32, 3, 2].iter().flat_map(|v| v.to_le_bytes()).collect();
 		assert_eq!(out, expected);
 	}
@@ -165,7 +178,10 @@ mod tests {
 	fn non_finite_and_wrong_length_are_refused() {
 		let rule = AgreementRule::Quantized { decimals: 2 };
 		let s = spec(DType::F32, &[2]);
-		assert_eq!(canonicalize(&rule, &s, &f32_bytes(&[f32::NAN, 1.0])), Err(CanonicalError::NonFinite));
+		assert_eq!(
+			canonicalize(&rule, &s, &f32_bytes(&[f32::NAN, 1.0])),
+			Err(CanonicalError::NonFinite)
+		);
 		assert_eq!(
 			canonicalize(&rule, &s, &f32_bytes(&[1.0])),
 			Err(CanonicalError::WrongLength { expected: 8, actual: 4 })
@@ -183,7 +199,10 @@ mod tests {
 			AgreementRule::Quantized { decimals: 10 }.canonical_len(&s),
 			Err(RuleError::TooManyDecimals)
 		);
-		assert_eq!(AgreementRule::Exact.canonical_len(&spec(DType::F32, &[0])), Err(RuleError::InvalidOutputSpec));
+		assert_eq!(
+			AgreementRule::Exact.canonical_len(&spec(DType::F32, &[0])),
+			Err(RuleError::InvalidOutputSpec)
+		);
 	}
 
 	#[test]

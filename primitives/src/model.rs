@@ -13,7 +13,16 @@ pub const MAX_DIMS: u32 = 8;
 
 /// Element type of a tensor; every element is stored little-endian.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "std", serde(rename_all = "lowercase"))]
@@ -60,7 +69,9 @@ pub struct TensorSpec {
 impl TensorSpec {
 	/// Number of elements, or `None` if it overflows `u64` or a dimension is zero.
 	pub fn element_count(&self) -> Option<u64> {
-		self.shape.iter().try_fold(1u64, |acc, &d| if d == 0 { None } else { acc.checked_mul(d as u64) })
+		self.shape
+			.iter()
+			.try_fold(1u64, |acc, &d| if d == 0 { None } else { acc.checked_mul(d as u64) })
 	}
 
 	/// Exact byte length of one tensor of this spec, or `None` on overflow or a zero dimension.
@@ -72,7 +83,16 @@ impl TensorSpec {
 /// How a worker canonicalizes an output tensor before hashing it, so that honest providers on
 /// different hardware produce byte-identical answers (see [`crate::canonical`]).
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
 #[cfg_attr(feature = "std", serde(rename_all = "snake_case"))]
@@ -126,13 +146,13 @@ impl AgreementRule {
 					return Err(RuleError::UnsupportedDType);
 				}
 				elements.checked_mul(8).ok_or(RuleError::InvalidOutputSpec)
-			},
+			}
 			AgreementRule::TopK { k } => {
 				if k == 0 || k as u64 > elements {
 					return Err(RuleError::TopKOutOfRange);
 				}
 				Ok(k as u64 * 4)
-			},
+			}
 		}
 	}
 }

@@ -69,6 +69,13 @@ pub trait ModelRegistry<AccountId, Balance> {
 	fn release(id: ModelId);
 }
 
+/// Where a model's artifact can be fetched: what a provider's off-chain worker tells its
+/// inference worker to load. Kept apart from [`ModelRegistry`] because only providers need it.
+pub trait ModelArtifacts {
+	/// The `http(s)://` or `file://` URI of model `id`'s TorchScript artifact, if registered.
+	fn artifact_uri(id: ModelId) -> Option<Vec<u8>>;
+}
+
 /// Why a provider is slashed; recorded in the staking pallet's event.
 #[derive(
 	Encode,

@@ -1,4 +1,18 @@
-//! The pallets benchmarked by `infera-node benchmark pallet` (frame-benchmarking v2).
+//! The pallets benchmarked by `infera-node benchmark pallet` (frame-benchmarking v2), and the
+//! helper that gives the job pallet's benchmarks real models and providers.
+
+use crate::{AccountId, Balances, ModelRegistry, ProviderStaking, Runtime, RuntimeOrigin};
+use alloc::vec;
+use infera_primitives::{
+	attestation::WorkerPublic,
+	model::{AgreementRule, DType, TensorSpec},
+	ModelId,
+};
+use polkadot_sdk::{
+	frame_support::traits::fungible::Mutate,
+	sp_runtime::{traits::Zero, DispatchError},
+	*,
+};
 
 polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[frame_benchmarking::baseline, BaselineBench::<Runtime>]
@@ -6,4 +20,55 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 	[pallet_balances, Balances]
 	[pallet_timestamp, Timestamp]
 	[pallet_sudo, Sudo]
+	[pallet_model_registry, ModelRegistry]
+	[pallet_provider_staking, ProviderStaking]
+	[pallet_job_escrow, JobEscrow]
 );
+
+/// Registers real models and providers through the registry and staking pallets.
+pub struct MarketplaceBenchmarkHelper;
+
+/// Plenty for any deposit or bond a benchmark needs.
+fn fund(who: &AccountId) {
+	let _ = Balances::mint_into(who, 1_000_000 * crate::UNIT);
+}
+
+fn bytes_spec(len: u32) -> TensorSpec {
+	TensorSpec { dtype: DType::U8, shape: vec![len].try_into().unwrap_or_default() }
+}
+
+impl pallet_job_escrow::BenchmarkHelper<AccountId> for MarketplaceBenchmarkHelper {
+	fn create_model(input_len: u32, output_len: u32) -> Result<ModelId, DispatchError> {
+		let owner: AccountId = frame_benchmarking::account("model-author", 0, 0);
+		fund(&owner);
+		let id = pallet_model_registry::NextModelId::<Runtime>::get();
+		ModelRegistry::register_model(
+			RuntimeOrigin::signed(owner),
+			alloc::format!("bench-{id}").into_bytes(),
+			[7u8; 32],
+			b"file:///models/bench.pt".to_vec(),
+			bytes_spec(input_len),
+			bytes_spec(output_len),
+			AgreementRule::Exact,
+			Zero::zero(),
+		)?;
+		Ok(id)
+	}
+
+	fn create_provider(
+		model: ModelId,
+		who: &AccountId,
+		worker: WorkerPublic,
+		capacity: u32,
+	) -> Result<(), DispatchError> {
+		fund(who);
+		ProviderStaking::register_provider(
+			RuntimeOrigin::signed(who.clone()),
+			crate::configs::marketplace::MinProviderStake::get(),
+			worker,
+			vec![model],
+			capacity,
+			crate::MILLI_UNIT,
+		)
+	}
+}

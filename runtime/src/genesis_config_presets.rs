@@ -1,7 +1,10 @@
 //! Genesis states the node's chain specs are built from: `development` (one validator, Alice)
 //! and `local_testnet` (Alice, Bob and Charlie as Aura + GRANDPA validators).
 
-use crate::{AccountId, BalancesConfig, RuntimeGenesisConfig, SudoConfig, UNIT};
+use crate::{
+	configs::marketplace::treasury_account, AccountId, BalancesConfig, RuntimeGenesisConfig,
+	SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
+};
 use alloc::{string::String, vec, vec::Vec};
 use polkadot_sdk::{
 	frame_support::build_struct_json_patch,
@@ -44,7 +47,12 @@ fn testnet_genesis(
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
-			balances: endowed_accounts.into_iter().map(|k| (k, ENDOWMENT)).collect::<Vec<_>>(),
+			balances: endowed_accounts
+				.into_iter()
+				.map(|k| (k, ENDOWMENT))
+				// The treasury exists from the start, so fees and slashes of any size can land.
+				.chain(core::iter::once((treasury_account(), EXISTENTIAL_DEPOSIT)))
+				.collect::<Vec<_>>(),
 		},
 		aura: pallet_aura::GenesisConfig {
 			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),

@@ -159,5 +159,16 @@ mod runtime {
 	pub type TransactionPayment = pallet_transaction_payment;
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
-}
+	#[runtime::pallet_index(7)]
+	pub type RandomnessCollectiveFlip = pallet_insecure_randomness_collective_flip;
 
+	// The marketplace.
+	#[runtime::pallet_index(10)]
+	pub type ModelRegistry = pallet_model_registry;
+	#[runtime::pallet_index(11)]
+	pub type ProviderStaking = pallet_provider_staking;
+	#[runtime::pallet_index(12)]
+	pub type JobEscrow = pallet_job_escrow;
+	#[runtime::pallet_index(13)]
+	pub type ProviderOcw = pallet_provider_ocw;
+}

@@ -1,14 +1,11 @@
 //! Runtime-level tests: the genesis presets build the state the chain specs promise, and the
 //! metadata that standard clients (polkadot.js, subxt) read decodes.
 
-use crate::{
-	genesis_config_presets, AccountId, Balances, Runtime,
-	RuntimeGenesisConfig, Sudo,
-};
+use crate::{genesis_config_presets, AccountId, Balances, Runtime, RuntimeGenesisConfig};
 use codec::Decode;
 use polkadot_sdk::{
-	frame_support::genesis_builder_helper::build_state, sp_genesis_builder, sp_io::TestExternalities,
-	sp_keyring::Sr25519Keyring, *,
+	frame_support::genesis_builder_helper::build_state, sp_genesis_builder,
+	sp_io::TestExternalities, sp_keyring::Sr25519Keyring, *,
 };
 
 /// Runs `check` in the state built from the preset `name`.
@@ -30,10 +27,14 @@ fn development_genesis_has_alice_as_only_validator_and_sudo() {
 	with_preset_state(sp_genesis_builder::DEV_RUNTIME_PRESET, || {
 		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
-		assert_eq!(Sudo::key(), Some(account(Sr25519Keyring::Alice)));
+		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(account(Sr25519Keyring::Alice)));
 		for k in [Sr25519Keyring::Alice, Sr25519Keyring::Ferdie] {
 			assert_eq!(Balances::free_balance(account(k)), 1_000_000 * crate::UNIT);
 		}
+		assert_eq!(
+			Balances::free_balance(crate::configs::marketplace::treasury_account()),
+			crate::EXISTENTIAL_DEPOSIT
+		);
 	});
 }
 
@@ -56,13 +57,25 @@ fn metadata_v15_decodes_with_every_pallet() {
 	let versions = Runtime::metadata_versions();
 	assert!(versions.contains(&14) && versions.contains(&15), "versions: {versions:?}");
 	let bytes = Runtime::metadata_at_version(15).expect("v15 offered");
-	let prefixed = frame_metadata::RuntimeMetadataPrefixed::decode(&mut &bytes[..])
-		.expect("metadata decodes");
+	let prefixed =
+		frame_metadata::RuntimeMetadataPrefixed::decode(&mut &bytes[..]).expect("metadata decodes");
 	let frame_metadata::RuntimeMetadata::V15(metadata) = prefixed.1 else {
 		panic!("asked for v15, got another version");
 	};
 	let names: Vec<&str> = metadata.pallets.iter().map(|p| p.name.as_str()).collect();
-	for expected in ["System", "Timestamp", "Aura", "Grandpa", "Balances", "TransactionPayment", "Sudo"] {
+	for expected in [
+		"System",
+		"Timestamp",
+		"Aura",
+		"Grandpa",
+		"Balances",
+		"TransactionPayment",
+		"Sudo",
+		"ModelRegistry",
+		"ProviderStaking",
+		"JobEscrow",
+		"ProviderOcw",
+	] {
 		assert!(names.contains(&expected), "{expected} missing from {names:?}");
 	}
 }

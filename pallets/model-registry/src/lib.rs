@@ -739,6 +739,12 @@ impl<T: Config> ModelRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 	}
 }
 
+impl<T: Config> infera_primitives::traits::ModelArtifacts for Pallet<T> {
+	fn artifact_uri(id: ModelId) -> Option<Vec<u8>> {
+		Models::<T>::get(id).map(|m| m.uri.into_inner())
+	}
+}
+
 #[cfg(feature = "runtime-benchmarks")]
 impl<T: Config> infera_primitives::traits::ModelBenchmarkHelper<T::AccountId> for Pallet<T> {
 	fn create_model(owner: &T::AccountId) -> Result<ModelId, DispatchError> {

@@ -1,4 +1,7 @@
-//! One `impl Config` per pallet, with the reasons for its numbers.
+//! One `impl Config` per pallet, with the reasons for its numbers. The marketplace pallets are
+//! configured in [`marketplace`].
+
+pub mod marketplace;
 
 use crate::{
 	AccountId, Aura, Balance, Balances, Block, BlockNumber, Hash, Nonce, PalletInfo, Runtime,

@@ -1,0 +1,240 @@
+//! Marketplace actions over JSON-RPC with standard signed extrinsics (subxt, dynamic API):
+//! register models and providers, submit jobs, read jobs, results and balances. Also loads the
+//! digits models and held-out set that `scripts/export_models.py` exports.
+
+use crate::Client;
+use anyhow::{anyhow, bail, Context, Result};
+use std::{collections::BTreeMap, path::PathBuf};
+use subxt::{
+	config::substrate::SubstrateExtrinsicParamsBuilder,
+	dynamic::{self, Value},
+	ext::scale_value::{At, Composite, ValueDef},
+	SubstrateConfig,
+};
+use subxt_signer::sr25519::Keypair;
+
+/// One INF in units.
+pub const UNIT: u128 = 1_000_000_000_000;
+/// A thousandth of an INF.
+pub const MILLI: u128 = UNIT / 1_000;
+
+/// A dev keypair from a secret URI such as `//Alice`.
+pub fn keypair(uri: &str) -> Result<Keypair> {
+	Ok(Keypair::from_uri(&uri.parse::<subxt_signer::SecretUri>()?)?)
+}
+
+/// The exported digits models and held-out set.
+pub struct Digits {
+	/// Folder of the export.
+	pub dir: PathBuf,
+	/// The export's manifest.
+	pub manifest: serde_json::Value,
+	/// Held-out inputs, 256 bytes (64 little-endian f32) each.
+	pub inputs: Vec<Vec<u8>>,
+	/// Their labels.
+	pub labels: Vec<u32>,
+}
+
+impl Digits {
+	/// Exports the models (once) into `$INFER_CACHE/models` or the target dir, and loads them.
+	pub fn load() -> Result<Digits> {
+		let dir = std::env::var_os("INFER_CACHE")
+			.map(|c| PathBuf::from(c).join("models"))
+			.unwrap_or_else(|| crate::target_dir().join("e2e-models"));
+		if !dir.join("manifest.json").is_file() {
+			let script =
+				PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/export_models.py");
+			let status = std::process::Command::new("python3").arg(&script).arg(&dir).status()?;
+			if !status.success() {
+				bail!(
+					"{} failed ({status}); is the venv on PATH (scripts/env.sh)?",
+					script.display()
+				);
+			}
+		}
+		let manifest: serde_json::Value =
+			serde_json::from_slice(&std::fs::read(dir.join("manifest.json"))?)?;
+		let raw = std::fs::read(dir.join("heldout.bin"))?;
+		let inputs = raw.chunks(256).map(<[u8]>::to_vec).collect();
+		let labels = serde_json::from_slice(&std::fs::read(dir.join("heldout_labels.json"))?)?;
+		Ok(Digits { dir, manifest, inputs, labels })
+	}
+
+	/// blake2-256 of a model's artifact, from the manifest.
+	pub fn artifact_hash(&self, model: &str) -> Result<[u8; 32]> {
+		let text = self.manifest["models"][model]["hash"]
+			.as_str()
+			.ok_or_else(|| anyhow!("no model {model} in the manifest"))?;
+		Ok(hex::decode(text.trim_start_matches("0x"))?
+			.try_into()
+			.map_err(|_| anyhow!("hash of {model} is not 32 bytes"))?)
+	}
+
+	/// `file://` URI of a model's artifact.
+	pub fn artifact_uri(&self, model: &str) -> String {
+		format!("file://{}", self.dir.join(format!("{model}.pt")).display())
+	}
+
+	/// Python's (libtorch's) top-1 class for every held-out input, from the export's
+	/// `expected_<model>.bin` (raw f32 logits, 10 per input); ties go to the lower index, as in
+	/// the `TopK` agreement rule.
+	pub fn expected_top1(&self, model: &str) -> Result<Vec<u32>> {
+		let raw = std::fs::read(self.dir.join(format!("expected_{model}.bin")))?;
+		let logits: Vec<f32> =
+			raw.chunks(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+		Ok(logits
+			.chunks(10)
+			.map(|l| (0..10).fold(0, |best, i| if l[i] > l[best] { i } else { best }) as u32)
+			.collect())
+	}
+}
+
+/// `TensorSpec { dtype, shape }` as a dynamic value.
+pub fn tensor_spec(dtype: &str, shape: &[u32]) -> Value {
+	Value::named_composite([
+		("dtype", Value::unnamed_variant(dtype, [])),
+		("shape", Value::unnamed_composite(shape.iter().map(|d| Value::u128(*d as u128)))),
+	])
+}
+
+/// `AgreementRule::TopK { k }` as a dynamic value.
+pub fn top_k(k: u32) -> Value {
+	Value::named_variant("TopK", [("k", Value::u128(k as u128))])
+}
+
+/// A transaction's outcome: its events, flattened to `(pallet, event, fields)`.
+pub type Events = Vec<(String, String, Value<()>)>;
+
+/// Signs `call` with `signer` (at `nonce`, if given), waits until it is finalized and
+/// succeeded, and returns its events.
+pub async fn submit(
+	client: &Client,
+	signer: &Keypair,
+	call: &impl subxt::transactions::Payload,
+	nonce: Option<u64>,
+) -> Result<Events> {
+	let mut params = SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new();
+	if let Some(n) = nonce {
+		params = params.nonce(n);
+	}
+	let events = client
+		.at_current_block()
+		.await?
+		.transactions()
+		.sign_and_submit_then_watch(call, signer, params.build())
+		.await?
+		.wait_for_finalized_success()
+		.await?;
+	let mut out = Vec::new();
+	for event in events.iter() {
+		let event = event?;
+		let fields = event.decode_fields_unchecked_as::<Composite<()>>()?;
+		out.push((
+			event.pallet_name().to_string(),
+			event.event_name().to_string(),
+			Value { value: ValueDef::Composite(fields), context: () },
+		));
+	}
+	Ok(out)
+}
+
+/// The first event `pallet.name` among `events`.
+pub fn event<'a>(events: &'a Events, pallet: &str, name: &str) -> Result<&'a Value<()>> {
+	events
+		.iter()
+		.find(|(p, n, _)| p == pallet && n == name)
+		.map(|(_, _, v)| v)
+		.ok_or_else(|| anyhow!("no {pallet}.{name} event"))
+}
+
+/// A named field of a composite value as an integer.
+pub fn field_u128(value: &Value<()>, name: &str) -> Result<u128> {
+	value.at(name).and_then(|v| v.as_u128()).ok_or_else(|| anyhow!("no integer field {name}"))
+}
+
+/// Fee paid by the transaction whose events these are.
+pub fn fee_paid(events: &Events) -> Result<u128> {
+	field_u128(event(events, "TransactionPayment", "TransactionFeePaid")?, "actual_fee")
+}
+
+/// Free balance of `account` at the latest finalized block.
+pub async fn free_balance(client: &Client, account: [u8; 32]) -> Result<u128> {
+	let at = client.at_current_block().await?;
+	let address = dynamic::storage::<([u8; 32],), Value>("System", "Account");
+	let info = at.storage().fetch(address, (account,)).await?.decode()?;
+	info.at("data")
+		.and_then(|d| d.at("free"))
+		.and_then(|f| f.as_u128())
+		.ok_or_else(|| anyhow!("System.Account has no data.free"))
+}
+
+/// Next unused nonce of `account` at the latest finalized block.
+pub async fn nonce(client: &Client, account: [u8; 32]) -> Result<u64> {
+	let at = client.at_current_block().await?;
+	let call = dynamic::runtime_api_call::<_, u32>("AccountNonceApi", "account_nonce", (account,));
+	Ok(at.runtime_apis().call(call).await? as u64)
+}
+
+/// A job's record: its status variant name with its fields.
+pub struct JobView {
+	/// `Pending`, `Revealing`, `Completed`, `Failed` or `Cancelled`.
+	pub status: String,
+	/// The status's fields.
+	pub fields: Value<()>,
+}
+
+/// The job record of `job_id`, if it exists.
+pub async fn job(client: &Client, job_id: u64) -> Result<Option<JobView>> {
+	let at = client.at_current_block().await?;
+	let address = dynamic::storage::<(u64,), Value>("JobEscrow", "Jobs");
+	let Some(record) = at.storage().try_fetch(address, (job_id,)).await? else { return Ok(None) };
+	let record = record.decode()?;
+	let status = record.at("status").context("job has no status")?;
+	match &status.value {
+		ValueDef::Variant(v) => Ok(Some(JobView {
+			status: v.name.clone(),
+			fields: Value { value: ValueDef::Composite(v.values.clone()), context: () },
+		})),
+		_ => bail!("job status is not an enum"),
+	}
+}
+
+/// The stored winning output of a completed job.
+pub async fn result(client: &Client, job_id: u64) -> Result<Option<Vec<u8>>> {
+	let at = client.at_current_block().await?;
+	let address = dynamic::storage::<(u64,), Vec<u8>>("JobEscrow", "Results");
+	Ok(match at.storage().try_fetch(address, (job_id,)).await? {
+		Some(v) => Some(v.decode()?),
+		None => None,
+	})
+}
+
+/// Waits until none of `jobs` is open; returns their final records.
+pub async fn wait_until_settled(
+	client: &Client,
+	jobs: &[u64],
+	timeout: std::time::Duration,
+) -> Result<BTreeMap<u64, JobView>> {
+	let deadline = std::time::Instant::now() + timeout;
+	loop {
+		let mut settled = BTreeMap::new();
+		for &id in jobs {
+			if let Some(view) = job(client, id).await? {
+				if !matches!(view.status.as_str(), "Pending" | "Revealing") {
+					settled.insert(id, view);
+				}
+			}
+		}
+		if settled.len() == jobs.len() {
+			return Ok(settled);
+		}
+		if std::time::Instant::now() > deadline {
+			bail!(
+				"{} of {} jobs still open after {timeout:?}",
+				jobs.len() - settled.len(),
+				jobs.len()
+			);
+		}
+		tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+	}
+}

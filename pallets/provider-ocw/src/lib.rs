@@ -1,0 +1,390 @@
+//! # Provider OCW Pallet
+//!
+//! The provider's side of the marketplace, run by the off-chain worker of a provider's node.
+//!
+//! ## Overview
+//!
+//! On every imported block, for each provider key in the node's keystore (key type `infr`,
+//! see [`crypto`]), the off-chain worker finds the open jobs assigned to that provider, reads
+//! each job's input from the off-chain index (written by `pallet-job-escrow` at submission),
+//! POSTs it to the provider's inference worker, checks the worker's attested answer and submits
+//! it as a signed transaction of the provider's account:
+//!
+//! - redundancy 1: `submit_result`;
+//! - redundancy > 1: `commit_result` with `blake2(output_hash ‖ salt ‖ provider)`, then, once the
+//!   job reaches its reveal phase, `reveal_result` with the salt kept in local storage.
+//!
+//! ## Design
+//!
+//! - **Nothing twice.** Each (job, provider) pair is guarded by a storage lock while it is
+//!   processed, and its progress is recorded in the node's off-chain database ([`progress`]).
+//!   A submitted step is only resubmitted if the chain has not seen it after
+//!   [`Config::ResubmitAfter`] blocks. A restarted node resumes from those records.
+//! - **Never stall block import.** Off-chain workers run beside import; every worker call has a
+//!   deadline ([`Config::WorkerTimeoutMs`]) and one run handles at most
+//!   [`Config::MaxJobsPerRun`] jobs.
+//! - **Backoff.** A failing worker call (down, queue full, model not loadable) is retried after
+//!   1, 2, 4, … up to 32 blocks, while the job's deadline allows.
+//! - **Never post a wrong answer.** The output must have the job's canonical length, hash to the
+//!   stated hash, and carry a signature by the provider's registered worker key; otherwise
+//!   nothing is submitted (a missed deadline costs the timeout slash, a bad answer more).
+//! - **Many transactions per block.** The chain's account nonce only moves when transactions are
+//!   included, so this pallet numbers its transactions itself ([`progress::take_nonce`]).
+//!
+//! ## Terms
+//!
+//! - *Worker URL*: where the inference worker listens; the node writes it to off-chain storage
+//!   under [`WORKER_URL_KEY`] from `--inference-worker-url` (default [`DEFAULT_WORKER_URL`]).
+#![cfg_attr(not(feature = "std"), no_std)]
+
+extern crate alloc;
+
+pub mod crypto;
+pub mod progress;
+pub mod worker_rpc;
+
+use alloc::{string::String, vec::Vec};
+use frame::{
+	deps::{
+		sp_io,
+		sp_runtime::offchain::{
+			storage::StorageValueRef,
+			storage_lock::{BlockAndTime, StorageLock},
+			Duration,
+		},
+	},
+	prelude::*,
+};
+use infera_primitives::{
+	attestation::{AttestationPayload, WorkerSignature},
+	digest,
+	traits::{ModelArtifacts, ModelRegistry, ProviderRegistry},
+	JobId,
+};
+use pallet_job_escrow::{commitment_of, input_key, Answer, Attestation, Job, JobStatus};
+use progress::{RevealSecret, Step};
+use worker_rpc::{CallError, Inference, WorkerClient};
+
+pub use pallet::*;
+
+/// Off-chain storage key (`PERSISTENT`) of the inference worker's URL.
+pub const WORKER_URL_KEY: &[u8] = b"infera/worker-url";
+/// The worker URL used when the node was given none.
+pub const DEFAULT_WORKER_URL: &str = "http://127.0.0.1:9960";
+/// Longest backoff after worker failures, in blocks.
+const MAX_BACKOFF_BLOCKS: u32 = 32;
+
+/// The next thing a provider has to send for a job.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Action {
+	/// Submit the result (redundancy 1).
+	Answer,
+	/// Commit to the result (redundancy > 1, commit phase).
+	Commit,
+	/// Reveal the committed result (reveal phase).
+	Reveal,
+}
+
+/// What `provider` must do next for `job` at block `now`, if anything.
+pub fn next_action<T: pallet_job_escrow::Config>(
+	job: &Job<T>,
+	provider: &T::AccountId,
+	now: BlockNumberFor<T>,
+) -> Option<Action> {
+	let answer = job.assignments.iter().find(|a| &a.provider == provider)?.answer;
+	match (job.status, answer) {
+		(JobStatus::Pending { deadline }, Answer::Pending) if now < deadline => {
+			Some(if job.redundancy() == 1 { Action::Answer } else { Action::Commit })
+		}
+		(JobStatus::Revealing { deadline }, Answer::Committed(_)) if now < deadline => {
+			Some(Action::Reveal)
+		}
+		_ => None,
+	}
+}
+
+#[frame::pallet]
+pub mod pallet {
+	use super::*;
+
+	#[pallet::pallet]
+	pub struct Pallet<T>(_);
+
+	#[pallet::config]
+	pub trait Config:
+		frame_system::Config
+		+ CreateSignedTransaction<pallet_job_escrow::Call<Self>>
+		+ pallet_job_escrow::Config
+	{
+		/// Where model artifacts are fetched from (the model registry).
+		type Artifacts: ModelArtifacts;
+
+		/// The provider key's crypto (see [`crypto::ProviderAuthId`]).
+		type AuthorityId: AppCrypto<Self::Public, Self::Signature>;
+
+		/// Milliseconds one call to the inference worker may take. A batch of digit
+		/// classifications takes a few milliseconds; model loading up to seconds.
+		#[pallet::constant]
+		type WorkerTimeoutMs: Get<u64>;
+
+		/// Blocks to wait for a submitted transaction before submitting it again (and before
+		/// restarting nonce numbering at the chain's nonce).
+		#[pallet::constant]
+		type ResubmitAfter: Get<BlockNumberFor<Self>>;
+
+		/// Most jobs one off-chain worker run handles, bounding its time.
+		#[pallet::constant]
+		type MaxJobsPerRun: Get<u32>;
+	}
+
+	#[pallet::hooks]
+	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
+		fn offchain_worker(now: BlockNumberFor<T>) {
+			Self::serve_assigned_jobs(now);
+		}
+	}
+}
+
+impl<T: Config> Pallet<T> {
+	/// The worker URL this node was configured with.
+	fn worker_url() -> String {
+		StorageValueRef::persistent(WORKER_URL_KEY)
+			.get::<Vec<u8>>()
+			.ok()
+			.flatten()
+			.and_then(|raw| String::from_utf8(raw).ok())
+			.unwrap_or_else(|| DEFAULT_WORKER_URL.into())
+	}
+
+	/// Serves every open job assigned to a provider key of this node.
+	pub fn serve_assigned_jobs(now: BlockNumberFor<T>) {
+		let accounts: Vec<_> = Signer::<T, T::AuthorityId>::keystore_accounts().collect();
+		if accounts.is_empty() {
+			return;
+		}
+		progress::prune::<T>(|job_id| {
+			pallet_job_escrow::Jobs::<T>::get(job_id).is_some_and(|job| job.is_open())
+		});
+		let url = Self::worker_url();
+		let client = WorkerClient::new(&url, T::WorkerTimeoutMs::get());
+		let mut budget = T::MaxJobsPerRun::get();
+		for account in accounts {
+			for job_id in pallet_job_escrow::AssignedJobs::<T>::iter_key_prefix(&account.id) {
+				if budget == 0 {
+					log::debug!(target: "infera-ocw", "job budget of this run spent; rest next block");
+					return;
+				}
+				let Some(job) = pallet_job_escrow::Jobs::<T>::get(job_id) else { continue };
+				let Some(action) = next_action(&job, &account.id, now) else { continue };
+				budget -= 1;
+				Self::serve_job(&client, &account, job_id, &job, action, now);
+			}
+		}
+	}
+
+	/// Takes the next step of `action` for one job, under a lock so no concurrent run of the
+	/// off-chain worker does the same.
+	fn serve_job(
+		client: &WorkerClient,
+		account: &Account<T>,
+		job_id: JobId,
+		job: &Job<T>,
+		action: Action,
+		now: BlockNumberFor<T>,
+	) {
+		let mut lock_key = b"infera/ocw/lock/".to_vec();
+		(job_id, &account.id).encode_to(&mut lock_key);
+		let mut lock =
+			StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
+				&lock_key,
+				1,
+				Duration::from_millis(T::WorkerTimeoutMs::get().saturating_mul(3)),
+			);
+		let Ok(_guard) = lock.try_lock() else { return };
+
+		let recorded = progress::load::<T>(job_id, &account.id);
+		let resubmit_after = T::ResubmitAfter::get();
+		let waiting = |at: BlockNumberFor<T>| now < at.saturating_add(resubmit_after);
+		let call = match (action, recorded) {
+			(_, Some(Step::Failed { retry_at, .. })) if now < retry_at => return,
+			(Action::Answer, Some(Step::Answered { at })) if waiting(at) => return,
+			(Action::Commit, Some(Step::Committed { at, .. })) if waiting(at) => return,
+			(Action::Reveal, Some(Step::Revealed { at, .. })) if waiting(at) => return,
+			// A commit whose transaction got lost: commit the same secret again.
+			(Action::Commit, Some(Step::Committed { secret, .. })) => {
+				Self::commit_call(job_id, account, secret, now)
+			}
+			(
+				Action::Reveal,
+				Some(Step::Committed { secret, .. } | Step::Revealed { secret, .. }),
+			) => {
+				progress::save::<T>(
+					job_id,
+					&account.id,
+					&Step::Revealed { at: now, secret: secret.clone() },
+				);
+				pallet_job_escrow::Call::<T>::reveal_result {
+					job_id,
+					output: BoundedVec::truncate_from(secret.output),
+					salt: secret.salt,
+					attestation: secret.attestation,
+				}
+			}
+			(Action::Reveal, _) => {
+				log::error!(
+					target: "infera-ocw",
+					"job {job_id}: reveal phase but this node has no commit secret (local storage lost?)"
+				);
+				return;
+			}
+			(Action::Answer | Action::Commit, recorded) => {
+				let attempts = match recorded {
+					Some(Step::Failed { attempts, .. }) => attempts,
+					_ => 0,
+				};
+				match Self::run_inference(client, account, job_id, job) {
+					Ok(secret) if action == Action::Answer => {
+						progress::save::<T>(job_id, &account.id, &Step::Answered { at: now });
+						pallet_job_escrow::Call::<T>::submit_result {
+							job_id,
+							output: BoundedVec::truncate_from(secret.output),
+							attestation: secret.attestation,
+						}
+					}
+					Ok(secret) => Self::commit_call(job_id, account, secret, now),
+					Err(reason) => {
+						let backoff = 1u32 << attempts.min(5);
+						let retry_at = now.saturating_add(backoff.min(MAX_BACKOFF_BLOCKS).into());
+						log::warn!(
+							target: "infera-ocw",
+							"job {job_id}: no answer yet ({reason}); attempt {} failed, retry in {backoff} blocks",
+							attempts + 1,
+						);
+						let failed =
+							Step::Failed { attempts: attempts.saturating_add(1), retry_at };
+						progress::save::<T>(job_id, &account.id, &failed);
+						return;
+					}
+				}
+			}
+		};
+		Self::submit(account, call, now, job_id);
+	}
+
+	/// Records the commit secret (before anything is sent, so a crash cannot lose it) and
+	/// builds the `commit_result` call.
+	fn commit_call(
+		job_id: JobId,
+		account: &Account<T>,
+		secret: RevealSecret,
+		now: BlockNumberFor<T>,
+	) -> pallet_job_escrow::Call<T> {
+		let commitment = commitment_of(&secret.attestation.output_hash, &secret.salt, &account.id);
+		progress::save::<T>(job_id, &account.id, &Step::Committed { at: now, secret });
+		pallet_job_escrow::Call::<T>::commit_result { job_id, commitment }
+	}
+
+	/// Reads the job's input, asks the worker, and checks its answer; returns what to submit.
+	fn run_inference(
+		client: &WorkerClient,
+		account: &Account<T>,
+		job_id: JobId,
+		job: &Job<T>,
+	) -> Result<RevealSecret, String> {
+		let input = sp_io::offchain::local_storage_get(
+			frame::deps::sp_core::offchain::StorageKind::PERSISTENT,
+			&input_key(job_id),
+		)
+		.ok_or_else(|| {
+			String::from(
+				"input not in the off-chain index (node without --enable-offchain-indexing?)",
+			)
+		})?;
+		if digest(&input) != job.input_hash {
+			return Err("indexed input does not match the job's input hash".into());
+		}
+		let inference = match client.infer(&job.model_hash, &input, job_id, &job.input_hash) {
+			Err(CallError::Rpc { code: worker_rpc::UNKNOWN_MODEL, .. }) => {
+				Self::load_model(client, job)?;
+				client.infer(&job.model_hash, &input, job_id, &job.input_hash)
+			}
+			other => other,
+		}
+		.map_err(|e| alloc::format!("worker: {e:?}"))?;
+		Self::check(account, job_id, job, &inference)?;
+		Ok(RevealSecret {
+			salt: sp_io::offchain::random_seed(),
+			attestation: Attestation {
+				output_hash: inference.output_hash,
+				signature: WorkerSignature::from_raw(inference.signature),
+			},
+			output: inference.output,
+		})
+	}
+
+	/// Asks the worker to load the job's model from the URI registered on chain.
+	fn load_model(client: &WorkerClient, job: &Job<T>) -> Result<(), String> {
+		let gone = || String::from("the job's model is no longer registered");
+		let model = <T as pallet_job_escrow::Config>::Models::model(job.model).ok_or_else(gone)?;
+		let uri = T::Artifacts::artifact_uri(job.model).ok_or_else(gone)?;
+		client
+			.load_model(&job.model_hash, &uri, &model.input, &model.output, &model.rule)
+			.map_err(|e| alloc::format!("loading the model: {e:?}"))
+	}
+
+	/// Refuses answers the chain would reject: wrong length, wrong hash, or a signature that is
+	/// not by the provider's registered worker key.
+	fn check(
+		account: &Account<T>,
+		job_id: JobId,
+		job: &Job<T>,
+		inference: &Inference,
+	) -> Result<(), String> {
+		if inference.output.len() as u32 != job.output_len {
+			return Err("output length differs from the model's canonical length".into());
+		}
+		if digest(&inference.output) != inference.output_hash {
+			return Err("output does not hash to the stated output hash".into());
+		}
+		let worker = <T as pallet_job_escrow::Config>::Providers::worker_key(&account.id)
+			.ok_or_else(|| String::from("this account has no registered worker key"))?;
+		let payload = AttestationPayload {
+			job_id,
+			model_hash: job.model_hash,
+			input_hash: job.input_hash,
+			output_hash: inference.output_hash,
+		};
+		if !payload.verify(&WorkerSignature::from_raw(inference.signature), &worker) {
+			return Err("attestation is not signed by the registered worker key".into());
+		}
+		Ok(())
+	}
+
+	/// Signs `call` with the provider's key and puts it in the transaction pool.
+	fn submit(
+		account: &Account<T>,
+		call: pallet_job_escrow::Call<T>,
+		now: BlockNumberFor<T>,
+		job_id: JobId,
+	) {
+		let chain_nonce = frame_system::Pallet::<T>::account_nonce(&account.id);
+		let nonce =
+			progress::take_nonce::<T>(&account.id, chain_nonce, now, T::ResubmitAfter::get());
+		let submitted = T::create_signed_transaction::<T::AuthorityId>(
+			call.into(),
+			account.public.clone(),
+			account.id.clone(),
+			nonce,
+		)
+		.ok_or(())
+		.and_then(SubmitTransaction::<T, pallet_job_escrow::Call<T>>::submit_transaction);
+		match submitted {
+			Ok(()) => {
+				log::info!(target: "infera-ocw", "job {job_id}: transaction submitted (nonce {nonce:?})")
+			}
+			Err(()) => {
+				log::warn!(target: "infera-ocw", "job {job_id}: transaction refused by the pool; retried later")
+			}
+		}
+	}
+}

@@ -1,0 +1,186 @@
+//! JSON-RPC client of the provider's inference worker, over the off-chain HTTP API.
+//!
+//! Speaks the worker's `infer` and `load_model` methods (see the `infera-worker` crate docs):
+//! bytes travel as `0x` hex, hashes as `0x` hex digests, specs and rules in the JSON form of
+//! `infera_primitives::model`. Every call has a deadline, so a hung worker never stalls the
+//! off-chain worker for longer than [`Config::WorkerTimeoutMs`](crate::Config).
+
+use alloc::{format, string::String, vec, vec::Vec};
+use frame::deps::{
+	sp_io,
+	sp_runtime::offchain::{http, Duration},
+};
+use infera_primitives::{
+	model::{AgreementRule, DType, TensorSpec},
+	Digest, JobId,
+};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+/// The worker's JSON-RPC error code for a model it has not loaded.
+pub const UNKNOWN_MODEL: i32 = -32001;
+
+/// Why a call to the worker failed.
+#[derive(Debug, PartialEq)]
+pub enum CallError {
+	/// No answer: connection refused, deadline passed, or a non-200 status.
+	Unreachable(&'static str),
+	/// The worker answered with a JSON-RPC error.
+	Rpc {
+		/// The worker's stable error code.
+		code: i32,
+		/// Its explanation.
+		message: String,
+	},
+	/// The answer is not what the protocol promises.
+	Malformed(&'static str),
+}
+
+/// What the worker computed and signed for one job.
+#[derive(Debug, PartialEq)]
+pub struct Inference {
+	/// Canonical output bytes.
+	pub output: Vec<u8>,
+	/// blake2-256 of `output`, as the worker states it.
+	pub output_hash: Digest,
+	/// sr25519 signature over the attestation payload.
+	pub signature: [u8; 64],
+}
+
+/// A client of one worker URL with a per-call timeout.
+pub struct WorkerClient<'a> {
+	url: &'a str,
+	timeout_ms: u64,
+}
+
+fn hex_0x(bytes: &[u8]) -> String {
+	format!("0x{}", hex::encode(bytes))
+}
+
+fn from_hex(text: &str) -> Option<Vec<u8>> {
+	hex::decode(text.strip_prefix("0x").unwrap_or(text)).ok()
+}
+
+fn dtype_name(dtype: DType) -> &'static str {
+	match dtype {
+		DType::F32 => "f32",
+		DType::F16 => "f16",
+		DType::I64 => "i64",
+		DType::I32 => "i32",
+		DType::U8 => "u8",
+	}
+}
+
+/// The JSON form of a tensor spec, e.g. `{"dtype":"f32","shape":[1,8,8]}`.
+pub fn spec_json(spec: &TensorSpec) -> Value {
+	json!({ "dtype": dtype_name(spec.dtype), "shape": spec.shape.to_vec() })
+}
+
+/// The JSON form of an agreement rule, e.g. `{"top_k":{"k":1}}`.
+pub fn rule_json(rule: &AgreementRule) -> Value {
+	match rule {
+		AgreementRule::Exact => json!("exact"),
+		AgreementRule::Quantized { decimals } => json!({ "quantized": { "decimals": decimals } }),
+		AgreementRule::TopK { k } => json!({ "top_k": { "k": k } }),
+	}
+}
+
+#[derive(Deserialize)]
+struct RpcError {
+	code: i32,
+	message: String,
+}
+
+#[derive(Deserialize)]
+struct Envelope {
+	result: Option<Value>,
+	error: Option<RpcError>,
+}
+
+#[derive(Deserialize)]
+struct InferAnswer {
+	output: String,
+	output_hash: String,
+	signature: String,
+}
+
+impl<'a> WorkerClient<'a> {
+	/// A client of the worker at `url` (e.g. `http://127.0.0.1:9960`).
+	pub fn new(url: &'a str, timeout_ms: u64) -> Self {
+		Self { url, timeout_ms }
+	}
+
+	/// One JSON-RPC call; the result on success.
+	fn call(&self, method: &str, params: Value) -> Result<Value, CallError> {
+		let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
+		let body = serde_json::to_vec(&body).map_err(|_| CallError::Malformed("request"))?;
+		let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(self.timeout_ms));
+		let pending = http::Request::post(self.url, vec![body])
+			.add_header("Content-Type", "application/json")
+			.deadline(deadline)
+			.send()
+			.map_err(|_| CallError::Unreachable("cannot send the request"))?;
+		let response = pending
+			.try_wait(deadline)
+			.map_err(|_| CallError::Unreachable("deadline passed"))?
+			.map_err(|_| CallError::Unreachable("connection failed"))?;
+		if response.code != 200 {
+			return Err(CallError::Unreachable("HTTP status is not 200"));
+		}
+		let bytes: Vec<u8> = response.body().collect();
+		let envelope: Envelope =
+			serde_json::from_slice(&bytes).map_err(|_| CallError::Malformed("not JSON-RPC"))?;
+		match (envelope.result, envelope.error) {
+			(_, Some(e)) => Err(CallError::Rpc { code: e.code, message: e.message }),
+			(Some(result), None) => Ok(result),
+			(None, None) => Err(CallError::Malformed("neither result nor error")),
+		}
+	}
+
+	/// Runs the model with artifact hash `model` on `input` for `job_id`.
+	pub fn infer(
+		&self,
+		model: &Digest,
+		input: &[u8],
+		job_id: JobId,
+		input_hash: &Digest,
+	) -> Result<Inference, CallError> {
+		let params = json!({
+			"model": hex_0x(model),
+			"input": hex_0x(input),
+			"encoding": "hex",
+			"job_id": job_id,
+			"input_hash": hex_0x(input_hash),
+		});
+		let answer: InferAnswer = serde_json::from_value(self.call("infer", params)?)
+			.map_err(|_| CallError::Malformed("infer result"))?;
+		let output = from_hex(&answer.output).ok_or(CallError::Malformed("output hex"))?;
+		let output_hash = from_hex(&answer.output_hash)
+			.and_then(|b| b.try_into().ok())
+			.ok_or(CallError::Malformed("output hash"))?;
+		let signature = from_hex(&answer.signature)
+			.and_then(|b| b.try_into().ok())
+			.ok_or(CallError::Malformed("signature"))?;
+		Ok(Inference { output, output_hash, signature })
+	}
+
+	/// Asks the worker to fetch, verify and load a model.
+	pub fn load_model(
+		&self,
+		hash: &Digest,
+		uri: &[u8],
+		input: &TensorSpec,
+		output: &TensorSpec,
+		rule: &AgreementRule,
+	) -> Result<(), CallError> {
+		let uri = core::str::from_utf8(uri).map_err(|_| CallError::Malformed("model URI"))?;
+		let params = json!({
+			"hash": hex_0x(hash),
+			"uri": uri,
+			"input": spec_json(input),
+			"output": spec_json(output),
+			"rule": rule_json(rule),
+		});
+		self.call("load_model", params).map(|_| ())
+	}
+}

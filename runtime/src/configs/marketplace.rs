@@ -1,0 +1,214 @@
+//! Configuration of the marketplace pallets: model registry, provider staking, job escrow and
+//! the provider's off-chain worker. Block time is one second, so periods in blocks are seconds.
+
+use crate::{
+	AccountId, Balance, Balances, BlockNumber, ModelRegistry, Nonce, ProviderStaking,
+	RandomnessCollectiveFlip, Runtime, RuntimeCall, RuntimeHoldReason, Signature, SignedPayload,
+	System, TxExtension, UncheckedExtrinsic, DAYS, MICRO_UNIT, MILLI_UNIT, UNIT,
+};
+use codec::Encode;
+use polkadot_sdk::{
+	frame_support::{parameter_types, traits::ConstU32, PalletId},
+	frame_system::offchain::{
+		AppCrypto, CreateBare, CreateSignedTransaction, CreateTransactionBase, SigningTypes,
+	},
+	sp_runtime::{
+		generic::Era,
+		traits::{AccountIdConversion, Verify},
+		MultiAddress, Perbill,
+	},
+	*,
+};
+
+parameter_types! {
+	/// Receives protocol fees and slashed stake. Its account is endowed with the existential
+	/// deposit at genesis so that small first transfers into it cannot fail.
+	pub TreasuryAccount: AccountId = PalletId(*b"inf/trsy").into_account_truncating();
+}
+
+/// The treasury's account id (for genesis and tests).
+pub fn treasury_account() -> AccountId {
+	TreasuryAccount::get()
+}
+
+parameter_types! {
+	/// 0.1 INF per model entry: spamming the registry costs real money; an author can afford it.
+	pub const ModelDepositBase: Balance = 100 * MILLI_UNIT;
+	/// 0.0001 INF per stored byte: a full entry (~700 bytes) adds ~0.07 INF.
+	pub const ModelDepositPerByte: Balance = 100 * MICRO_UNIT;
+	/// 256 KiB: a 224×224×3 u8 image (147 KiB) fits, far below the 5 MiB block length.
+	pub const MaxModelInputBytes: u32 = 256 * 1024;
+	/// 4 KiB of canonical output stored per result (top-k indices, small embeddings).
+	pub const MaxModelOutputBytes: u32 = 4 * 1024;
+}
+
+impl pallet_model_registry::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type DepositBase = ModelDepositBase;
+	type DepositPerByte = ModelDepositPerByte;
+	/// Human-readable names.
+	type MaxNameLen = ConstU32<64>;
+	/// Any realistic URL fits.
+	type MaxUriLen = ConstU32<256>;
+	type MaxInputBytes = MaxModelInputBytes;
+	type MaxOutputBytes = MaxModelOutputBytes;
+	/// Bounds the walk of an ownership transfer.
+	type MaxVersions = ConstU32<64>;
+	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
+}
+
+parameter_types! {
+	/// 100 INF: the wrong-result slash of such a bond outweighs what a guessing provider earns.
+	pub const MinProviderStake: Balance = 100 * UNIT;
+	/// One day: far longer than any job's deadlines, so a cheater is slashed before its stake
+	/// is released.
+	pub const ProviderUnbondingPeriod: BlockNumber = DAYS;
+}
+
+impl pallet_provider_staking::Config for Runtime {
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Models = ModelRegistry;
+	type Treasury = TreasuryAccount;
+	type MinProviderStake = MinProviderStake;
+	type UnbondingPeriod = ProviderUnbondingPeriod;
+	/// Same order as pallet-staking's unlocking chunks.
+	type MaxUnbondingChunks = ConstU32<16>;
+	/// A worker keeps few models loaded.
+	type MaxModelsPerProvider = ConstU32<16>;
+	/// Bounds the eligible-provider read of every job submission.
+	type MaxProvidersPerModel = ConstU32<128>;
+	type WeightInfo = pallet_provider_staking::weights::SubstrateWeight<Runtime>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = ModelRegistry;
+}
+
+parameter_types! {
+	/// One provider per job unless the user asks for more.
+	pub const DefaultRedundancy: u32 = 1;
+	/// 30 s to commit (or answer, at redundancy 1): the first job of a model includes the
+	/// artifact's download, hash check and load; with the OCW's `ResubmitAfter` of 5 blocks this
+	/// leaves about five resubmissions.
+	pub const CommitPeriod: BlockNumber = 30;
+	/// 20 s to reveal once the reveal phase opens: no inference left, only inclusion delays.
+	pub const RevealPeriod: BlockNumber = 20;
+	/// 10% of the bond for an answer that loses the vote: cheating must cost more than it pays.
+	pub const WrongResultSlash: Perbill = Perbill::from_percent(10);
+	/// 1% of the bond for a missed deadline: outages happen, but must not be free.
+	pub const TimeoutSlash: Perbill = Perbill::from_percent(1);
+	/// 5% of the providers' price goes to the treasury.
+	pub const ProtocolFee: Perbill = Perbill::from_percent(5);
+	/// Results stay readable for a day.
+	pub const ResultRetention: BlockNumber = DAYS;
+}
+
+impl pallet_job_escrow::Config for Runtime {
+	type WeightInfo = pallet_job_escrow::weights::SubstrateWeight<Runtime>;
+	type Currency = Balances;
+	type RuntimeHoldReason = RuntimeHoldReason;
+	type Models = ModelRegistry;
+	type Providers = ProviderStaking;
+	/// Weak (see the job pallet's docs): the block author can bias assignment. A VRF source
+	/// (BABE) replaces it on a production network.
+	type Randomness = RandomnessCollectiveFlip;
+	type Parameters = pallet_job_escrow::ParametersFromGets<
+		DefaultRedundancy,
+		CommitPeriod,
+		RevealPeriod,
+		WrongResultSlash,
+		TimeoutSlash,
+		ProtocolFee,
+		MaxModelInputBytes,
+		MaxModelOutputBytes,
+		ResultRetention,
+	>;
+	type TreasuryAccount = TreasuryAccount;
+	/// Up to 7 providers agree on each answer.
+	type MaxRedundancy = ConstU32<7>;
+	type MaxInputBytes = MaxModelInputBytes;
+	type MaxOutputBytes = MaxModelOutputBytes;
+	/// Matches the staking pallet's per-model index bound.
+	type MaxCandidates = ConstU32<128>;
+	/// Thousands of jobs may fall due in one block under load.
+	type MaxDeadlinesPerBlock = ConstU32<2048>;
+	/// About 40–80 ms of `on_initialize` work per one-second block at the estimated weights
+	/// (most jobs settle inside their result or reveal transaction); overflow carries over.
+	type MaxDeadlinesProcessed = ConstU32<16>;
+	/// About 0.4 ms each: 64 per block keeps pace with completions at ~25 ms.
+	type MaxExpiriesPerBlock = ConstU32<64>;
+	#[cfg(feature = "runtime-benchmarks")]
+	type BenchmarkHelper = crate::benchmarks::MarketplaceBenchmarkHelper;
+}
+
+impl pallet_provider_ocw::Config for Runtime {
+	type Artifacts = ModelRegistry;
+	type AuthorityId = pallet_provider_ocw::crypto::ProviderAuthId;
+	/// Generous for a forward pass, enough for a first model load.
+	type WorkerTimeoutMs = polkadot_sdk::frame_support::traits::ConstU64<10_000>;
+	/// A transaction not included within 5 blocks was dropped.
+	type ResubmitAfter = ConstU32<5>;
+	/// Bounds one off-chain worker run (each job costs one worker call).
+	type MaxJobsPerRun = ConstU32<64>;
+}
+
+impl pallet_insecure_randomness_collective_flip::Config for Runtime {}
+
+impl<LocalCall> CreateTransactionBase<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	type Extrinsic = UncheckedExtrinsic;
+	type RuntimeCall = RuntimeCall;
+}
+
+impl<LocalCall> CreateBare<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_bare(call: RuntimeCall) -> UncheckedExtrinsic {
+		UncheckedExtrinsic::new_bare(call)
+	}
+}
+
+impl SigningTypes for Runtime {
+	type Public = <Signature as Verify>::Signer;
+	type Signature = Signature;
+}
+
+/// Off-chain workers (the provider's) sign ordinary, mortal, tip-free transactions.
+impl<LocalCall> CreateSignedTransaction<LocalCall> for Runtime
+where
+	RuntimeCall: From<LocalCall>,
+{
+	fn create_signed_transaction<C: AppCrypto<Self::Public, Self::Signature>>(
+		call: RuntimeCall,
+		public: Self::Public,
+		account: AccountId,
+		nonce: Nonce,
+	) -> Option<UncheckedExtrinsic> {
+		// Valid for 64 blocks: long enough for a busy pool, short enough not to linger.
+		let period = 64;
+		let current_block = System::block_number().saturating_sub(1) as u64;
+		let extension: TxExtension = (
+			frame_system::AuthorizeCall::<Runtime>::new(),
+			frame_system::CheckNonZeroSender::<Runtime>::new(),
+			frame_system::CheckSpecVersion::<Runtime>::new(),
+			frame_system::CheckTxVersion::<Runtime>::new(),
+			frame_system::CheckGenesis::<Runtime>::new(),
+			frame_system::CheckEra::<Runtime>::from(Era::mortal(period, current_block)),
+			frame_system::CheckNonce::<Runtime>::from(nonce),
+			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
+			frame_system::WeightReclaim::<Runtime>::new(),
+		);
+		let payload = SignedPayload::new(call, extension)
+			.map_err(
+				|e| log::warn!(target: "runtime", "cannot sign an off-chain transaction: {e:?}"),
+			)
+			.ok()?;
+		let signature = payload.using_encoded(|bytes| C::sign(bytes, public))?;
+		let (call, extension, _) = payload.deconstruct();
+		Some(UncheckedExtrinsic::new_signed(call, MultiAddress::Id(account), signature, extension))
+	}
+}
