@@ -78,8 +78,11 @@ url="ws://127.0.0.1:$rpc_port"
 
 # --- the inference worker ------------------------------------------------------------------
 log "starting the inference worker on 127.0.0.1:$worker_port (logs: $work/worker.log)"
+# No --preload: the manifest suggests quantized:3 for digits-cnn, and a worker keys models by
+# artifact hash, so a preloaded rule would override the registered top_k:1. The off-chain worker
+# loads the model with its on-chain spec and rule on the first job instead.
 "$worker_bin" --listen "127.0.0.1:$worker_port" --cache-dir "$work/worker" --seed //AliceWorker \
-	--preload "$models/manifest.json" >"$work/worker.out" 2>"$work/worker.log" &
+	>"$work/worker.out" 2>"$work/worker.log" &
 pids+=($!)
 worker_key=""
 for _ in $(seq 1 600); do
