@@ -8,12 +8,28 @@ use polkadot_sdk::{
 	sp_io::TestExternalities, sp_keyring::Sr25519Keyring, *,
 };
 
+/// Applies a genesis patch onto a full config, as the node's chain-spec builder does.
+fn merge(base: &mut serde_json::Value, patch: serde_json::Value) {
+	match (base, patch) {
+		(serde_json::Value::Object(base), serde_json::Value::Object(patch)) => {
+			for (key, value) in patch {
+				merge(base.entry(key).or_insert(serde_json::Value::Null), value);
+			}
+		}
+		(base, patch) => *base = patch,
+	}
+}
+
 /// Runs `check` in the state built from the preset `name`.
 fn with_preset_state(name: &str, check: impl FnOnce()) {
 	let patch = genesis_config_presets::get_preset(&name.into()).expect("preset exists");
+	let mut config =
+		serde_json::to_value(RuntimeGenesisConfig::default()).expect("default config serializes");
+	merge(&mut config, serde_json::from_slice(&patch).expect("preset is JSON"));
 	let mut ext = TestExternalities::default();
 	ext.execute_with(|| {
-		build_state::<RuntimeGenesisConfig>(patch).expect("genesis builds");
+		build_state::<RuntimeGenesisConfig>(config.to_string().into_bytes())
+			.expect("genesis builds");
 		check();
 	});
 }

@@ -79,6 +79,13 @@ impl Drop for Worker {
 	}
 }
 
+/// An HTTP client that opens a connection per request: reusing pooled keep-alive connections
+/// races with the server closing idle ones (hyper `IncompleteMessage`), which is a property of
+/// HTTP keep-alive, not of the worker.
+fn http_client() -> reqwest::Client {
+	reqwest::Client::builder().pool_max_idle_per_host(0).build().expect("client builds")
+}
+
 async fn call(
 	client: &reqwest::Client,
 	url: &str,
@@ -103,7 +110,7 @@ async fn serves_concurrent_http_requests_in_batches() {
 	const N: usize = 64;
 	let f = fixtures();
 	let worker = Worker::start(&[]);
-	let client = reqwest::Client::new();
+	let client = http_client();
 	let url = worker.url.as_str();
 	for (name, rule) in [
 		("digits-mlp", AgreementRule::TopK { k: 1 }),
@@ -150,7 +157,7 @@ async fn faulty_worker_disagrees_with_honest_one() {
 	let preload = ["--preload", manifest.to_str().unwrap()];
 	let honest = Worker::start(&preload);
 	let faulty = Worker::start(&[&preload[..], &["--faulty"]].concat());
-	let client = reqwest::Client::new();
+	let client = http_client();
 	let mut hashes = Vec::new();
 	for worker in [&honest, &faulty] {
 		let models = call(&client, &worker.url, "models", Value::Null).await.unwrap();
