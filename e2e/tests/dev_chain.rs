@@ -2,30 +2,14 @@
 //! signed transactions; unfunded senders are refused.
 
 use anyhow::Result;
-use infera_e2e::{finalized_number, wait_for, Node};
+use infera_e2e::{
+	finalized_number,
+	market::{free_balance, UNIT},
+	wait_for, Node,
+};
 use std::time::Duration;
 use subxt::dynamic;
 use subxt_signer::{sr25519::dev, sr25519::Keypair, SecretUri};
-
-const UNIT: u128 = 1_000_000_000_000;
-
-/// Free balance of `account` at the latest finalized block.
-async fn free_balance(client: &infera_e2e::Client, account: [u8; 32]) -> Result<u128> {
-	#[derive(Debug, subxt::ext::scale_decode::DecodeAsType)]
-	#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
-	struct AccountInfo {
-		data: AccountData,
-	}
-	#[derive(Debug, subxt::ext::scale_decode::DecodeAsType)]
-	#[decode_as_type(crate_path = "subxt::ext::scale_decode")]
-	struct AccountData {
-		free: u128,
-	}
-	let at = client.at_current_block().await?;
-	let address = dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account");
-	let info = at.storage().fetch(address, (account,)).await?.decode()?;
-	Ok(info.data.free)
-}
 
 #[tokio::test]
 async fn dev_chain_produces_finalized_blocks_and_executes_transfers() -> Result<()> {
