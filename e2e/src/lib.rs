@@ -70,9 +70,23 @@ pub struct Process {
 }
 
 impl Process {
-	/// Starts `program` with `args`; `args` may name the folder as `{base}`.
+	/// A new temporary folder for a process called `name`.
+	fn folder_for(name: &str) -> Result<tempfile::TempDir> {
+		Ok(tempfile::Builder::new().prefix(&format!("infera-{name}-")).tempdir()?)
+	}
+
+	/// Starts `program` with `args` in its own new folder; `args` may name it as `{base}`.
 	fn spawn(name: &str, program: PathBuf, args: &[String]) -> Result<Process> {
-		let base = tempfile::Builder::new().prefix(&format!("infera-{name}-")).tempdir()?;
+		Self::spawn_in(Self::folder_for(name)?, name, program, args)
+	}
+
+	/// Starts `program` with `args` in the folder `base` (which `args` may name as `{base}`).
+	fn spawn_in(
+		base: tempfile::TempDir,
+		name: &str,
+		program: PathBuf,
+		args: &[String],
+	) -> Result<Process> {
 		let log = base.path().join("process.log");
 		let log_file = std::fs::File::create(&log)?;
 		let folder = base.path().display().to_string();
@@ -137,6 +151,34 @@ pub struct Node {
 impl Node {
 	/// Starts a node with `args` (besides base path, ports and name, which this sets).
 	pub fn spawn(name: &str, args: &[&str]) -> Result<Node> {
+		Self::spawn_in(Process::folder_for(name)?, name, args)
+	}
+
+	/// Starts a provider's node on `chain`: its provider key (type `infr`, from the secret URI
+	/// `provider_suri`) is put into its keystore with `infera-node key insert` first, as an
+	/// operator would, and its off-chain worker runs on every block (`args` adds the rest).
+	pub fn spawn_provider(
+		name: &str,
+		chain: &str,
+		provider_suri: &str,
+		args: &[&str],
+	) -> Result<Node> {
+		let base = Process::folder_for(name)?;
+		let output = Command::new(node_binary()?)
+			.args(["key", "insert", "--chain", chain, "--key-type", "infr", "--scheme", "sr25519"])
+			.arg("--base-path")
+			.arg(base.path())
+			.args(["--suri", provider_suri])
+			.output()?;
+		if !output.status.success() {
+			bail!("key insert for {name} failed: {}", String::from_utf8_lossy(&output.stderr));
+		}
+		let mut all = vec!["--chain", chain, "--offchain-worker", "always"];
+		all.extend_from_slice(args);
+		Self::spawn_in(base, name, &all)
+	}
+
+	fn spawn_in(base: tempfile::TempDir, name: &str, args: &[&str]) -> Result<Node> {
 		let rpc_port = free_port()?;
 		let p2p_port = free_port()?;
 		let mut all: Vec<String> = args.iter().map(|a| a.to_string()).collect();
@@ -163,7 +205,11 @@ impl Node {
 			]
 			.map(String::from),
 		);
-		Ok(Node { process: Process::spawn(name, node_binary()?, &all)?, rpc_port, p2p_port })
+		Ok(Node {
+			process: Process::spawn_in(base, name, node_binary()?, &all)?,
+			rpc_port,
+			p2p_port,
+		})
 	}
 
 	/// Name of the node.
@@ -210,7 +256,11 @@ pub struct Worker {
 impl Worker {
 	/// Starts a worker signing with the dev secret URI `seed`, plus `extra` flags (`--faulty`).
 	pub fn spawn(name: &str, seed: &str, extra: &[&str]) -> Result<Worker> {
-		let port = free_port()?;
+		Self::spawn_on(free_port()?, name, seed, extra)
+	}
+
+	/// [`Worker::spawn`] on a given port, e.g. to replace a stopped worker a node already calls.
+	pub fn spawn_on(port: u16, name: &str, seed: &str, extra: &[&str]) -> Result<Worker> {
 		let mut args: Vec<String> = [
 			"--listen",
 			&format!("127.0.0.1:{port}"),

@@ -89,6 +89,128 @@ impl Digits {
 	}
 }
 
+/// The treasury's account: `PalletId(*b"inf/trsy").into_account_truncating()`, that is
+/// "modl" ++ id, zero padded.
+pub fn treasury() -> [u8; 32] {
+	let mut account = [0u8; 32];
+	account[..4].copy_from_slice(b"modl");
+	account[4..12].copy_from_slice(b"inf/trsy");
+	account
+}
+
+/// Registers the exported digits model `name` (input `[1, 8, 8]` f32, ten logits, `TopK(1)`)
+/// by `author` with `fee` per inference; returns its model id.
+pub async fn register_digits_model(
+	client: &Client,
+	author: &Keypair,
+	digits: &Digits,
+	name: &str,
+	fee: u128,
+) -> Result<u128> {
+	let register = dynamic::transaction(
+		"ModelRegistry",
+		"register_model",
+		(
+			Value::from_bytes(name),
+			Value::from_bytes(digits.artifact_hash(name)?),
+			Value::from_bytes(digits.artifact_uri(name)),
+			tensor_spec("F32", &[1, 8, 8]),
+			tensor_spec("F32", &[10]),
+			top_k(1),
+			Value::u128(fee),
+		),
+	);
+	let events = submit(client, author, &register, None).await?;
+	field_u128(event(&events, "ModelRegistry", "ModelRegistered")?, "model")
+}
+
+/// What a provider registers: stake, worker key, one model, capacity and price.
+pub struct ProviderTerms {
+	/// Stake bonded.
+	pub bond: u128,
+	/// Public key of its inference worker.
+	pub worker_key: [u8; 32],
+	/// The model it serves.
+	pub model: u128,
+	/// Most jobs at once.
+	pub capacity: u32,
+	/// Price per inference.
+	pub price: u128,
+}
+
+/// Registers `provider` with `terms`.
+pub async fn register_provider(
+	client: &Client,
+	provider: &Keypair,
+	terms: &ProviderTerms,
+) -> Result<()> {
+	let register = dynamic::transaction(
+		"ProviderStaking",
+		"register_provider",
+		(
+			Value::u128(terms.bond),
+			Value::from_bytes(terms.worker_key),
+			Value::unnamed_composite([Value::u128(terms.model)]),
+			Value::u128(terms.capacity as u128),
+			Value::u128(terms.price),
+		),
+	);
+	submit(client, provider, &register, None).await?;
+	Ok(())
+}
+
+/// Calls a `ProviderStaking` call without arguments (`go_offline`, `go_online`) as `provider`.
+pub async fn provider_call(client: &Client, provider: &Keypair, call: &str) -> Result<()> {
+	let call = dynamic::transaction("ProviderStaking", call, Vec::<Value>::new());
+	submit(client, provider, &call, None).await?;
+	Ok(())
+}
+
+/// A submitted job: its id, the price held and the submission's fee.
+pub struct Submitted {
+	/// The job's id.
+	pub job_id: u64,
+	/// Total price held from the user.
+	pub price: u128,
+	/// Transaction fee the user paid for submitting.
+	pub fee: u128,
+}
+
+/// Submits one job per input from `user` (consecutive nonces, all at once) at `redundancy`
+/// with `max_price` each, and waits until all are finalized.
+pub async fn submit_jobs(
+	client: &Client,
+	user: &Keypair,
+	model: u128,
+	inputs: &[Vec<u8>],
+	redundancy: u32,
+	max_price: u128,
+) -> Result<Vec<Submitted>> {
+	let first_nonce = nonce(client, user.public_key().0).await?;
+	let submissions = inputs.iter().enumerate().map(|(i, input)| {
+		let call = dynamic::transaction(
+			"JobEscrow",
+			"submit_job",
+			(
+				Value::u128(model),
+				Value::from_bytes(input),
+				Value::u128(max_price),
+				Value::unnamed_variant("Some", [Value::u128(redundancy as u128)]),
+			),
+		);
+		async move {
+			let events = submit(client, user, &call, Some(first_nonce + i as u64)).await?;
+			let submitted = event(&events, "JobEscrow", "JobSubmitted")?;
+			Ok::<_, anyhow::Error>(Submitted {
+				job_id: field_u128(submitted, "job_id")? as u64,
+				price: field_u128(submitted, "price")?,
+				fee: fee_paid(&events)?,
+			})
+		}
+	});
+	futures::future::try_join_all(submissions).await
+}
+
 /// `TensorSpec { dtype, shape }` as a dynamic value.
 pub fn tensor_spec(dtype: &str, shape: &[u32]) -> Value {
 	Value::named_composite([
@@ -168,6 +290,14 @@ pub async fn free_balance(client: &Client, account: [u8; 32]) -> Result<u128> {
 		.ok_or_else(|| anyhow!("System.Account has no data.free"))
 }
 
+/// `ProviderStaking.Ledgers` of `account`: its bonded stake (zero without a ledger).
+pub async fn bonded(client: &Client, account: [u8; 32]) -> Result<u128> {
+	let at = client.at_current_block().await?;
+	let address = dynamic::storage::<([u8; 32],), Value>("ProviderStaking", "Ledgers");
+	let Some(ledger) = at.storage().try_fetch(address, (account,)).await? else { return Ok(0) };
+	ledger.decode()?.at("bonded").and_then(|b| b.as_u128()).context("ledger has no bonded")
+}
+
 /// Next unused nonce of `account` at the latest finalized block.
 pub async fn nonce(client: &Client, account: [u8; 32]) -> Result<u64> {
 	let at = client.at_current_block().await?;
@@ -181,6 +311,15 @@ pub struct JobView {
 	pub status: String,
 	/// The status's fields.
 	pub fields: Value<()>,
+	/// Block that included the submission.
+	pub submitted_at: u64,
+}
+
+impl JobView {
+	/// Blocks from the submission's inclusion to settlement (for settled jobs).
+	pub fn latency_blocks(&self) -> Result<u64> {
+		Ok(field_u128(&self.fields, "at")? as u64 - self.submitted_at)
+	}
 }
 
 /// The job record of `job_id`, if it exists.
@@ -190,10 +329,13 @@ pub async fn job(client: &Client, job_id: u64) -> Result<Option<JobView>> {
 	let Some(record) = at.storage().try_fetch(address, (job_id,)).await? else { return Ok(None) };
 	let record = record.decode()?;
 	let status = record.at("status").context("job has no status")?;
+	let submitted_at =
+		record.at("submitted_at").and_then(|v| v.as_u128()).context("job has no submitted_at")?;
 	match &status.value {
 		ValueDef::Variant(v) => Ok(Some(JobView {
 			status: v.name.clone(),
 			fields: Value { value: ValueDef::Composite(v.values.clone()), context: () },
+			submitted_at: submitted_at as u64,
 		})),
 		_ => bail!("job status is not an enum"),
 	}
@@ -207,6 +349,38 @@ pub async fn result(client: &Client, job_id: u64) -> Result<Option<Vec<u8>>> {
 		Some(v) => Some(v.decode()?),
 		None => None,
 	})
+}
+
+/// The top-1 class a completed `TopK(1)` job's stored output names.
+pub async fn result_class(client: &Client, job_id: u64) -> Result<u32> {
+	let output = result(client, job_id).await?.context("completed jobs have a result")?;
+	let first: [u8; 4] =
+		output.get(..4).and_then(|b| b.try_into().ok()).context("output shorter than 4 bytes")?;
+	Ok(u32::from_le_bytes(first))
+}
+
+/// Prints the distribution of blocks from inclusion to settlement of `settled` jobs, labelled
+/// `label`.
+pub fn print_latency<'a>(
+	label: &str,
+	settled: impl IntoIterator<Item = &'a JobView>,
+) -> Result<()> {
+	let mut blocks =
+		settled.into_iter().map(JobView::latency_blocks).collect::<Result<Vec<_>>>()?;
+	if blocks.is_empty() {
+		bail!("no settled jobs to measure");
+	}
+	blocks.sort_unstable();
+	let at = |q: f64| blocks[((blocks.len() - 1) as f64 * q).round() as usize];
+	println!(
+		"latency {label} (blocks of 1 s from inclusion to result, {} jobs): min {} p50 {} p95 {} max {}",
+		blocks.len(),
+		blocks[0],
+		at(0.5),
+		at(0.95),
+		blocks[blocks.len() - 1]
+	);
+	Ok(())
 }
 
 /// Waits until none of `jobs` is open; returns their final records.

@@ -18,6 +18,8 @@
 //!
 //! - **Nothing twice.** Each (job, provider) pair is guarded by a storage lock while it is
 //!   processed, and its progress is recorded in the node's off-chain database ([`progress`]).
+//!   When runs for consecutive blocks overlap, only the newest acts
+//!   ([`progress::start_run`]): older ones read chain state in which answered jobs look open.
 //!   A submitted step is only resubmitted if the chain has not seen it after
 //!   [`Config::ResubmitAfter`] blocks. A restarted node resumes from those records.
 //! - **Never stall block import.** Off-chain workers run beside import; every worker call has a
@@ -162,7 +164,11 @@ impl<T: Config> Pallet<T> {
 		if accounts.is_empty() {
 			return;
 		}
-		progress::prune::<T>(|job_id| {
+		if !progress::start_run(now) {
+			log::debug!(target: "infera-ocw", "block {now:?}: a later block's run has started; skipping");
+			return;
+		}
+		progress::prune::<T::AccountId>(|job_id| {
 			pallet_job_escrow::Jobs::<T>::get(job_id).is_some_and(|job| job.is_open())
 		});
 		let url = Self::worker_url();
@@ -172,6 +178,10 @@ impl<T: Config> Pallet<T> {
 			for job_id in pallet_job_escrow::AssignedJobs::<T>::iter_key_prefix(&account.id) {
 				if budget == 0 {
 					log::debug!(target: "infera-ocw", "job budget of this run spent; rest next block");
+					return;
+				}
+				if progress::superseded(now) {
+					log::debug!(target: "infera-ocw", "block {now:?}: a later block's run took over");
 					return;
 				}
 				let Some(job) = pallet_job_escrow::Jobs::<T>::get(job_id) else { continue };
@@ -202,7 +212,12 @@ impl<T: Config> Pallet<T> {
 			);
 		let Ok(_guard) = lock.try_lock() else { return };
 
-		let recorded = progress::load::<T>(job_id, &account.id);
+		let recorded = progress::load(job_id, &account.id);
+		// Checked after loading: a newer run registers before it prunes, so a record read here
+		// without a newer run registered cannot have been pruned under us.
+		if progress::superseded(now) {
+			return;
+		}
 		let resubmit_after = T::ResubmitAfter::get();
 		let waiting = |at: BlockNumberFor<T>| now < at.saturating_add(resubmit_after);
 		let call = match (action, recorded) {
@@ -218,7 +233,7 @@ impl<T: Config> Pallet<T> {
 				Action::Reveal,
 				Some(Step::Committed { secret, .. } | Step::Revealed { secret, .. }),
 			) => {
-				progress::save::<T>(
+				progress::save(
 					job_id,
 					&account.id,
 					&Step::Revealed { at: now, secret: secret.clone() },
@@ -244,7 +259,7 @@ impl<T: Config> Pallet<T> {
 				};
 				match Self::run_inference(client, account, job_id, job) {
 					Ok(secret) if action == Action::Answer => {
-						progress::save::<T>(job_id, &account.id, &Step::Answered { at: now });
+						progress::save(job_id, &account.id, &Step::Answered { at: now });
 						pallet_job_escrow::Call::<T>::submit_result {
 							job_id,
 							output: BoundedVec::truncate_from(secret.output),
@@ -262,7 +277,7 @@ impl<T: Config> Pallet<T> {
 						);
 						let failed =
 							Step::Failed { attempts: attempts.saturating_add(1), retry_at };
-						progress::save::<T>(job_id, &account.id, &failed);
+						progress::save(job_id, &account.id, &failed);
 						return;
 					}
 				}
@@ -280,7 +295,7 @@ impl<T: Config> Pallet<T> {
 		now: BlockNumberFor<T>,
 	) -> pallet_job_escrow::Call<T> {
 		let commitment = commitment_of(&secret.attestation.output_hash, &secret.salt, &account.id);
-		progress::save::<T>(job_id, &account.id, &Step::Committed { at: now, secret });
+		progress::save(job_id, &account.id, &Step::Committed { at: now, secret });
 		pallet_job_escrow::Call::<T>::commit_result { job_id, commitment }
 	}
 
@@ -368,8 +383,7 @@ impl<T: Config> Pallet<T> {
 		job_id: JobId,
 	) {
 		let chain_nonce = frame_system::Pallet::<T>::account_nonce(&account.id);
-		let nonce =
-			progress::take_nonce::<T>(&account.id, chain_nonce, now, T::ResubmitAfter::get());
+		let nonce = progress::take_nonce(&account.id, chain_nonce, now, T::ResubmitAfter::get());
 		let submitted = T::create_signed_transaction::<T::AuthorityId>(
 			call.into(),
 			account.public.clone(),

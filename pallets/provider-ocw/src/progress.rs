@@ -5,13 +5,11 @@
 //! All records live in `PERSISTENT` off-chain storage (node-local, never part of consensus)
 //! under `infera/ocw/…` keys.
 
-use crate::Config;
 use alloc::vec::Vec;
-use codec::{Decode, Encode};
+use codec::{Codec, Decode, Encode};
 use frame::{
-	deps::{
-		frame_system::pallet_prelude::BlockNumberFor,
-		sp_runtime::offchain::storage::{StorageRetrievalError, StorageValueRef},
+	deps::sp_runtime::offchain::storage::{
+		MutateStorageError, StorageRetrievalError, StorageValueRef,
 	},
 	prelude::*,
 };
@@ -67,23 +65,21 @@ fn progress_key<AccountId: Encode>(job_id: JobId, provider: &AccountId) -> Vec<u
 }
 
 /// The recorded step of `provider` on `job_id`, if any.
-pub fn load<T: Config>(job_id: JobId, provider: &T::AccountId) -> Option<Step<BlockNumberFor<T>>> {
+pub fn load<B: Decode>(job_id: JobId, provider: &impl Encode) -> Option<Step<B>> {
 	StorageValueRef::persistent(&progress_key(job_id, provider)).get().ok().flatten()
 }
 
 /// Records `step` for `provider` on `job_id` and remembers the job for [`prune`].
-pub fn save<T: Config>(job_id: JobId, provider: &T::AccountId, step: &Step<BlockNumberFor<T>>) {
+pub fn save<A: Codec + PartialEq + Clone, B: Encode>(job_id: JobId, provider: &A, step: &Step<B>) {
 	StorageValueRef::persistent(&progress_key(job_id, provider)).set(step);
 	let tracked = StorageValueRef::persistent(TRACKED_KEY);
-	let _ = tracked.mutate(
-		|jobs: Result<Option<Vec<(JobId, T::AccountId)>>, StorageRetrievalError>| {
-			let mut jobs = jobs.ok().flatten().unwrap_or_default();
-			if !jobs.iter().any(|(j, p)| *j == job_id && p == provider) {
-				jobs.push((job_id, provider.clone()));
-			}
-			Ok::<_, ()>(jobs)
-		},
-	);
+	let _ = tracked.mutate(|jobs: Result<Option<Vec<(JobId, A)>>, StorageRetrievalError>| {
+		let mut jobs = jobs.ok().flatten().unwrap_or_default();
+		if !jobs.iter().any(|(j, p)| *j == job_id && p == provider) {
+			jobs.push((job_id, provider.clone()));
+		}
+		Ok::<_, ()>(jobs)
+	});
 }
 
 /// Key of the list of (job, provider) pairs that have a progress record.
@@ -91,21 +87,19 @@ const TRACKED_KEY: &[u8] = b"infera/ocw/tracked";
 
 /// Deletes the records of jobs that `is_open` says are finished, so local storage stays
 /// bounded by the number of open jobs this node serves.
-pub fn prune<T: Config>(is_open: impl Fn(JobId) -> bool) {
+pub fn prune<A: Codec>(is_open: impl Fn(JobId) -> bool) {
 	let tracked = StorageValueRef::persistent(TRACKED_KEY);
-	let _ = tracked.mutate(
-		|jobs: Result<Option<Vec<(JobId, T::AccountId)>>, StorageRetrievalError>| {
-			let mut jobs = jobs.ok().flatten().unwrap_or_default();
-			jobs.retain(|(job_id, provider)| {
-				let open = is_open(*job_id);
-				if !open {
-					StorageValueRef::persistent(&progress_key(*job_id, provider)).clear();
-				}
-				open
-			});
-			Ok::<_, ()>(jobs)
-		},
-	);
+	let _ = tracked.mutate(|jobs: Result<Option<Vec<(JobId, A)>>, StorageRetrievalError>| {
+		let mut jobs = jobs.ok().flatten().unwrap_or_default();
+		jobs.retain(|(job_id, provider)| {
+			let open = is_open(*job_id);
+			if !open {
+				StorageValueRef::persistent(&progress_key(*job_id, provider)).clear();
+			}
+			open
+		});
+		Ok::<_, ()>(jobs)
+	});
 }
 
 /// Key of the next nonce this node will use for `account`.
@@ -121,30 +115,151 @@ fn nonce_key<AccountId: Encode>(account: &AccountId) -> Vec<u8> {
 pub struct NonceRecord<Nonce, BlockNumber> {
 	/// The next nonce to use.
 	pub next: Nonce,
-	/// When the run of speculative nonces started; after `resync_after` blocks without the
-	/// chain catching up, transactions were lost and numbering restarts at the chain's nonce.
+	/// The chain's nonce when it was last seen to move.
+	pub chain: Nonce,
+	/// When the chain's nonce last moved (or numbering started); after `resync_after` blocks
+	/// without the chain's nonce moving while ours is ahead, transactions were lost and
+	/// numbering restarts at the chain's nonce.
 	pub since: BlockNumber,
 }
 
 /// The nonce for `account`'s next transaction, given the chain's nonce, and records its use.
-pub fn take_nonce<T: Config>(
-	account: &T::AccountId,
-	chain_nonce: T::Nonce,
-	now: BlockNumberFor<T>,
-	resync_after: BlockNumberFor<T>,
-) -> T::Nonce {
+///
+/// Under sustained load the chain's nonce trails ours for long, but keeps moving; only a chain
+/// nonce that stands still for `resync_after` blocks means our transactions were dropped.
+pub fn take_nonce<
+	N: Codec + PartialOrd + Saturating + One + Copy,
+	B: Codec + Ord + Saturating + Copy,
+>(
+	account: &impl Encode,
+	chain_nonce: N,
+	now: B,
+	resync_after: B,
+) -> N {
 	let key = nonce_key(account);
 	let reference = StorageValueRef::persistent(&key);
-	let record: Option<NonceRecord<T::Nonce, BlockNumberFor<T>>> = reference.get().ok().flatten();
+	let record: Option<NonceRecord<N, B>> = reference.get().ok().flatten();
 	let (nonce, since) = match record {
+		Some(r) if r.next > chain_nonce && r.chain != chain_nonce => (r.next, now),
 		Some(r) if r.next > chain_nonce && now < r.since.saturating_add(resync_after) => {
 			(r.next, r.since)
 		}
 		_ => (chain_nonce, now),
 	};
-	reference.set(&NonceRecord::<T::Nonce, BlockNumberFor<T>> {
+	reference.set(&NonceRecord::<N, B> {
 		next: nonce.saturating_add(One::one()),
+		chain: chain_nonce,
 		since,
 	});
 	nonce
+}
+
+/// Key of the number of the newest block whose off-chain worker run has started.
+const LATEST_RUN_KEY: &[u8] = b"infera/ocw/latest-run";
+
+/// Registers the run for block `now`; `false` if a run for a later block has started already.
+///
+/// Runs for consecutive blocks overlap when a run is slow. Only the newest one may act: an
+/// older run reads older chain state, in which a job answered since still looks open, while
+/// the newer run may already have pruned that job's record ([`prune`]), so the older run would
+/// answer it a second time.
+pub fn start_run<B: Codec + Ord + Clone>(now: B) -> bool {
+	let latest = StorageValueRef::persistent(LATEST_RUN_KEY);
+	// A concurrent start makes the compare-and-set fail; a few retries settle it.
+	for _ in 0..3 {
+		let outcome = latest.mutate(|seen: Result<Option<B>, StorageRetrievalError>| match seen {
+			Ok(Some(seen)) if seen > now => Err(()),
+			_ => Ok(now.clone()),
+		});
+		match outcome {
+			Ok(_) => return true,
+			Err(MutateStorageError::ValueFunctionFailed(())) => return false,
+			Err(MutateStorageError::ConcurrentModification(_)) => continue,
+		}
+	}
+	false
+}
+
+/// Whether a run for a block later than `now` has started (see [`start_run`]).
+pub fn superseded<B: Decode + Ord>(now: B) -> bool {
+	StorageValueRef::persistent(LATEST_RUN_KEY)
+		.get::<B>()
+		.ok()
+		.flatten()
+		.is_some_and(|latest| latest > now)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use frame::deps::{
+		sp_core::offchain::{testing::TestOffchainExt, OffchainDbExt, OffchainWorkerExt},
+		sp_io::TestExternalities,
+	};
+
+	/// Runs `test` with an in-memory off-chain database, as an off-chain worker sees it.
+	fn with_offchain_db(test: impl FnOnce()) {
+		let (offchain, _state) = TestOffchainExt::new();
+		let mut ext = TestExternalities::default();
+		ext.register_extension(OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		ext.execute_with(test);
+	}
+
+	const ALICE: [u8; 32] = [1; 32];
+	const BOB: [u8; 32] = [2; 32];
+
+	#[test]
+	fn records_are_per_job_and_provider_and_pruned_once_the_job_closes() {
+		with_offchain_db(|| {
+			save(1, &ALICE, &Step::Answered { at: 5u32 });
+			save(1, &BOB, &Step::Failed { attempts: 2, retry_at: 9u32 });
+			save(2, &ALICE, &Step::Answered { at: 6u32 });
+			assert_eq!(load::<u32>(1, &ALICE), Some(Step::Answered { at: 5 }));
+			assert_eq!(load::<u32>(1, &BOB), Some(Step::Failed { attempts: 2, retry_at: 9 }));
+			assert_eq!(load::<u32>(3, &ALICE), None);
+
+			prune::<[u8; 32]>(|job| job != 1);
+			assert_eq!(load::<u32>(1, &ALICE), None);
+			assert_eq!(load::<u32>(1, &BOB), None);
+			assert_eq!(load::<u32>(2, &ALICE), Some(Step::Answered { at: 6 }));
+		});
+	}
+
+	#[test]
+	fn nonces_run_ahead_of_the_chain_and_resync_only_when_it_stands_still() {
+		with_offchain_db(|| {
+			let resync = 5u32;
+			// Three transactions in block 10 while the chain's nonce is 7.
+			let taken: Vec<u64> = (0..3).map(|_| take_nonce(&ALICE, 7u64, 10u32, resync)).collect();
+			assert_eq!(taken, vec![7, 8, 9]);
+			// The chain includes one of them: numbering goes on from ours, and long after the
+			// start it still does as long as the chain's nonce keeps moving.
+			assert_eq!(take_nonce(&ALICE, 8u64, 14u32, resync), 10);
+			assert_eq!(take_nonce(&ALICE, 9u64, 18u32, resync), 11);
+			// The chain's nonce stands at 9 for less than `resync` blocks: keep going.
+			assert_eq!(take_nonce(&ALICE, 9u64, 22u32, resync), 12);
+			// ... and for `resync` blocks: our transactions were lost, restart at the chain's.
+			assert_eq!(take_nonce(&ALICE, 9u64, 23u32, resync), 9);
+			// Accounts are numbered independently.
+			assert_eq!(take_nonce(&BOB, 0u64, 23u32, resync), 0);
+			// Once the chain has caught up, its nonce is used.
+			assert_eq!(take_nonce(&ALICE, 30u64, 24u32, resync), 30);
+		});
+	}
+
+	#[test]
+	fn only_the_newest_run_acts() {
+		with_offchain_db(|| {
+			assert!(start_run(10u32));
+			assert!(!superseded(10u32));
+			// A second run for the same block may go on (a re-run after a restart).
+			assert!(start_run(10u32));
+			assert!(start_run(11u32));
+			assert!(superseded(10u32));
+			assert!(!superseded(11u32));
+			// A run for an older block, started late, does not act.
+			assert!(!start_run(10u32));
+		});
+	}
 }
