@@ -243,6 +243,16 @@ impl JobStatus {
 		!matches!(self, JobStatus::Pending { .. } | JobStatus::Revealing { .. })
 	}
 
+	/// Block of settlement, once settled.
+	pub fn settled_at(&self) -> Option<u32> {
+		match self {
+			JobStatus::Pending { .. } | JobStatus::Revealing { .. } => None,
+			JobStatus::Completed { at, .. }
+			| JobStatus::Failed { at, .. }
+			| JobStatus::Cancelled { at } => Some(*at),
+		}
+	}
+
 	/// Short name.
 	pub fn name(&self) -> &'static str {
 		match self {
@@ -698,8 +708,10 @@ impl Chain {
 		let mut revealing = false;
 		loop {
 			let at = self.client.at_current_block().await?;
-			let block = at.block_number() as u32;
 			let job = self.job(id).await?.with_context(|| format!("job {id} not found"))?;
+			// A change first seen after settlement happened by the settlement block at the latest
+			// (redundancy 1 answers settle in their own block).
+			let block = job.status.settled_at().unwrap_or(at.block_number() as u32);
 			if !announced {
 				announced = true;
 				on_update(&JobUpdate::Assigned {

@@ -276,8 +276,14 @@ pub fn describe_update(u: &JobUpdate) -> String {
 		}
 		JobUpdate::Settled { job_id, job, paid } => {
 			let mut s = format!("job {job_id}: {}", job.job.status.name());
-			if let crate::chain::JobStatus::Failed { reason, at } = job.job.status {
-				let _ = write!(s, " at block {at}: {reason:?}, user refunded");
+			match job.job.status {
+				crate::chain::JobStatus::Failed { reason, at } => {
+					let _ = write!(s, " at block {at}: {reason:?}, user refunded");
+				}
+				crate::chain::JobStatus::Completed { at, .. } => {
+					let _ = write!(s, " at block {at}");
+				}
+				_ => {}
 			}
 			if let Some(p) = paid {
 				let _ = write!(

@@ -5,6 +5,7 @@
 //! `$CARGO_TARGET_DIR/debug/infera-node`.
 
 use anyhow::{bail, Context, Result};
+pub mod load;
 pub mod market;
 
 use std::{

@@ -1,0 +1,74 @@
+//! `infera-load`: measures how many job submissions per second a node accepts and includes, and
+//! the inclusion-to-result latency under that load. See [`infera_e2e::load`].
+//!
+//! ```text
+//! infera-load --url ws://127.0.0.1:9944 --model 0 --jobs 2000 --senders 16
+//! ```
+//!
+//! The senders `//Load0`… are funded by `//Alice` first (dev and local chains). Inputs are the
+//! held-out digits that `scripts/export_models.py` exports (`$INFER_CACHE/models`).
+
+use anyhow::{bail, Context, Result};
+use infera_e2e::{
+	load::{self, LoadConfig},
+	market::{Digits, UNIT},
+	Client,
+};
+use std::time::Duration;
+
+fn usage() -> ! {
+	eprintln!(
+		"usage: infera-load [--url URL] --model ID [--jobs N] [--senders N] [--redundancy R] \
+		 [--max-price UNITS] [--connections N] [--timeout SECS]"
+	);
+	std::process::exit(2)
+}
+
+fn parse_args() -> Result<LoadConfig> {
+	let mut config = LoadConfig {
+		url: "ws://127.0.0.1:9944".into(),
+		model: u128::MAX,
+		inputs: Vec::new(),
+		jobs: 1000,
+		senders: 16,
+		redundancy: 1,
+		max_price: UNIT,
+		connections: 4,
+		timeout: Duration::from_secs(300),
+	};
+	let mut args = std::env::args().skip(1);
+	while let Some(flag) = args.next() {
+		let mut value = || args.next().with_context(|| format!("{flag} needs a value"));
+		match flag.as_str() {
+			"--url" => config.url = value()?,
+			"--model" => config.model = value()?.parse()?,
+			"--jobs" => config.jobs = value()?.parse()?,
+			"--senders" => config.senders = value()?.parse()?,
+			"--redundancy" => config.redundancy = value()?.parse()?,
+			"--max-price" => config.max_price = value()?.parse()?,
+			"--connections" => config.connections = value()?.parse()?,
+			"--timeout" => config.timeout = Duration::from_secs(value()?.parse()?),
+			"-h" | "--help" => usage(),
+			other => bail!("unknown argument {other}"),
+		}
+	}
+	if config.model == u128::MAX {
+		usage();
+	}
+	Ok(config)
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+	let mut config = parse_args()?;
+	config.inputs = Digits::load()?.inputs;
+	let client = Client::from_insecure_url(&config.url)
+		.await
+		.with_context(|| format!("connecting to {}", config.url))?;
+	let senders = load::senders(config.senders)?;
+	let per_sender = (config.jobs / config.senders + 1) as u128;
+	load::fund_senders(&client, &senders, per_sender * config.max_price + 100 * UNIT).await?;
+	let report = load::run(&client, &config, &senders).await?;
+	println!("{report}");
+	Ok(())
+}

@@ -1,0 +1,310 @@
+//! Load and latency measurement: many accounts submit pre-signed `submit_job` extrinsics as fast
+//! as the node takes them (`author_submitExtrinsic` over several connections), then the tool
+//! follows finalized blocks until every accepted submission is included, and reads each job's
+//! record until it settles.
+//!
+//! Reported: submissions per second accepted by the node's pool, submissions per second
+//! included in blocks (and the most in one block), and the distribution of blocks from a job's
+//! inclusion to its settlement under that load. `infera-load` is the command-line front end;
+//! `e2e/tests/load.rs` runs a small load against a dev node.
+
+use crate::{
+	market::{self, keypair},
+	Client,
+};
+use anyhow::{bail, Context, Result};
+use futures::{stream, StreamExt};
+use std::{
+	collections::{BTreeMap, BTreeSet},
+	time::{Duration, Instant},
+};
+use subxt::{
+	config::substrate::SubstrateExtrinsicParamsBuilder,
+	dynamic::{self, Value},
+	ext::scale_value::{At, Composite},
+	rpcs::{rpc_params, RpcClient},
+	SubstrateConfig,
+};
+use subxt_signer::sr25519::Keypair;
+
+/// What to send.
+#[derive(Clone, Debug)]
+pub struct LoadConfig {
+	/// The node's WebSocket URL.
+	pub url: String,
+	/// Model the jobs are for.
+	pub model: u128,
+	/// Inputs, used round robin.
+	pub inputs: Vec<Vec<u8>>,
+	/// Number of jobs.
+	pub jobs: usize,
+	/// Number of sending accounts (`//Load0`, `//Load1`, …, funded by `//Alice`).
+	pub senders: usize,
+	/// Redundancy of every job.
+	pub redundancy: u32,
+	/// Most a job may cost.
+	pub max_price: u128,
+	/// WebSocket connections the submissions are spread over.
+	pub connections: usize,
+	/// How long to wait for inclusion and settlement.
+	pub timeout: Duration,
+}
+
+/// What was measured.
+#[derive(Clone, Debug, Default)]
+pub struct LoadReport {
+	/// Extrinsics signed.
+	pub signed: usize,
+	/// Submissions the pool accepted.
+	pub accepted: usize,
+	/// Submissions the pool refused, with the first error.
+	pub refused: usize,
+	/// The first refusal's message.
+	pub first_refusal: Option<String>,
+	/// Seconds from the first submission to the last pool answer.
+	pub submit_secs: f64,
+	/// Jobs included (a `JobSubmitted` event from one of the senders).
+	pub included: usize,
+	/// Seconds from the first submission to the last inclusion seen (finalized).
+	pub include_secs: f64,
+	/// Blocks that included jobs, and the most jobs in one block.
+	pub blocks: usize,
+	/// Most jobs included in one block.
+	pub max_per_block: usize,
+	/// Jobs settled as completed.
+	pub completed: usize,
+	/// Jobs settled otherwise (failed: refunded).
+	pub failed: usize,
+	/// Jobs still open when the timeout passed.
+	pub open: usize,
+	/// Blocks from inclusion to settlement of settled jobs, sorted.
+	pub latency_blocks: Vec<u64>,
+}
+
+impl LoadReport {
+	/// Submissions per second accepted by the pool.
+	pub fn accepted_per_sec(&self) -> f64 {
+		self.accepted as f64 / self.submit_secs.max(1e-9)
+	}
+
+	/// Jobs per second included in blocks.
+	pub fn included_per_sec(&self) -> f64 {
+		self.included as f64 / self.include_secs.max(1e-9)
+	}
+
+	/// Latency quantile `q` in blocks (0 when nothing settled).
+	pub fn latency(&self, q: f64) -> u64 {
+		if self.latency_blocks.is_empty() {
+			return 0;
+		}
+		let i = ((self.latency_blocks.len() - 1) as f64 * q).round() as usize;
+		self.latency_blocks[i]
+	}
+}
+
+impl std::fmt::Display for LoadReport {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		writeln!(
+			f,
+			"submitted {} signed jobs: {} accepted, {} refused{} in {:.2} s = {:.0} accepted/s",
+			self.signed,
+			self.accepted,
+			self.refused,
+			self.first_refusal.as_ref().map(|e| format!(" (first: {e})")).unwrap_or_default(),
+			self.submit_secs,
+			self.accepted_per_sec()
+		)?;
+		writeln!(
+			f,
+			"included {} jobs in {} blocks within {:.2} s = {:.0} included/s (most in one block: {})",
+			self.included,
+			self.blocks,
+			self.include_secs,
+			self.included_per_sec(),
+			self.max_per_block
+		)?;
+		write!(
+			f,
+			"settled: {} completed, {} failed (refunded), {} open; inclusion-to-result latency \
+			 (blocks): p50 {} p95 {} p99 {} max {}",
+			self.completed,
+			self.failed,
+			self.open,
+			self.latency(0.5),
+			self.latency(0.95),
+			self.latency(0.99),
+			self.latency(1.0)
+		)
+	}
+}
+
+/// The load senders' keys: `//Load0` … `//Load{n-1}`.
+pub fn senders(n: usize) -> Result<Vec<Keypair>> {
+	(0..n).map(|i| keypair(&format!("//Load{i}"))).collect()
+}
+
+/// Gives every sender `amount` from `//Alice` (one transfer each, consecutive nonces) unless it
+/// has that much already.
+pub async fn fund_senders(client: &Client, senders: &[Keypair], amount: u128) -> Result<()> {
+	let alice = keypair("//Alice")?;
+	let mut nonce = market::nonce(client, alice.public_key().0).await?;
+	let mut transfers = Vec::new();
+	for sender in senders {
+		let account = sender.public_key().0;
+		if market::free_balance(client, account).await.unwrap_or(0) >= amount {
+			continue;
+		}
+		let call = dynamic::transaction(
+			"Balances",
+			"transfer_keep_alive",
+			(Value::unnamed_variant("Id", [Value::from_bytes(account)]), Value::u128(amount)),
+		);
+		transfers.push((call, nonce));
+		nonce += 1;
+	}
+	let sends = transfers.iter().map(|(call, n)| market::submit(client, &alice, call, Some(*n)));
+	futures::future::try_join_all(sends).await?;
+	Ok(())
+}
+
+/// Signs `config.jobs` `submit_job` extrinsics, round robin over `senders`, each at its next
+/// nonce; returns the encoded extrinsics.
+async fn sign_jobs(
+	client: &Client,
+	config: &LoadConfig,
+	senders: &[Keypair],
+) -> Result<Vec<Vec<u8>>> {
+	let at = client.at_current_block().await?;
+	let mut nonces = Vec::new();
+	for sender in senders {
+		nonces.push(market::nonce(client, sender.public_key().0).await?);
+	}
+	let mut transactions = at.transactions();
+	let mut signed = Vec::with_capacity(config.jobs);
+	for i in 0..config.jobs {
+		let s = i % senders.len();
+		let call = dynamic::transaction(
+			"JobEscrow",
+			"submit_job",
+			(
+				Value::u128(config.model),
+				Value::from_bytes(&config.inputs[i % config.inputs.len()]),
+				Value::u128(config.max_price),
+				Value::unnamed_variant("Some", [Value::u128(config.redundancy as u128)]),
+			),
+		);
+		// Immortal: the whole batch is signed before the first is sent.
+		let params = SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
+			.nonce(nonces[s])
+			.immortal()
+			.build();
+		nonces[s] += 1;
+		let tx = transactions.create_signed(&call, &senders[s], params).await?;
+		signed.push(tx.into_encoded());
+	}
+	Ok(signed)
+}
+
+/// Runs the load described by `config` against the node and measures it. `senders` must be
+/// funded.
+pub async fn run(client: &Client, config: &LoadConfig, senders: &[Keypair]) -> Result<LoadReport> {
+	if senders.is_empty() || config.inputs.is_empty() {
+		bail!("need at least one sender and one input");
+	}
+	let signed = sign_jobs(client, config, senders).await?;
+	let mut report = LoadReport { signed: signed.len(), ..Default::default() };
+	let mut rpcs = Vec::new();
+	for _ in 0..config.connections.max(1) {
+		rpcs.push(RpcClient::from_insecure_url(&config.url).await?);
+	}
+	let first_block = client.at_current_block().await?.block_number();
+
+	// Submit everything, many requests in flight per connection.
+	let started = Instant::now();
+	let results: Vec<Result<String, String>> = stream::iter(signed.iter().enumerate())
+		.map(|(i, tx)| {
+			let rpc = &rpcs[i % rpcs.len()];
+			async move {
+				rpc.request::<String>(
+					"author_submitExtrinsic",
+					rpc_params![format!("0x{}", hex::encode(tx))],
+				)
+				.await
+				.map_err(|e| e.to_string())
+			}
+		})
+		.buffer_unordered(256)
+		.collect()
+		.await;
+	report.submit_secs = started.elapsed().as_secs_f64();
+	for result in results {
+		match result {
+			Ok(_) => report.accepted += 1,
+			Err(e) => {
+				report.refused += 1;
+				report.first_refusal.get_or_insert(e);
+			}
+		}
+	}
+
+	// Follow finalized blocks until every accepted job is included.
+	let deadline = started + config.timeout;
+	let mut jobs: BTreeMap<u64, u64> = BTreeMap::new();
+	let mut next_block = first_block + 1;
+	let mut per_block: BTreeMap<u64, usize> = BTreeMap::new();
+	while jobs.len() < report.accepted && Instant::now() < deadline {
+		let finalized = client.at_current_block().await?.block_number();
+		while next_block <= finalized {
+			let at = client.at_block(next_block).await?;
+			for event in at.events().fetch().await?.iter() {
+				let event = event?;
+				if event.pallet_name() != "JobEscrow" || event.event_name() != "JobSubmitted" {
+					continue;
+				}
+				// Every job submitted from here on is counted: run the load on a chain that no
+				// one else submits jobs to at the same time.
+				let fields = event.decode_fields_unchecked_as::<Composite<()>>()?;
+				let id = fields.at("job_id").and_then(|v| v.as_u128()).context("job_id")?;
+				jobs.insert(id as u64, next_block);
+				*per_block.entry(next_block).or_default() += 1;
+				report.include_secs = started.elapsed().as_secs_f64();
+			}
+			next_block += 1;
+		}
+		tokio::time::sleep(Duration::from_millis(200)).await;
+	}
+	report.included = jobs.len();
+	report.blocks = per_block.len();
+	report.max_per_block = per_block.values().copied().max().unwrap_or(0);
+
+	// Wait for settlement.
+	let ids: Vec<u64> = jobs.keys().copied().collect();
+	let mut pending: BTreeSet<u64> = ids.iter().copied().collect();
+	while !pending.is_empty() && Instant::now() < deadline {
+		let mut settled_now = Vec::new();
+		for &id in &pending {
+			let Some(view) = market::job(client, id).await? else { continue };
+			match view.status.as_str() {
+				"Pending" | "Revealing" => {}
+				status => {
+					if status == "Completed" {
+						report.completed += 1;
+					} else {
+						report.failed += 1;
+					}
+					report.latency_blocks.push(view.latency_blocks()?);
+					settled_now.push(id);
+				}
+			}
+		}
+		for id in settled_now {
+			pending.remove(&id);
+		}
+		if !pending.is_empty() {
+			tokio::time::sleep(Duration::from_millis(500)).await;
+		}
+	}
+	report.open = pending.len();
+	report.latency_blocks.sort_unstable();
+	Ok(report)
+}

@@ -1,0 +1,61 @@
+//! The load tool against a dev node with a real worker: 400 jobs from 8 accounts, submitted
+//! pre-signed as fast as the node takes them. Prints the accepted and included rates and the
+//! latency distribution; asserts only outcomes: every accepted job is included, and every job
+//! ends paid or refunded (none stays open, none is lost).
+
+use anyhow::{ensure, Result};
+use infera_e2e::{
+	load::{self, LoadConfig},
+	market::{self, keypair, Digits, ProviderTerms, MILLI, UNIT},
+	Node, Worker,
+};
+use std::time::Duration;
+
+#[tokio::test]
+async fn a_burst_of_jobs_is_included_and_every_job_settles() -> Result<()> {
+	let digits = Digits::load()?;
+	let mut worker = Worker::spawn("worker-load", "//AliceWorker", &[])?;
+	worker.ready(Duration::from_secs(60)).await?;
+	let mut node = Node::spawn(
+		"dev-load",
+		&["--dev", "--offchain-worker", "always", "--inference-worker-url", &worker.url()],
+	)?;
+	let client = node.client(Duration::from_secs(180)).await?;
+	let model =
+		market::register_digits_model(&client, &keypair("//Bob")?, &digits, "digits-cnn", MILLI)
+			.await?;
+	let terms = ProviderTerms {
+		bond: 1_000 * UNIT,
+		worker_key: keypair("//AliceWorker")?.public_key().0,
+		model,
+		capacity: 1_000,
+		price: 10 * MILLI,
+	};
+	market::register_provider(&client, &keypair("//Alice")?, &terms).await?;
+
+	let config = LoadConfig {
+		url: node.ws_url(),
+		model,
+		inputs: digits.inputs.clone(),
+		jobs: 400,
+		senders: 8,
+		redundancy: 1,
+		max_price: UNIT / 10,
+		connections: 4,
+		timeout: Duration::from_secs(240),
+	};
+	let senders = load::senders(config.senders)?;
+	load::fund_senders(&client, &senders, 100 * UNIT).await?;
+	let report = load::run(&client, &config, &senders).await?;
+	println!("{report}");
+	ensure!(report.refused == 0, "refused submissions: {:?}", report.first_refusal);
+	ensure!(
+		report.included == report.accepted,
+		"{} of {} included",
+		report.included,
+		report.accepted
+	);
+	ensure!(report.open == 0, "{} jobs still open", report.open);
+	ensure!(report.completed + report.failed == report.included);
+	Ok(())
+}
