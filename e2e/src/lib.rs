@@ -7,6 +7,7 @@
 use anyhow::{bail, Context, Result};
 pub mod load;
 pub mod market;
+pub mod network;
 
 use std::{
 	future::Future,
@@ -67,6 +68,8 @@ pub struct Process {
 	pub name: String,
 	child: Child,
 	log: PathBuf,
+	program: PathBuf,
+	args: Vec<String>,
 	base: tempfile::TempDir,
 }
 
@@ -89,16 +92,33 @@ impl Process {
 		args: &[String],
 	) -> Result<Process> {
 		let log = base.path().join("process.log");
-		let log_file = std::fs::File::create(&log)?;
-		let folder = base.path().display().to_string();
-		let child = Command::new(&program)
+		let child = Self::start(&program, args, base.path(), &log)?;
+		Ok(Process { name: name.into(), child, log, program, args: args.to_vec(), base })
+	}
+
+	fn start(
+		program: &PathBuf,
+		args: &[String],
+		base: &std::path::Path,
+		log: &PathBuf,
+	) -> Result<Child> {
+		let log_file = std::fs::OpenOptions::new().create(true).append(true).open(log)?;
+		let folder = base.display().to_string();
+		Command::new(program)
 			.args(args.iter().map(|a| a.replace("{base}", &folder)))
 			.stdin(Stdio::null())
 			.stdout(log_file.try_clone()?)
 			.stderr(log_file)
 			.spawn()
-			.with_context(|| format!("starting {}", program.display()))?;
-		Ok(Process { name: name.into(), child, log, base })
+			.with_context(|| format!("starting {}", program.display()))
+	}
+
+	/// Kills the process (if running) and starts it again with the same arguments, folder and
+	/// log, as an operator restarting a service would.
+	pub fn restart(&mut self) -> Result<()> {
+		self.kill();
+		self.child = Self::start(&self.program, &self.args, self.base.path(), &self.log)?;
+		Ok(())
 	}
 
 	/// The process's temporary folder.

@@ -15,8 +15,9 @@
 
 use anyhow::{ensure, Context, Result};
 use infera_e2e::{
-	market::{self, keypair, Digits, JobView, ProviderTerms, MILLI, UNIT},
-	Client, Node, Worker, BOOTNODE_KEY, BOOTNODE_PEER_ID,
+	market::{self, keypair, Digits, JobView, MILLI, UNIT},
+	network::ProviderSite,
+	Client, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
 use std::{collections::BTreeMap, time::Duration};
 use subxt::ext::scale_value::At;
@@ -35,33 +36,6 @@ const TIMEOUT_SLASH_PERCENT: u128 = 1;
 /// Total price of a job with `r` providers: prices, author fee, 5% protocol fee on the prices.
 const fn job_price(r: u128) -> u128 {
 	r * PRICE + AUTHOR_FEE + r * PRICE / 20
-}
-
-/// A provider: account key, its node and its worker.
-struct Provider {
-	name: &'static str,
-	key: Keypair,
-	worker_seed: String,
-	worker: Option<Worker>,
-	worker_port: u16,
-	node: Node,
-}
-
-impl Provider {
-	/// Replaces the provider's worker (on the same port, with the same key) by one started
-	/// with `extra` flags, or stops it if `extra` is `None`.
-	async fn replace_worker(&mut self, extra: Option<&[&str]>) -> Result<()> {
-		if let Some(mut old) = self.worker.take() {
-			old.process.kill();
-		}
-		if let Some(extra) = extra {
-			let name = format!("worker-{}-{}", self.name, extra.join(""));
-			let mut worker = Worker::spawn_on(self.worker_port, &name, &self.worker_seed, extra)?;
-			worker.ready(Duration::from_secs(60)).await?;
-			self.worker = Some(worker);
-		}
-		Ok(())
-	}
 }
 
 /// Free balances of `accounts`, in order.
@@ -112,40 +86,15 @@ async fn three_providers_agree_outvote_a_faulty_one_and_a_silent_one_is_slashed(
 	let expected = digits.expected_top1(MODEL)?;
 	let mut chain = Node::spawn("dev-r3", &["--dev", "--node-key", BOOTNODE_KEY])?;
 	let bootnode = chain.multiaddr(BOOTNODE_PEER_ID);
+	let client = chain.client(Duration::from_secs(180)).await?;
 	let mut providers = Vec::new();
 	for (name, suri) in [("dave", "//Dave"), ("eve", "//Eve"), ("ferdie", "//Ferdie")] {
-		let worker_seed = format!("{suri}Worker");
-		let mut worker = Worker::spawn(&format!("worker-{name}"), &worker_seed, &[])?;
-		worker.ready(Duration::from_secs(60)).await?;
-		let node = Node::spawn_provider(
-			name,
-			"dev",
-			suri,
-			&["--bootnodes", &bootnode, "--inference-worker-url", &worker.url()],
-		)?;
-		providers.push(Provider {
-			name,
-			key: keypair(suri)?,
-			worker_seed,
-			worker_port: worker.port,
-			worker: Some(worker),
-			node,
-		});
-	}
-	let client = chain.client(Duration::from_secs(180)).await?;
-	for provider in &mut providers {
-		provider.node.client(Duration::from_secs(180)).await?;
+		providers.push(ProviderSite::start(name, suri, "dev", &bootnode).await?);
 	}
 	let (bob, charlie) = (keypair("//Bob")?, keypair("//Charlie")?);
 	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
 	for provider in &providers {
-		let terms = ProviderTerms {
-			bond: BOND,
-			worker_key: keypair(&provider.worker_seed)?.public_key().0,
-			model,
-			capacity: 16,
-			price: PRICE,
-		};
+		let terms = provider.terms(model, BOND, 16, PRICE)?;
 		market::register_provider(&client, &provider.key, &terms).await?;
 	}
 	let [dave, eve, ferdie] = [0, 1, 2].map(|i| providers[i].key.public_key().0);

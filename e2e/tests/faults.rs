@@ -1,0 +1,313 @@
+//! Faults, each ending with an audit: every job settled (paid or refunded), none outlived its
+//! deadline, and the balances moved exactly as the rules say.
+//!
+//! - A provider node restarted with pending jobs answers them after the restart, once each.
+//! - A provider whose model artifact is corrupt refuses it and posts no answer: the job times
+//!   out, the user is refunded, the provider is slashed the timeout ratio.
+//! - A provider node killed with a pending job: the same timeout, refund and slash.
+//! - A burst of malformed extrinsics (wrong sizes, unknown model, price over the maximum,
+//!   answers from a provider that was not assigned, bad attestation signatures, a copied
+//!   commitment, replayed reveals): each is rejected with its error and the chain goes on.
+
+use anyhow::{bail, ensure, Result};
+use infera_e2e::{
+	finalized_number,
+	market::{self, keypair, Digits, JobView, MILLI, UNIT},
+	network::ProviderSite,
+	Client, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
+};
+use infera_primitives::digest;
+use std::time::Duration;
+use subxt::dynamic::{self, Value};
+use subxt_signer::sr25519::Keypair;
+
+const MODEL: &str = "digits-cnn";
+const PRICE: u128 = 10 * MILLI;
+const AUTHOR_FEE: u128 = 2 * MILLI;
+const BOND: u128 = 1_000 * UNIT;
+/// Price of a redundancy-1 job: price, author fee, 5% protocol fee.
+const JOB_PRICE: u128 = PRICE + AUTHOR_FEE + PRICE / 20;
+/// The runtime's timeout slash: 1% of the stake.
+const TIMEOUT_SLASH_PERCENT: u128 = 1;
+
+/// Submits one redundancy-1 job per input from `user` and waits until all are settled.
+async fn settle_jobs(
+	client: &Client,
+	user: &Keypair,
+	model: u128,
+	inputs: &[Vec<u8>],
+) -> Result<(Vec<JobView>, u128)> {
+	let jobs = market::submit_jobs(client, user, model, inputs, 1, JOB_PRICE).await?;
+	let ids: Vec<u64> = jobs.iter().map(|j| j.job_id).collect();
+	let settled = market::wait_until_settled(client, &ids, Duration::from_secs(180)).await?;
+	Ok((settled.into_values().collect(), jobs.iter().map(|j| j.fee).sum()))
+}
+
+/// Checks a timed-out redundancy-1 job: failed without answers, the user charged only its
+/// transaction fee, the provider slashed the timeout ratio of `stake`, the slash in the treasury.
+async fn assert_timed_out(
+	client: &Client,
+	view: &JobView,
+	user_paid: u128,
+	fee: u128,
+	provider: [u8; 32],
+	stake: u128,
+	treasury_gain: u128,
+) -> Result<()> {
+	ensure!(view.status == "Failed", "job ended {} instead of Failed", view.status);
+	let reason = format!("{:?}", view.fields);
+	ensure!(reason.contains("NoAnswers"), "failure reason: {reason}");
+	ensure!(user_paid == fee, "user paid {user_paid}, its transaction fee was {fee}");
+	let slash = stake * TIMEOUT_SLASH_PERCENT / 100;
+	assert_eq!(market::bonded(client, provider).await?, stake - slash, "timeout slash");
+	assert_eq!(treasury_gain, slash, "the treasury receives the slash");
+	Ok(())
+}
+
+#[tokio::test]
+async fn restarted_provider_answers_once_corrupt_artifact_and_dead_node_time_out() -> Result<()> {
+	let digits = Digits::load()?;
+	let mut chain = Node::spawn("dev-faults", &["--dev", "--node-key", BOOTNODE_KEY])?;
+	let bootnode = chain.multiaddr(BOOTNODE_PEER_ID);
+	let client = chain.client(Duration::from_secs(180)).await?;
+	let mut dave = ProviderSite::start("dave", "//Dave", "dev", &bootnode).await?;
+	let (bob, charlie) = (keypair("//Bob")?, keypair("//Charlie")?);
+	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
+	market::register_provider(&client, &dave.key, &dave.terms(model, BOND, 16, PRICE)?).await?;
+	let dave_account = dave.key.public_key().0;
+	let (user, treasury) = (charlie.public_key().0, market::treasury());
+
+	// 1. Dave's node is down while three jobs are assigned to it; restarted, it answers each
+	//    once: Dave earns exactly three prices and pays no fee for a rejected duplicate.
+	dave.node.process.kill();
+	let before = market::free_balance(&client, dave_account).await?;
+	let jobs =
+		market::submit_jobs(&client, &charlie, model, &digits.inputs[..3], 1, JOB_PRICE).await?;
+	dave.node.process.restart()?;
+	dave.node.client(Duration::from_secs(180)).await?;
+	let ids: Vec<u64> = jobs.iter().map(|j| j.job_id).collect();
+	let settled = market::wait_until_settled(&client, &ids, Duration::from_secs(180)).await?;
+	let expected = digits.expected_top1(MODEL)?;
+	for (i, id) in ids.iter().enumerate() {
+		ensure!(settled[id].status == "Completed", "job {id} ended {}", settled[id].status);
+		ensure!(market::result_class(&client, *id).await? == expected[i], "job {id} answer");
+	}
+	let earned = market::free_balance(&client, dave_account).await? - before;
+	assert_eq!(earned, 3 * PRICE, "Dave answered each job once, for free");
+	market::print_latency("r=1 across a provider restart", settled.values())?;
+
+	// 2. A model whose artifact is corrupt at its URI (digits-mlp, which Dave's worker has never
+	//    loaded): the worker refuses it (hash mismatch), nothing is posted, the job times out.
+	let corrupt = dave.node.process.folder().join("corrupt-digits-mlp.pt");
+	let mut bytes = std::fs::read(digits.dir.join("digits-mlp.pt"))?;
+	let middle = bytes.len() / 2;
+	bytes[middle] ^= 0xff;
+	std::fs::write(&corrupt, &bytes)?;
+	let register = dynamic::transaction(
+		"ModelRegistry",
+		"register_model",
+		(
+			Value::from_bytes("digits-mlp-corrupt"),
+			Value::from_bytes(digits.artifact_hash("digits-mlp")?),
+			Value::from_bytes(format!("file://{}", corrupt.display())),
+			market::tensor_spec("F32", &[1, 8, 8]),
+			market::tensor_spec("F32", &[10]),
+			market::top_k(1),
+			Value::u128(AUTHOR_FEE),
+		),
+	);
+	let events = market::submit(&client, &bob, &register, None).await?;
+	let corrupt_model =
+		market::field_u128(market::event(&events, "ModelRegistry", "ModelRegistered")?, "model")?;
+	let set_models = dynamic::transaction(
+		"ProviderStaking",
+		"set_models",
+		(Value::unnamed_composite([Value::u128(model), Value::u128(corrupt_model)]),),
+	);
+	market::submit(&client, &dave.key, &set_models, None).await?;
+	let stake = market::bonded(&client, dave_account).await?;
+	let (user_before, treasury_before) = (
+		market::free_balance(&client, user).await?,
+		market::free_balance(&client, treasury).await?,
+	);
+	let (views, fee) = settle_jobs(&client, &charlie, corrupt_model, &digits.inputs[3..4]).await?;
+	let user_paid = user_before - market::free_balance(&client, user).await?;
+	let treasury_gain = market::free_balance(&client, treasury).await? - treasury_before;
+	assert_timed_out(&client, &views[0], user_paid, fee, dave_account, stake, treasury_gain)
+		.await?;
+	// The off-chain worker logs the worker's refusal: ARTIFACT_HASH_MISMATCH (-32011).
+	let node_log = dave.node.process.log_tail(400);
+	ensure!(node_log.contains("-32011"), "no artifact hash refusal in Dave's log:\n{node_log}");
+
+	// 3. Dave's node dies with a job assigned: the job times out, refund and slash.
+	dave.node.process.kill();
+	let stake = market::bonded(&client, dave_account).await?;
+	let (user_before, treasury_before) = (
+		market::free_balance(&client, user).await?,
+		market::free_balance(&client, treasury).await?,
+	);
+	let (views, fee) = settle_jobs(&client, &charlie, model, &digits.inputs[4..5]).await?;
+	let user_paid = user_before - market::free_balance(&client, user).await?;
+	let treasury_gain = market::free_balance(&client, treasury).await? - treasury_before;
+	assert_timed_out(&client, &views[0], user_paid, fee, dave_account, stake, treasury_gain)
+		.await?;
+	Ok(())
+}
+
+/// The SCALE encoding of `AttestationPayload { job_id, model_hash, input_hash, output_hash }`,
+/// which a worker key signs.
+fn attestation_payload(job_id: u64, model: [u8; 32], input: [u8; 32], output: [u8; 32]) -> Vec<u8> {
+	[&job_id.to_le_bytes()[..], &model, &input, &output].concat()
+}
+
+/// `Attestation { output_hash, signature }` as a dynamic value.
+fn attestation(output_hash: [u8; 32], signature: [u8; 64]) -> Value {
+	Value::named_composite([
+		("output_hash", Value::from_bytes(output_hash)),
+		("signature", Value::from_bytes(signature)),
+	])
+}
+
+/// Submits `call` as `signer` and returns the dispatch error it fails with.
+async fn rejection(
+	client: &Client,
+	signer: &Keypair,
+	call: &impl subxt::transactions::Payload,
+) -> Result<String> {
+	match market::submit(client, signer, call, None).await {
+		Ok(_) => bail!("the call succeeded"),
+		Err(e) => Ok(format!("{e:#}")),
+	}
+}
+
+#[tokio::test]
+async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() -> Result<()> {
+	let digits = Digits::load()?;
+	let mut node = Node::spawn("dev-malformed", &["--dev"])?;
+	let client = node.client(Duration::from_secs(180)).await?;
+	let (bob, charlie) = (keypair("//Bob")?, keypair("//Charlie")?);
+	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
+	// Dave and Eve provide, with worker keys this test signs with (no node serves them).
+	let providers = [keypair("//Dave")?, keypair("//Eve")?];
+	let workers = [keypair("//DaveWorker")?, keypair("//EveWorker")?];
+	for (provider, worker) in providers.iter().zip(&workers) {
+		let terms = market::ProviderTerms {
+			bond: BOND,
+			worker_key: worker.public_key().0,
+			model,
+			capacity: 8,
+			price: PRICE,
+		};
+		market::register_provider(&client, provider, &terms).await?;
+	}
+	let submit_job = |input: Vec<u8>, model: u128, max_price: u128, redundancy: u32| {
+		dynamic::transaction(
+			"JobEscrow",
+			"submit_job",
+			(
+				Value::u128(model),
+				Value::from_bytes(input),
+				Value::u128(max_price),
+				Value::unnamed_variant("Some", [Value::u128(redundancy as u128)]),
+			),
+		)
+	};
+	let input = digits.inputs[0].clone();
+	let price_r2 = 2 * PRICE + AUTHOR_FEE + 2 * PRICE / 20;
+	let mut expectations: Vec<(&str, String)> = Vec::new();
+	let short = submit_job(input[..255].to_vec(), model, price_r2, 2);
+	expectations.push(("WrongInputSize", rejection(&client, &charlie, &short).await?));
+	let unknown = submit_job(input.clone(), 999, price_r2, 2);
+	expectations.push(("UnknownModel", rejection(&client, &charlie, &unknown).await?));
+	let cheap = submit_job(input.clone(), model, price_r2 - 1, 2);
+	expectations.push(("PriceAboveMax", rejection(&client, &charlie, &cheap).await?));
+
+	// A valid redundancy-2 job, then wrong answers to it.
+	let events =
+		market::submit(&client, &charlie, &submit_job(input.clone(), model, price_r2, 2), None)
+			.await?;
+	let job_id =
+		market::field_u128(market::event(&events, "JobEscrow", "JobSubmitted")?, "job_id")?;
+	let job_id = job_id as u64;
+	let model_hash = digits.artifact_hash(MODEL)?;
+	let input_hash = digest(&input);
+	let output = 3u32.to_le_bytes().to_vec();
+	let output_hash = digest(&output);
+	let payload = attestation_payload(job_id, model_hash, input_hash, output_hash);
+	let signature = |worker: &Keypair| worker.sign(&payload).0;
+	let salt = [7u8; 32];
+	let commitment =
+		|provider: &Keypair| digest(&[&output_hash[..], &salt, &provider.public_key().0].concat());
+	let commit = |c: [u8; 32]| {
+		dynamic::transaction(
+			"JobEscrow",
+			"commit_result",
+			(Value::u128(job_id as u128), Value::from_bytes(c)),
+		)
+	};
+	let reveal = |signature: [u8; 64]| {
+		dynamic::transaction(
+			"JobEscrow",
+			"reveal_result",
+			(
+				Value::u128(job_id as u128),
+				Value::from_bytes(&output),
+				Value::from_bytes(salt),
+				attestation(output_hash, signature),
+			),
+		)
+	};
+	let submit_result = dynamic::transaction(
+		"JobEscrow",
+		"submit_result",
+		(
+			Value::u128(job_id as u128),
+			Value::from_bytes(&output),
+			attestation(output_hash, signature(&workers[0])),
+		),
+	);
+	// Ferdie was not assigned.
+	let ferdie = keypair("//Ferdie")?;
+	expectations
+		.push(("NotAssigned", rejection(&client, &ferdie, &commit(commitment(&ferdie))).await?));
+	expectations
+		.push(("UseCommitReveal", rejection(&client, &providers[0], &submit_result).await?));
+	// Dave commits; Eve copying Dave's commitment is refused.
+	market::submit(&client, &providers[0], &commit(commitment(&providers[0])), None).await?;
+	expectations.push((
+		"AlreadyCommitted",
+		rejection(&client, &providers[0], &commit(commitment(&providers[0]))).await?,
+	));
+	expectations.push((
+		"DuplicateCommitment",
+		rejection(&client, &providers[1], &commit(commitment(&providers[0]))).await?,
+	));
+	market::submit(&client, &providers[1], &commit(commitment(&providers[1])), None).await?;
+	// Both committed: reveals open. A reveal signed by the wrong worker key is refused; the
+	// right one succeeds; replaying it is refused.
+	expectations.push((
+		"BadAttestation",
+		rejection(&client, &providers[0], &reveal(signature(&workers[1]))).await?,
+	));
+	market::submit(&client, &providers[0], &reveal(signature(&workers[0])), None).await?;
+	expectations.push((
+		"AlreadyAnswered",
+		rejection(&client, &providers[0], &reveal(signature(&workers[0]))).await?,
+	));
+	market::submit(&client, &providers[1], &reveal(signature(&workers[1])), None).await?;
+	let settled = market::wait_until_settled(&client, &[job_id], Duration::from_secs(60)).await?;
+	ensure!(settled[&job_id].status == "Completed", "job ended {}", settled[&job_id].status);
+	ensure!(market::result(&client, job_id).await?.as_deref() == Some(&output[..]));
+
+	for (error, got) in &expectations {
+		ensure!(got.contains(error), "expected {error}, got: {got}");
+		println!("rejected as expected: {error}");
+	}
+	// The chain goes on: two more blocks are finalized after the burst.
+	let now = finalized_number(&client).await?;
+	infera_e2e::wait_for("two more finalized blocks", Duration::from_secs(30), || async {
+		Ok((finalized_number(&client).await? >= now + 2).then_some(()))
+	})
+	.await?;
+	Ok(())
+}
