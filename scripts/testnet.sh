@@ -283,7 +283,6 @@ print_endpoints() {
 # Registers the demo models (owner Alice) and the three providers (bond 1000 INF = 1000 * 10^12,
 # capacity 4, price 0, both models) with the CLI when it is built; otherwise prints the commands.
 # Model ids are assigned in registration order from 0, so on a fresh chain they are 0 and 1.
-# The flags follow issue 7's CLI spec; check them against `infera --help` once it exists.
 register() {
 	local manifest="$DIR/models/manifest.json" url m n ids=() i=0 failed=0 cmds=()
 	url="ws://127.0.0.1:$(rpc_port alice)"
@@ -295,18 +294,19 @@ register() {
 	# One command per line in cmds (printf %q quoting), run or printed below.
 	for m in $(jq -r '.models | keys[]' "$manifest"); do
 		cmd=("$CLI_BIN" --url "$url" --suri //Alice model register --name "$m"
-			--artifact-hash "$(jq -r ".models[\"$m\"].hash" "$manifest")"
+			--artifact "$DIR/models/$(jq -r ".models[\"$m\"].file" "$manifest")"
 			--uri "file://$DIR/models/$(jq -r ".models[\"$m\"].file" "$manifest")"
-			--input "$(jq -c ".models[\"$m\"].input" "$manifest")"
-			--output "$(jq -c ".models[\"$m\"].output" "$manifest")"
-			--rule "$(jq -c ".models[\"$m\"].rule" "$manifest")" --fee 0)
+			--input "$(jq -r ".models[\"$m\"].input | \"\(.dtype):\(.shape | map(tostring) | join(\",\"))\"" "$manifest")"
+			--output "$(jq -r ".models[\"$m\"].output | \"\(.dtype):\(.shape | map(tostring) | join(\",\"))\"" "$manifest")"
+			--rule "$(jq -r ".models[\"$m\"].rule | if type == \"string\" then . else (to_entries[0] | \"\(.key):\(.value | to_entries[0].value)\") end" "$manifest")"
+			--fee 0)
 		cmds+=("$(printf '%q ' "${cmd[@]}")")
 		ids+=("$i")
 		i=$((i + 1))
 	done
 	for n in "${PROVIDERS[@]}"; do
 		cmd=("$CLI_BIN" --url "$url" --suri "//$(capitalized "$n")" provider register
-			--bond 1000000000000000 --worker "$(rpc "$(worker_port "$n")" health | jq -r .worker)"
+			--bond 1000000000000000 --worker-key "$(rpc "$(worker_port "$n")" health | jq -r .worker)"
 			--models "$(
 				IFS=,
 				echo "${ids[*]}"

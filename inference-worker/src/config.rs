@@ -20,7 +20,7 @@ pub enum DeviceChoice {
 pub struct Config {
 	/// Address of the JSON-RPC server (HTTP and WebSocket on one port; `GET /metrics` serves
 	/// Prometheus text). Port 0 picks a free port; the bound address is printed on stdout.
-	#[arg(long, env = "INFERA_WORKER_LISTEN", default_value = "127.0.0.1:9955")]
+	#[arg(long, env = "INFERA_WORKER_LISTEN", default_value = "127.0.0.1:9960")]
 	pub listen: SocketAddr,
 
 	/// Directory of verified artifacts, `<blake2-256 hex>.pt`; created if missing.
