@@ -15,6 +15,14 @@ cargo fmt --all -- --check
 echo "[test] building binaries (first build: about 25 minutes on 2 cores)"
 cargo build --locked --workspace --bins --tests
 
+# The runtime-upgrade test needs a second blob: the same runtime one spec version later. `check`
+# runs the runtime's build script (which builds the blob) without compiling the native runtime;
+# its own target dir keeps the main blob untouched.
+echo "[test] building the spec-version-bump runtime blob for the upgrade test"
+upgrade_target="$INFER_CACHE/target-upgrade"
+CARGO_TARGET_DIR="$upgrade_target" cargo check --locked -p infera-runtime --features spec-version-bump
+export INFERA_UPGRADE_WASM="$upgrade_target/debug/wbuild/infera-runtime/infera_runtime.wasm"
+
 export INFERA_NODE_BIN="$CARGO_TARGET_DIR/debug/infera-node"
 echo "[test] running the tests"
 cargo test --locked --workspace

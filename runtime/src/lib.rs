@@ -59,19 +59,30 @@ impl_opaque_keys! {
 	}
 }
 
-/// The runtime's version. Bump `spec_version` with every change of runtime logic, so that nodes
-/// switch to the new WASM blob after an upgrade.
-#[sp_version::runtime_version]
-pub const VERSION: sp_version::RuntimeVersion = sp_version::RuntimeVersion {
-	spec_name: alloc::borrow::Cow::Borrowed("infera"),
-	impl_name: alloc::borrow::Cow::Borrowed("infera"),
-	authoring_version: 1,
-	spec_version: 100,
-	impl_version: 1,
-	apis: apis::RUNTIME_API_VERSIONS,
-	transaction_version: 1,
-	system_version: 1,
-};
+/// Declares [`VERSION`] with the spec version `$spec_version` (a literal: the
+/// `runtime_version` attribute embeds the version in the blob at compile time).
+macro_rules! runtime_version {
+	($spec_version:tt) => {
+		/// The runtime's version. Bump `spec_version` with every change of runtime logic, so
+		/// that nodes switch to the new WASM blob after an upgrade.
+		#[sp_version::runtime_version]
+		pub const VERSION: sp_version::RuntimeVersion = sp_version::RuntimeVersion {
+			spec_name: alloc::borrow::Cow::Borrowed("infera"),
+			impl_name: alloc::borrow::Cow::Borrowed("infera"),
+			authoring_version: 1,
+			spec_version: $spec_version,
+			impl_version: 1,
+			apis: apis::RUNTIME_API_VERSIONS,
+			transaction_version: 1,
+			system_version: 1,
+		};
+	};
+}
+#[cfg(not(feature = "spec-version-bump"))]
+runtime_version!(100);
+// The same runtime one spec version later, for the runtime-upgrade test (`e2e/tests/upgrade.rs`).
+#[cfg(feature = "spec-version-bump")]
+runtime_version!(101);
 
 /// Target block time. One second keeps the marketplace responsive (a job's result lands a few
 /// blocks after submission) and end-to-end tests quick; Aura slots have the same length, so a

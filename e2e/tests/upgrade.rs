@@ -1,0 +1,92 @@
+//! Runtime upgrade in place: a dev chain with a provider node serving jobs is upgraded by
+//! `sudo(system.set_code)` to the same runtime one spec version later (the blob built with the
+//! runtime's `spec-version-bump` feature; `scripts/test.sh` builds it and names it in
+//! `INFERA_UPGRADE_WASM`). Jobs submitted before, across and after the upgrade all complete with
+//! libtorch's answers, and both nodes run the new version.
+
+use anyhow::{ensure, Context, Result};
+use infera_e2e::{
+	market::{self, keypair, Digits, MILLI, UNIT},
+	network::ProviderSite,
+	wait_for, Client, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
+};
+use std::time::Duration;
+use subxt::dynamic::{self, Value};
+
+const MODEL: &str = "digits-cnn";
+const PRICE: u128 = 10 * MILLI;
+const AUTHOR_FEE: u128 = 2 * MILLI;
+const JOB_PRICE: u128 = PRICE + AUTHOR_FEE + PRICE / 20;
+const OLD_SPEC: u32 = 100;
+
+async fn spec_version(client: &Client) -> Result<u32> {
+	Ok(client.at_current_block().await?.spec_version())
+}
+
+#[tokio::test]
+async fn the_runtime_is_upgraded_in_place_while_jobs_flow() -> Result<()> {
+	let code_path = std::env::var("INFERA_UPGRADE_WASM")
+		.context("INFERA_UPGRADE_WASM must name the spec-version-bump runtime blob (scripts/test.sh builds it)")?;
+	let code = std::fs::read(&code_path).with_context(|| format!("reading {code_path}"))?;
+	let digits = Digits::load()?;
+	let expected = digits.expected_top1(MODEL)?;
+	let mut chain = Node::spawn("dev-upgrade", &["--dev", "--node-key", BOOTNODE_KEY])?;
+	let bootnode = chain.multiaddr(BOOTNODE_PEER_ID);
+	let client = chain.client(Duration::from_secs(180)).await?;
+	let mut dave = ProviderSite::start("dave-upgrade", "//Dave", "dev", &bootnode).await?;
+	let dave_client = dave.node.client(Duration::from_secs(60)).await?;
+	let (alice, bob, charlie) = (keypair("//Alice")?, keypair("//Bob")?, keypair("//Charlie")?);
+	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
+	market::register_provider(&client, &dave.key, &dave.terms(model, 1_000 * UNIT, 16, PRICE)?)
+		.await?;
+	ensure!(spec_version(&client).await? == OLD_SPEC, "the chain starts at spec {OLD_SPEC}");
+
+	// Jobs before the upgrade, left open while it is enacted.
+	let before =
+		market::submit_jobs(&client, &charlie, model, &digits.inputs[..3], 1, JOB_PRICE).await?;
+	let set_code = Value::unnamed_variant(
+		"System",
+		[Value::named_variant("set_code", [("code", Value::from_bytes(&code))])],
+	);
+	let upgrade = dynamic::transaction(
+		"Sudo",
+		"sudo_unchecked_weight",
+		(
+			set_code,
+			Value::named_composite([("ref_time", Value::u128(0)), ("proof_size", Value::u128(0))]),
+		),
+	);
+	let events = market::submit(&client, &alice, &upgrade, None).await?;
+	market::event(&events, "System", "CodeUpdated")?;
+	let sudid = format!("{:?}", market::event(&events, "Sudo", "Sudid")?);
+	ensure!(sudid.contains("Ok"), "sudo dispatched set_code with an error: {sudid}");
+	for (name, client) in [("validator", &client), ("provider", &dave_client)] {
+		wait_for(
+			&format!("the {name} node to run spec {}", OLD_SPEC + 1),
+			Duration::from_secs(60),
+			|| async { Ok((spec_version(client).await? == OLD_SPEC + 1).then_some(())) },
+		)
+		.await?;
+	}
+
+	// Jobs after the upgrade.
+	let after =
+		market::submit_jobs(&client, &charlie, model, &digits.inputs[3..6], 1, JOB_PRICE).await?;
+	let ids: Vec<u64> = before.iter().chain(&after).map(|j| j.job_id).collect();
+	let settled = market::wait_until_settled(&client, &ids, Duration::from_secs(120)).await?;
+	for (i, id) in ids.iter().enumerate() {
+		ensure!(settled[id].status == "Completed", "job {id} ended {}", settled[id].status);
+		let class = market::result_class(&client, *id).await?;
+		ensure!(
+			class == expected[i],
+			"job {id}: chain says {class}, libtorch says {}",
+			expected[i]
+		);
+	}
+	println!(
+		"upgraded spec {OLD_SPEC} -> {} in place; 6 jobs across the upgrade completed",
+		OLD_SPEC + 1
+	);
+	drop(dave);
+	Ok(())
+}
