@@ -183,16 +183,9 @@ async fn sign_jobs(
 	let mut signed = Vec::with_capacity(config.jobs);
 	for i in 0..config.jobs {
 		let s = i % senders.len();
-		let call = dynamic::transaction(
-			"JobEscrow",
-			"submit_job",
-			(
-				Value::u128(config.model),
-				Value::from_bytes(&config.inputs[i % config.inputs.len()]),
-				Value::u128(config.max_price),
-				Value::unnamed_variant("Some", [Value::u128(config.redundancy as u128)]),
-			),
-		);
+		let input = &config.inputs[i % config.inputs.len()];
+		let call =
+			market::submit_job_call(config.model, input, config.max_price, config.redundancy);
 		// Immortal: the whole batch is signed before the first is sent.
 		let params = SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new()
 			.nonce(nonces[s])

@@ -18,6 +18,40 @@ pub const UNIT: u128 = 1_000_000_000_000;
 /// A thousandth of an INF.
 pub const MILLI: u128 = UNIT / 1_000;
 
+/// The terms the end-to-end tests trade on: the digits CNN, ...
+pub const MODEL: &str = "digits-cnn";
+/// ... every provider's price per inference, ...
+pub const PRICE: u128 = 10 * MILLI;
+/// ... the author's fee per inference ...
+pub const AUTHOR_FEE: u128 = 2 * MILLI;
+/// ... and each provider's stake.
+pub const BOND: u128 = 1_000 * UNIT;
+
+/// Total price of a job at redundancy `r` on those terms: `r` prices, the author fee and the
+/// runtime's protocol fee (5% of the prices).
+pub const fn job_price(r: u128) -> u128 {
+	r * PRICE + AUTHOR_FEE + r * PRICE / 20
+}
+
+/// The `JobEscrow.submit_job` call.
+pub fn submit_job_call(
+	model: u128,
+	input: &[u8],
+	max_price: u128,
+	redundancy: u32,
+) -> subxt::transactions::DynamicPayload<(Value, Value, Value, Value)> {
+	dynamic::transaction(
+		"JobEscrow",
+		"submit_job",
+		(
+			Value::u128(model),
+			Value::from_bytes(input),
+			Value::u128(max_price),
+			Value::unnamed_variant("Some", [Value::u128(redundancy as u128)]),
+		),
+	)
+}
+
 /// A dev keypair from a secret URI such as `//Alice`.
 pub fn keypair(uri: &str) -> Result<Keypair> {
 	Ok(Keypair::from_uri(&uri.parse::<subxt_signer::SecretUri>()?)?)
@@ -188,16 +222,7 @@ pub async fn submit_jobs(
 ) -> Result<Vec<Submitted>> {
 	let first_nonce = nonce(client, user.public_key().0).await?;
 	let submissions = inputs.iter().enumerate().map(|(i, input)| {
-		let call = dynamic::transaction(
-			"JobEscrow",
-			"submit_job",
-			(
-				Value::u128(model),
-				Value::from_bytes(input),
-				Value::u128(max_price),
-				Value::unnamed_variant("Some", [Value::u128(redundancy as u128)]),
-			),
-		);
+		let call = submit_job_call(model, input, max_price, redundancy);
 		async move {
 			let events = submit(client, user, &call, Some(first_nonce + i as u64)).await?;
 			let submitted = event(&events, "JobEscrow", "JobSubmitted")?;

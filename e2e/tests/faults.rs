@@ -12,7 +12,7 @@
 use anyhow::{bail, ensure, Result};
 use infera_e2e::{
 	finalized_number,
-	market::{self, keypair, Digits, JobView, MILLI, UNIT},
+	market::{self, job_price, keypair, Digits, AUTHOR_FEE, BOND, MODEL, PRICE},
 	network::ProviderSite,
 	Client, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
@@ -21,45 +21,37 @@ use std::time::Duration;
 use subxt::dynamic::{self, Value};
 use subxt_signer::sr25519::Keypair;
 
-const MODEL: &str = "digits-cnn";
-const PRICE: u128 = 10 * MILLI;
-const AUTHOR_FEE: u128 = 2 * MILLI;
-const BOND: u128 = 1_000 * UNIT;
-/// Price of a redundancy-1 job: price, author fee, 5% protocol fee.
-const JOB_PRICE: u128 = PRICE + AUTHOR_FEE + PRICE / 20;
+/// Price of a redundancy-1 job.
+const JOB_PRICE: u128 = job_price(1);
 /// The runtime's timeout slash: 1% of the stake.
 const TIMEOUT_SLASH_PERCENT: u128 = 1;
 
-/// Submits one redundancy-1 job per input from `user` and waits until all are settled.
-async fn settle_jobs(
+/// Submits a redundancy-1 job for `input` that only `provider` can take and that it will not
+/// answer, and checks the timeout: the job fails without answers, `user` pays only its
+/// transaction fee, `provider` is slashed the timeout ratio of its stake, into the treasury.
+async fn assert_job_times_out(
 	client: &Client,
 	user: &Keypair,
 	model: u128,
-	inputs: &[Vec<u8>],
-) -> Result<(Vec<JobView>, u128)> {
-	let jobs = market::submit_jobs(client, user, model, inputs, 1, JOB_PRICE).await?;
-	let ids: Vec<u64> = jobs.iter().map(|j| j.job_id).collect();
-	let settled = market::wait_until_settled(client, &ids, Duration::from_secs(180)).await?;
-	Ok((settled.into_values().collect(), jobs.iter().map(|j| j.fee).sum()))
-}
-
-/// Checks a timed-out redundancy-1 job: failed without answers, the user charged only its
-/// transaction fee, the provider slashed the timeout ratio of `stake`, the slash in the treasury.
-async fn assert_timed_out(
-	client: &Client,
-	view: &JobView,
-	user_paid: u128,
-	fee: u128,
+	input: &[u8],
 	provider: [u8; 32],
-	stake: u128,
-	treasury_gain: u128,
 ) -> Result<()> {
+	let stake = market::bonded(client, provider).await?;
+	let (user_account, treasury) = (user.public_key().0, market::treasury());
+	let user_before = market::free_balance(client, user_account).await?;
+	let treasury_before = market::free_balance(client, treasury).await?;
+	let jobs = market::submit_jobs(client, user, model, &[input.to_vec()], 1, JOB_PRICE).await?;
+	let settled =
+		market::wait_until_settled(client, &[jobs[0].job_id], Duration::from_secs(180)).await?;
+	let view = &settled[&jobs[0].job_id];
 	ensure!(view.status == "Failed", "job ended {} instead of Failed", view.status);
 	let reason = format!("{:?}", view.fields);
 	ensure!(reason.contains("NoAnswers"), "failure reason: {reason}");
-	ensure!(user_paid == fee, "user paid {user_paid}, its transaction fee was {fee}");
+	let user_paid = user_before - market::free_balance(client, user_account).await?;
+	ensure!(user_paid == jobs[0].fee, "user paid {user_paid}, its fee was {}", jobs[0].fee);
 	let slash = stake * TIMEOUT_SLASH_PERCENT / 100;
 	assert_eq!(market::bonded(client, provider).await?, stake - slash, "timeout slash");
+	let treasury_gain = market::free_balance(client, treasury).await? - treasury_before;
 	assert_eq!(treasury_gain, slash, "the treasury receives the slash");
 	Ok(())
 }
@@ -75,7 +67,6 @@ async fn restarted_provider_answers_once_corrupt_artifact_and_dead_node_time_out
 	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
 	market::register_provider(&client, &dave.key, &dave.terms(model, BOND, 16, PRICE)?).await?;
 	let dave_account = dave.key.public_key().0;
-	let (user, treasury) = (charlie.public_key().0, market::treasury());
 
 	// 1. Dave's node is down while three jobs are assigned to it; restarted, it answers each
 	//    once: Dave earns exactly three prices and pays no fee for a rejected duplicate.
@@ -125,33 +116,14 @@ async fn restarted_provider_answers_once_corrupt_artifact_and_dead_node_time_out
 		(Value::unnamed_composite([Value::u128(model), Value::u128(corrupt_model)]),),
 	);
 	market::submit(&client, &dave.key, &set_models, None).await?;
-	let stake = market::bonded(&client, dave_account).await?;
-	let (user_before, treasury_before) = (
-		market::free_balance(&client, user).await?,
-		market::free_balance(&client, treasury).await?,
-	);
-	let (views, fee) = settle_jobs(&client, &charlie, corrupt_model, &digits.inputs[3..4]).await?;
-	let user_paid = user_before - market::free_balance(&client, user).await?;
-	let treasury_gain = market::free_balance(&client, treasury).await? - treasury_before;
-	assert_timed_out(&client, &views[0], user_paid, fee, dave_account, stake, treasury_gain)
-		.await?;
+	assert_job_times_out(&client, &charlie, corrupt_model, &digits.inputs[3], dave_account).await?;
 	// The off-chain worker logs the worker's refusal: ARTIFACT_HASH_MISMATCH (-32011).
 	let node_log = dave.node.process.log_tail(400);
 	ensure!(node_log.contains("-32011"), "no artifact hash refusal in Dave's log:\n{node_log}");
 
 	// 3. Dave's node dies with a job assigned: the job times out, refund and slash.
 	dave.node.process.kill();
-	let stake = market::bonded(&client, dave_account).await?;
-	let (user_before, treasury_before) = (
-		market::free_balance(&client, user).await?,
-		market::free_balance(&client, treasury).await?,
-	);
-	let (views, fee) = settle_jobs(&client, &charlie, model, &digits.inputs[4..5]).await?;
-	let user_paid = user_before - market::free_balance(&client, user).await?;
-	let treasury_gain = market::free_balance(&client, treasury).await? - treasury_before;
-	assert_timed_out(&client, &views[0], user_paid, fee, dave_account, stake, treasury_gain)
-		.await?;
-	Ok(())
+	assert_job_times_out(&client, &charlie, model, &digits.inputs[4], dave_account).await
 }
 
 /// The SCALE encoding of `AttestationPayload { job_id, model_hash, input_hash, output_hash }`,
@@ -200,32 +172,20 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 		};
 		market::register_provider(&client, provider, &terms).await?;
 	}
-	let submit_job = |input: Vec<u8>, model: u128, max_price: u128, redundancy: u32| {
-		dynamic::transaction(
-			"JobEscrow",
-			"submit_job",
-			(
-				Value::u128(model),
-				Value::from_bytes(input),
-				Value::u128(max_price),
-				Value::unnamed_variant("Some", [Value::u128(redundancy as u128)]),
-			),
-		)
-	};
+	let submit_job = market::submit_job_call;
 	let input = digits.inputs[0].clone();
-	let price_r2 = 2 * PRICE + AUTHOR_FEE + 2 * PRICE / 20;
+	let price_r2 = job_price(2);
 	let mut expectations: Vec<(&str, String)> = Vec::new();
-	let short = submit_job(input[..255].to_vec(), model, price_r2, 2);
+	let short = submit_job(model, &input[..255], price_r2, 2);
 	expectations.push(("WrongInputSize", rejection(&client, &charlie, &short).await?));
-	let unknown = submit_job(input.clone(), 999, price_r2, 2);
+	let unknown = submit_job(999, &input, price_r2, 2);
 	expectations.push(("UnknownModel", rejection(&client, &charlie, &unknown).await?));
-	let cheap = submit_job(input.clone(), model, price_r2 - 1, 2);
+	let cheap = submit_job(model, &input, price_r2 - 1, 2);
 	expectations.push(("PriceAboveMax", rejection(&client, &charlie, &cheap).await?));
 
 	// A valid redundancy-2 job, then wrong answers to it.
 	let events =
-		market::submit(&client, &charlie, &submit_job(input.clone(), model, price_r2, 2), None)
-			.await?;
+		market::submit(&client, &charlie, &submit_job(model, &input, price_r2, 2), None).await?;
 	let job_id =
 		market::field_u128(market::event(&events, "JobEscrow", "JobSubmitted")?, "job_id")?;
 	let job_id = job_id as u64;

@@ -5,16 +5,11 @@
 
 use anyhow::{ensure, Result};
 use infera_e2e::{
-	market::{self, keypair, Digits, ProviderTerms, MILLI},
+	market::{self, keypair, Digits, ProviderTerms, AUTHOR_FEE, MODEL, PRICE},
 	Node, Worker,
 };
 use std::time::{Duration, Instant};
 
-const MODEL: &str = "digits-cnn";
-/// Alice's price per inference.
-const PRICE: u128 = 10 * MILLI;
-/// Bob's fee per inference.
-const AUTHOR_FEE: u128 = 2 * MILLI;
 /// The runtime's protocol fee: 5% of the providers' price.
 const PROTOCOL_FEE: u128 = PRICE / 20;
 const JOBS: usize = 50;
@@ -34,7 +29,7 @@ async fn redundancy_one_jobs_are_answered_by_libtorch_and_paid_exactly() -> Resu
 	// Bob publishes the model; Alice bonds as its provider with her worker's key.
 	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
 	let terms = ProviderTerms {
-		bond: 1_000 * market::UNIT,
+		bond: market::BOND,
 		worker_key: keypair("//AliceWorker")?.public_key().0,
 		model,
 		capacity: 64,

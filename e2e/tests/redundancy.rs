@@ -15,7 +15,7 @@
 
 use anyhow::{ensure, Context, Result};
 use infera_e2e::{
-	market::{self, keypair, Digits, JobView, MILLI, UNIT},
+	market::{self, job_price, keypair, Digits, JobView, AUTHOR_FEE, BOND, MODEL, PRICE},
 	network::ProviderSite,
 	Client, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
@@ -23,20 +23,9 @@ use std::{collections::BTreeMap, time::Duration};
 use subxt::ext::scale_value::At;
 use subxt_signer::sr25519::Keypair;
 
-const MODEL: &str = "digits-cnn";
-/// Every provider's price per inference.
-const PRICE: u128 = 10 * MILLI;
-/// Bob's fee per inference.
-const AUTHOR_FEE: u128 = 2 * MILLI;
-/// Stake of each provider.
-const BOND: u128 = 1_000 * UNIT;
 /// The runtime's wrong-result and timeout slash ratios, in percent of the stake.
 const WRONG_RESULT_SLASH_PERCENT: u128 = 10;
 const TIMEOUT_SLASH_PERCENT: u128 = 1;
-/// Total price of a job with `r` providers: prices, author fee, 5% protocol fee on the prices.
-const fn job_price(r: u128) -> u128 {
-	r * PRICE + AUTHOR_FEE + r * PRICE / 20
-}
 
 /// Free balances of `accounts`, in order.
 async fn balances(client: &Client, accounts: &[[u8; 32]]) -> Result<Vec<u128>> {

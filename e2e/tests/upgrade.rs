@@ -6,17 +6,14 @@
 
 use anyhow::{ensure, Context, Result};
 use infera_e2e::{
-	market::{self, keypair, Digits, MILLI, UNIT},
+	market::{self, job_price, keypair, Digits, AUTHOR_FEE, BOND, MODEL, PRICE},
 	network::ProviderSite,
 	wait_for, Client, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
 use std::time::Duration;
 use subxt::dynamic::{self, Value};
 
-const MODEL: &str = "digits-cnn";
-const PRICE: u128 = 10 * MILLI;
-const AUTHOR_FEE: u128 = 2 * MILLI;
-const JOB_PRICE: u128 = PRICE + AUTHOR_FEE + PRICE / 20;
+const JOB_PRICE: u128 = job_price(1);
 const OLD_SPEC: u32 = 100;
 
 async fn spec_version(client: &Client) -> Result<u32> {
@@ -37,8 +34,7 @@ async fn the_runtime_is_upgraded_in_place_while_jobs_flow() -> Result<()> {
 	let dave_client = dave.node.client(Duration::from_secs(60)).await?;
 	let (alice, bob, charlie) = (keypair("//Alice")?, keypair("//Bob")?, keypair("//Charlie")?);
 	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
-	market::register_provider(&client, &dave.key, &dave.terms(model, 1_000 * UNIT, 16, PRICE)?)
-		.await?;
+	market::register_provider(&client, &dave.key, &dave.terms(model, BOND, 16, PRICE)?).await?;
 	ensure!(spec_version(&client).await? == OLD_SPEC, "the chain starts at spec {OLD_SPEC}");
 
 	// Jobs before the upgrade, left open while it is enacted.

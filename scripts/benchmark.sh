@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Regenerates the weights of our pallets with the node's benchmark CLI (frame-benchmarking v2,
+# WASM execution of the real runtime): builds the node with `--features runtime-benchmarks` into
+# its own target dir (a second build of every frame crate; about 40 minutes the first time on 2
+# cores), then writes pallets/<pallet>/src/weights.rs from scripts/weights/pallet-weights.hbs.
+#
+#   scripts/benchmark.sh [pallet ...]   default: every pallet that has calls
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# shellcheck source=env.sh
+source "$root/scripts/env.sh"
+cd "$root"
+bench_target="$INFER_CACHE/target-bench"
+CARGO_TARGET_DIR="$bench_target" cargo build --locked -p infera-node --features runtime-benchmarks
+node="$bench_target/debug/infera-node"
+
+pallets=("$@")
+[ ${#pallets[@]} -gt 0 ] || pallets=(model-registry provider-staking job-escrow)
+for pallet in "${pallets[@]}"; do
+	echo "[benchmark] pallet_${pallet//-/_}"
+	"$node" benchmark pallet --chain dev --wasm-execution compiled \
+		--pallet "pallet_${pallet//-/_}" --extrinsic '*' --steps 50 --repeat 20 \
+		--template scripts/weights/pallet-weights.hbs \
+		--output "pallets/$pallet/src/weights.rs"
+done
