@@ -14,15 +14,16 @@ use polkadot_sdk::{
 	*,
 };
 
+// Expanded in `apis.rs` (the benchmark runtime API), hence the full paths.
 polkadot_sdk::frame_benchmarking::define_benchmarks!(
-	[frame_benchmarking::baseline, BaselineBench::<Runtime>]
-	[frame_system, SystemBench::<Runtime>]
-	[pallet_balances, Balances]
-	[pallet_timestamp, Timestamp]
-	[pallet_sudo, Sudo]
-	[pallet_model_registry, ModelRegistry]
-	[pallet_provider_staking, ProviderStaking]
-	[pallet_job_escrow, JobEscrow]
+	[frame_benchmarking::baseline, BaselineBench::<crate::Runtime>]
+	[frame_system, SystemBench::<crate::Runtime>]
+	[pallet_balances, crate::Balances]
+	[pallet_timestamp, crate::Timestamp]
+	[pallet_sudo, crate::Sudo]
+	[pallet_model_registry, crate::ModelRegistry]
+	[pallet_provider_staking, crate::ProviderStaking]
+	[pallet_job_escrow, crate::JobEscrow]
 );
 
 /// Registers real models and providers through the registry and staking pallets.

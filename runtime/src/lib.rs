@@ -15,9 +15,12 @@
 #[cfg(feature = "std")]
 include!(concat!(env!("OUT_DIR"), "/wasm_binary.rs"));
 
-pub mod apis;
+// Before `apis`: `define_benchmarks!` declares the `list_benchmarks!`/`add_benchmarks!` macros
+// that the benchmark runtime API uses, and macros are visible only after their module.
 #[cfg(feature = "runtime-benchmarks")]
+#[macro_use]
 mod benchmarks;
+pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
 #[cfg(test)]
