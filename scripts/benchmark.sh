@@ -4,15 +4,27 @@
 # its own target dir (a second build of every frame crate; about 40 minutes the first time on 2
 # cores), then writes pallets/<pallet>/src/weights.rs from scripts/weights/pallet-weights.hbs.
 #
-#   scripts/benchmark.sh [pallet ...]   default: every pallet that has calls
+#   scripts/benchmark.sh [--release] [pallet ...]   default: every pallet that has calls
+#
+# The WASM runtime is always optimised, but the host functions it calls (storage, hashing,
+# signature checks) run in the node's native code: a debug node measures the debug chain we run
+# in tests and demos (tens of times slower than release); production weights need --release.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=env.sh
 source "$root/scripts/env.sh"
 cd "$root"
+profile=debug
+if [ "${1:-}" = --release ]; then
+	profile=release
+	shift
+fi
 bench_target="$INFER_CACHE/target-bench"
-CARGO_TARGET_DIR="$bench_target" cargo build --locked -p infera-node --features runtime-benchmarks
-node="$bench_target/debug/infera-node"
+profile_flag=()
+[ "$profile" = debug ] || profile_flag=(--release)
+CARGO_TARGET_DIR="$bench_target" cargo build --locked "${profile_flag[@]}" -p infera-node \
+	--features runtime-benchmarks
+node="$bench_target/$profile/infera-node"
 
 pallets=("$@")
 [ ${#pallets[@]} -gt 0 ] || pallets=(model-registry provider-staking job-escrow)
