@@ -5,6 +5,8 @@
 # cores), then writes pallets/<pallet>/src/weights.rs from scripts/weights/pallet-weights.hbs.
 #
 #   scripts/benchmark.sh [--release] [pallet ...]   default: every pallet that has calls
+#   STEPS=50 REPEAT=20 (defaults): fewer make a debug run of the job pallet (whose setup creates
+#   up to 64 providers per repeat) take minutes instead of hours.
 #
 # The WASM runtime is always optimised, but the host functions it calls (storage, hashing,
 # signature checks) run in the node's native code: a debug node measures the debug chain we run
@@ -31,7 +33,7 @@ pallets=("$@")
 for pallet in "${pallets[@]}"; do
 	echo "[benchmark] pallet_${pallet//-/_}"
 	"$node" benchmark pallet --chain dev --wasm-execution compiled \
-		--pallet "pallet_${pallet//-/_}" --extrinsic '*' --steps 50 --repeat 20 \
+		--pallet "pallet_${pallet//-/_}" --extrinsic '*' --steps "${STEPS:-50}" --repeat "${REPEAT:-20}" \
 		--template scripts/weights/pallet-weights.hbs \
 		--output "pallets/$pallet/src/weights.rs"
 done

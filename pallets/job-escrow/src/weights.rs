@@ -1,40 +1,39 @@
-//! Weights for `pallet_job_escrow`.
+
+//! Weights for `pallet_job_escrow`, measured by `infera-node benchmark pallet` (CLI 64.0.0).
 //!
-//! PROVISIONAL: these numbers were NOT produced by the benchmark CLI. They are written in the
-//! CLI's format so that regenerating them is a plain overwrite:
+//! Measured on 2026-11-25: 5 steps, 3 repeats, `Compiled`
+//! WASM execution, chain `Some("dev")`, host `vm` (AMD EPYC).
+//! Regenerate with `scripts/benchmark.sh`; never edit by hand.
 //!
-//! ```text
-//! frame-omni-bencher v1 benchmark pallet --runtime <infera_runtime.compact.compressed.wasm> \
-//!   --pallet pallet_job_escrow --extrinsic '*' --steps 50 --repeat 20 \
-//!   --output pallets/job-escrow/src/weights.rs --template <frame-umbrella-weight-template.hbs>
-//! ```
-//!
-//! How the provisional values were estimated (reference hardware, wasm execution), so they err
-//! on the heavy side:
-//! - fixed cost of a call with a few storage accesses: 30–60 µs, as for comparable calls of
-//!   `pallet-nis` / `pallet-referenda` (e.g. `place_bid` ≈ 43 µs with 3 reads, 3 writes);
-//! - one sr25519 verification (attestation): ≈ 60 µs (`sp_io::crypto::sr25519_verify`, host side);
-//! - hashing and copying input/output bytes (blake2-256 through the host, SCALE decode, the
-//!   off-chain index write, the storage write of an output): ≈ 3 ns per byte, taken as 3_000 ps;
-//! - per provider in settlement: one `transfer_on_hold` (≈ 40 µs, 2 reads 2 writes) or one
-//!   slash of the staking pallet (≈ 50 µs, 3 reads 3 writes), plus releasing its slot
-//!   (1 read 1 write); the worst of these is charged for every provider;
-//! - per candidate in the draw: ≈ 2 µs of arithmetic and hashing plus one read of its record in
-//!   the provider registry's index;
-//! - proof sizes: job record ≈ 400 + 90·MaxRedundancy bytes, output ≤ MaxOutputBytes, a
-//!   provider record ≈ 300 bytes, a block's deadline queue 9·MaxDeadlinesPerBlock bytes.
-//!
-//! The lead regenerates this file with the node's benchmark CLI before any production use.
+//! Command:
+//! /root/.cache/inference-market/target-bench/debug/infera-node
+//! benchmark
+//! pallet
+//! --chain
+//! dev
+//! --wasm-execution
+//! compiled
+//! --pallet
+//! pallet_job_escrow
+//! --extrinsic
+//! *
+//! --steps
+//! 5
+//! --repeat
+//! 3
+//! --template
+//! scripts/weights/pallet-weights.hbs
+//! --output
+//! pallets/job-escrow/src/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
 #![allow(unused_imports)]
 #![allow(missing_docs)]
-#![allow(dead_code)]
 
 use frame::weights_prelude::*;
 
-/// Weight functions needed for `pallet_job_escrow`.
+/// What the calls and hooks of `pallet_job_escrow` weigh.
 pub trait WeightInfo {
 	fn submit_job(i: u32, r: u32, c: u32, ) -> Weight;
 	fn submit_result(o: u32, ) -> Weight;
@@ -45,181 +44,281 @@ pub trait WeightInfo {
 	fn expire_jobs(n: u32, ) -> Weight;
 }
 
-/// Weights for `pallet_job_escrow` using the Substrate node and recommended hardware.
+/// Measured weights, with the runtime's own database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::ModelProviders` (r:1 w:0)
-	/// Storage: `ProviderStaking::Providers` (r:c w:r)
+	/// Proof: `ProviderStaking::ModelProviders` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::Providers` (r:128 w:7)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::Ledgers` (r:128 w:0)
+	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::NextJobId` (r:1 w:1)
+	/// Proof: `JobEscrow::NextJobId` (`max_values`: Some(1), `max_size`: Some(8), added: 503, mode: `MaxEncodedLen`)
+	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
+	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::Deadlines` (r:1 w:1)
+	/// Proof: `JobEscrow::Deadlines` (`max_values`: None, `max_size`: Some(18446), added: 20921, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::Jobs` (r:0 w:1)
-	/// The range of component `i` is `[1, 65536]`.
-	/// The range of component `r` is `[1, 7]`.
-	/// The range of component `c` is `[1, 64]`.
+	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::AssignedJobs` (r:0 w:7)
+	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Component `i` ranges over `[1, 262144]`.
+	/// Component `r` ranges over `[1, 7]`.
+	/// Component `c` ranges over `[1, 128]`.
 	fn submit_job(i: u32, r: u32, c: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 12_000)
-			.saturating_add(Weight::from_parts(3_000, 1).saturating_mul(i.into()))
-			.saturating_add(Weight::from_parts(25_000_000, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(2_000_000, 300).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(c.into())))
+		// Proof size (bytes), measured: `938 + c * (222 ±0)`
+		// Proof size (bytes), estimated: `21911 + c * (2776 ±23)`
+		// Fastest run: 8_540_328_000 ps.
+		Weight::from_parts(8_540_328_000, 21911)
+			// Standard error: 12_790
+			.saturating_add(Weight::from_parts(5_575, 0).saturating_mul(i.into()))
+			// Standard error: 501_050_564
+			.saturating_add(Weight::from_parts(433_945_246, 0).saturating_mul(r.into()))
+			// Standard error: 26_249_402
+			.saturating_add(Weight::from_parts(296_020_107, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2776).saturating_mul(c.into()))
 	}
 	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
+	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
-	/// Storage: `JobEscrow::PendingOutputs` (r:1 w:2)
-	/// Storage: `JobEscrow::Results` (r:0 w:1)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Storage: `System::Account` (r:3 w:3)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:2 w:2)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::ExpiryQueueBounds` (r:1 w:1)
+	/// Proof: `JobEscrow::ExpiryQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::Results` (r:0 w:1)
+	/// Proof: `JobEscrow::Results` (`max_values`: None, `max_size`: Some(4114), added: 6589, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::ExpiryQueue` (r:0 w:1)
-	/// The range of component `o` is `[1, 16384]`.
+	/// Proof: `JobEscrow::ExpiryQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::AssignedJobs` (r:0 w:1)
+	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::PendingOutputs` (r:0 w:1)
+	/// Proof: `JobEscrow::PendingOutputs` (`max_values`: None, `max_size`: Some(4146), added: 6621, mode: `MaxEncodedLen`)
+	/// Component `o` ranges over `[1, 4096]`.
 	fn submit_result(o: u32, ) -> Weight {
-		Weight::from_parts(230_000_000, 8_000)
-			.saturating_add(Weight::from_parts(6_000, 2).saturating_mul(o.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
+		// Proof size (bytes), measured: `1273`
+		// Proof size (bytes), estimated: `6196`
+		// Fastest run: 4_899_696_000 ps.
+		Weight::from_parts(5_994_780_709, 6196)
+			// Standard error: 102_649
+			.saturating_add(Weight::from_parts(69_142, 0).saturating_mul(o.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
 	}
 	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
+	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::Deadlines` (r:1 w:1)
-	/// The range of component `r` is `[2, 7]`.
+	/// Proof: `JobEscrow::Deadlines` (`max_values`: None, `max_size`: Some(18446), added: 20921, mode: `MaxEncodedLen`)
+	/// Component `r` ranges over `[2, 7]`.
 	fn commit_result(r: u32, ) -> Weight {
-		Weight::from_parts(35_000_000, 5_000)
-			.saturating_add(Weight::from_parts(1_000_000, 90).saturating_mul(r.into()))
+		// Proof size (bytes), measured: `298 + r * (81 ±0)`
+		// Proof size (bytes), estimated: `21911`
+		// Fastest run: 777_048_000 ps.
+		Weight::from_parts(835_513_444, 21911)
+			// Standard error: 8_138_401
+			.saturating_add(Weight::from_parts(32_008_666, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
-	/// Storage: `ProviderStaking::Providers` (r:r w:r)
-	/// Storage: `JobEscrow::PendingOutputs` (r:2 w:r)
-	/// Storage: `JobEscrow::Results` (r:0 w:1)
+	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::Providers` (r:7 w:7)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::PendingOutputs` (r:1 w:1)
+	/// Proof: `JobEscrow::PendingOutputs` (`max_values`: None, `max_size`: Some(4146), added: 6621, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Storage: `System::Account` (r:r+2 w:r+2)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:8 w:8)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::ExpiryQueueBounds` (r:1 w:1)
+	/// Proof: `JobEscrow::ExpiryQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::Results` (r:0 w:1)
+	/// Proof: `JobEscrow::Results` (`max_values`: None, `max_size`: Some(4114), added: 6589, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::ExpiryQueue` (r:0 w:1)
-	/// The range of component `o` is `[1, 16384]`.
-	/// The range of component `r` is `[2, 7]`.
-	fn reveal_result(o: u32, r: u32, ) -> Weight {
-		Weight::from_parts(130_000_000, 8_000)
-			.saturating_add(Weight::from_parts(6_000, 2).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(60_000_000, 600).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
+	/// Proof: `JobEscrow::ExpiryQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::AssignedJobs` (r:0 w:7)
+	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Component `o` ranges over `[1, 4096]`.
+	/// Component `r` ranges over `[2, 7]`.
+	fn reveal_result(_o: u32, r: u32, ) -> Weight {
+		// Proof size (bytes), measured: `1043 + o * (1 ±0) + r * (312 ±0)`
+		// Proof size (bytes), estimated: `7611 + r * (2645 ±0)`
+		// Fastest run: 7_428_431_000 ps.
+		Weight::from_parts(14_001_190_128, 7611)
+			// Standard error: 439_833_420
+			.saturating_add(Weight::from_parts(2_177_443_409, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
+			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
 	}
 	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
+	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Storage: `ProviderStaking::Providers` (r:r w:r)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::Providers` (r:7 w:7)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::ExpiryQueueBounds` (r:1 w:1)
+	/// Proof: `JobEscrow::ExpiryQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::ExpiryQueue` (r:0 w:1)
-	/// The range of component `r` is `[1, 7]`.
+	/// Proof: `JobEscrow::ExpiryQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::AssignedJobs` (r:0 w:7)
+	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Component `r` ranges over `[1, 7]`.
 	fn cancel_job(r: u32, ) -> Weight {
-		Weight::from_parts(70_000_000, 6_000)
-			.saturating_add(Weight::from_parts(12_000_000, 300).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Proof size (bytes), measured: `805 + r * (201 ±0)`
+		// Proof size (bytes), estimated: `4278 + r * (2645 ±0)`
+		// Fastest run: 2_362_274_000 ps.
+		Weight::from_parts(2_275_716_462, 4278)
+			// Standard error: 5_018_853
+			.saturating_add(Weight::from_parts(267_087_199, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
 	}
 	/// Storage: `JobEscrow::DeadlineCursor` (r:1 w:1)
+	/// Proof: `JobEscrow::DeadlineCursor` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::Deadlines` (r:1 w:1)
-	/// Per entry, a settlement of a job with `MaxRedundancy` providers and a maximal output:
-	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
+	/// Proof: `JobEscrow::Deadlines` (`max_values`: None, `max_size`: Some(18446), added: 20921, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::Jobs` (r:16 w:16)
+	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:4 w:4)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:8 w:8)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::PendingOutputs` (r:16 w:16)
+	/// Proof: `JobEscrow::PendingOutputs` (`max_values`: None, `max_size`: Some(4146), added: 6621, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Providers` (r:7 w:7)
-	/// Storage: `JobEscrow::PendingOutputs` (r:1 w:7)
-	/// Storage: `JobEscrow::Results` (r:0 w:1)
-	/// Storage: `Balances::Holds` (r:8 w:8)
-	/// Storage: `System::Account` (r:9 w:9)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::Ledgers` (r:3 w:3)
+	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::ExpiryQueueBounds` (r:1 w:1)
-	/// Storage: `JobEscrow::ExpiryQueue` (r:0 w:1)
-	/// The range of component `n` is `[0, 32]`.
+	/// Proof: `JobEscrow::ExpiryQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::Results` (r:0 w:16)
+	/// Proof: `JobEscrow::Results` (`max_values`: None, `max_size`: Some(4114), added: 6589, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::ExpiryQueue` (r:0 w:16)
+	/// Proof: `JobEscrow::ExpiryQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::AssignedJobs` (r:0 w:112)
+	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Component `n` ranges over `[0, 16]`.
 	fn process_deadlines(n: u32, ) -> Weight {
-		Weight::from_parts(8_000_000, 3_000)
-			.saturating_add(Weight::from_parts(500_000_000, 60_000).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
-			.saturating_add(T::DbWeight::get().reads((29_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(2_u64))
-			.saturating_add(T::DbWeight::get().writes((36_u64).saturating_mul(n.into())))
+		// Proof size (bytes), measured: `7742 + n * (148 ±0)`
+		// Proof size (bytes), estimated: `21911 + n * (6621 ±0)`
+		// Fastest run: 220_814_000 ps.
+		Weight::from_parts(9_310_052_533, 21911)
+			// Standard error: 1_019_258_323
+			.saturating_add(Weight::from_parts(13_665_089_383, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(11_u64))
+			.saturating_add(T::DbWeight::get().writes((12_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 6621).saturating_mul(n.into()))
 	}
 	/// Storage: `JobEscrow::ExpiryQueueBounds` (r:1 w:1)
-	/// Storage: `JobEscrow::ExpiryQueue` (r:n w:n)
-	/// Storage: `JobEscrow::Jobs` (r:n w:n)
-	/// Storage: `JobEscrow::Results` (r:0 w:n)
-	/// The range of component `n` is `[0, 64]`.
+	/// Proof: `JobEscrow::ExpiryQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::ExpiryQueue` (r:64 w:64)
+	/// Proof: `JobEscrow::ExpiryQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::Jobs` (r:64 w:64)
+	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::Results` (r:0 w:64)
+	/// Proof: `JobEscrow::Results` (`max_values`: None, `max_size`: Some(4114), added: 6589, mode: `MaxEncodedLen`)
+	/// Component `n` ranges over `[0, 64]`.
 	fn expire_jobs(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(Weight::from_parts(15_000_000, 1_100).saturating_mul(n.into()))
+		// Proof size (bytes), measured: `406 + n * (81 ±0)`
+		// Proof size (bytes), estimated: `1501 + n * (3288 ±0)`
+		// Fastest run: 113_343_000 ps.
+		Weight::from_parts(113_343_000, 1501)
+			// Standard error: 33_079_068
+			.saturating_add(Weight::from_parts(709_156_445, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3288).saturating_mul(n.into()))
 	}
 }
 
-// For backwards compatibility and tests.
+/// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn submit_job(i: u32, r: u32, c: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 12_000)
-			.saturating_add(Weight::from_parts(3_000, 1).saturating_mul(i.into()))
-			.saturating_add(Weight::from_parts(25_000_000, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(2_000_000, 300).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(c.into())))
+		Weight::from_parts(8_540_328_000, 21911)
+			.saturating_add(Weight::from_parts(5_575, 0).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(433_945_246, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(296_020_107, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2776).saturating_mul(c.into()))
 	}
 	fn submit_result(o: u32, ) -> Weight {
-		Weight::from_parts(230_000_000, 8_000)
-			.saturating_add(Weight::from_parts(6_000, 2).saturating_mul(o.into()))
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
+		Weight::from_parts(5_994_780_709, 6196)
+			.saturating_add(Weight::from_parts(69_142, 0).saturating_mul(o.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
 	}
 	fn commit_result(r: u32, ) -> Weight {
-		Weight::from_parts(35_000_000, 5_000)
-			.saturating_add(Weight::from_parts(1_000_000, 90).saturating_mul(r.into()))
+		Weight::from_parts(835_513_444, 21911)
+			.saturating_add(Weight::from_parts(32_008_666, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
-	fn reveal_result(o: u32, r: u32, ) -> Weight {
-		Weight::from_parts(130_000_000, 8_000)
-			.saturating_add(Weight::from_parts(6_000, 2).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(60_000_000, 600).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
+	fn reveal_result(_o: u32, r: u32, ) -> Weight {
+		Weight::from_parts(14_001_190_128, 7611)
+			.saturating_add(Weight::from_parts(2_177_443_409, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
+			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
 	}
 	fn cancel_job(r: u32, ) -> Weight {
-		Weight::from_parts(70_000_000, 6_000)
-			.saturating_add(Weight::from_parts(12_000_000, 300).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(2_275_716_462, 4278)
+			.saturating_add(Weight::from_parts(267_087_199, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
-			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(r.into())))
+			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
 	}
 	fn process_deadlines(n: u32, ) -> Weight {
-		Weight::from_parts(8_000_000, 3_000)
-			.saturating_add(Weight::from_parts(500_000_000, 60_000).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
-			.saturating_add(RocksDbWeight::get().reads((29_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(2_u64))
-			.saturating_add(RocksDbWeight::get().writes((36_u64).saturating_mul(n.into())))
+		Weight::from_parts(9_310_052_533, 21911)
+			.saturating_add(Weight::from_parts(13_665_089_383, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(11_u64))
+			.saturating_add(RocksDbWeight::get().writes((12_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 6621).saturating_mul(n.into()))
 	}
 	fn expire_jobs(n: u32, ) -> Weight {
-		Weight::from_parts(5_000_000, 1_500)
-			.saturating_add(Weight::from_parts(15_000_000, 1_100).saturating_mul(n.into()))
+		Weight::from_parts(113_343_000, 1501)
+			.saturating_add(Weight::from_parts(709_156_445, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(Weight::from_parts(0, 3288).saturating_mul(n.into()))
 	}
 }

@@ -1,27 +1,39 @@
-//! Weights for `pallet_model_registry`.
+
+//! Weights for `pallet_model_registry`, measured by `infera-node benchmark pallet` (CLI 64.0.0).
 //!
-//! PROVISIONAL: these values were NOT produced by the benchmark CLI. They were written by hand,
-//! in the layout the CLI generates (frame-umbrella template), so that the runtime can be
-//! integrated before benchmarks are run. Reasoning behind them: storage reads/writes are counted
-//! exactly from the code of each call (including `Balances::Holds` and `System::Account` touched
-//! by holds/releases), execution times are set at roughly twice what comparable polkadot-sdk
-//! calls measure on reference hardware (pallet-nis `place_bid`/`retract_bid`, pallet-referenda
-//! `submit`: 20–60 µs), and proof sizes bound the largest `Models` entry (~700 bytes) and a holds
-//! entry. The lead replaces this file with the output of
-//! `infera-node benchmark pallet --pallet pallet_model_registry --extrinsic '*' --steps 50
-//! --repeat 20 --template <frame-umbrella template> --output pallets/model-registry/src/weights.rs`
-//! once the node builds with `--features runtime-benchmarks`; until then treat these as upper
-//! estimates, not measurements.
+//! Measured on 2026-11-25: 50 steps, 20 repeats, `Compiled`
+//! WASM execution, chain `Some("dev")`, host `vm` (AMD EPYC).
+//! Regenerate with `scripts/benchmark.sh`; never edit by hand.
+//!
+//! Command:
+//! /root/.cache/inference-market/target-bench/debug/infera-node
+//! benchmark
+//! pallet
+//! --chain
+//! dev
+//! --wasm-execution
+//! compiled
+//! --pallet
+//! pallet_model_registry
+//! --extrinsic
+//! *
+//! --steps
+//! 50
+//! --repeat
+//! 20
+//! --template
+//! scripts/weights/pallet-weights.hbs
+//! --output
+//! pallets/model-registry/src/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
 #![allow(unused_imports)]
 #![allow(missing_docs)]
-#![allow(dead_code)]
 
 use frame::weights_prelude::*;
 
-/// Weight functions needed for `pallet_model_registry`.
+/// What the calls and hooks of `pallet_model_registry` weigh.
 pub trait WeightInfo {
 	fn register_model() -> Weight;
 	fn publish_version() -> Weight;
@@ -31,101 +43,131 @@ pub trait WeightInfo {
 	fn remove() -> Weight;
 }
 
-/// Weights for `pallet_model_registry` using the Substrate node and recommended hardware.
+/// Measured weights, with the runtime's own database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::ModelByName` (r:1 w:1)
+	/// Proof: `ModelRegistry::ModelByName` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::NextModelId` (r:1 w:1)
+	/// Proof: `ModelRegistry::NextModelId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:0 w:1)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
-		Weight::from_parts(120_000_000, 6_000)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Proof size (bytes), measured: `42`
+		// Proof size (bytes), estimated: `3599`
+		// Fastest run: 2_014_571_000 ps.
+		Weight::from_parts(3_324_539_000, 3599)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
+	}
+	/// Storage: `ModelRegistry::Models` (r:1 w:2)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::NextModelId` (r:1 w:1)
+	/// Proof: `ModelRegistry::NextModelId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
+	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::ModelByName` (r:0 w:1)
+	/// Proof: `ModelRegistry::ModelByName` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	fn publish_version() -> Weight {
+		// Proof size (bytes), measured: `705`
+		// Proof size (bytes), estimated: `3997`
+		// Fastest run: 2_178_208_000 ps.
+		Weight::from_parts(3_609_685_000, 3997)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
-	/// Storage: `ModelRegistry::Models` (r:2 w:2)
-	/// Storage: `ModelRegistry::NextModelId` (r:1 w:1)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Storage: `ModelRegistry::ModelByName` (r:0 w:1)
-	fn publish_version() -> Weight {
-		Weight::from_parts(130_000_000, 7_000)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
-	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn deprecate() -> Weight {
-		Weight::from_parts(30_000_000, 3_700)
+		// Proof size (bytes), measured: `650`
+		// Proof size (bytes), estimated: `3997`
+		// Fastest run: 458_851_000 ps.
+		Weight::from_parts(843_423_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn set_fee() -> Weight {
-		Weight::from_parts(30_000_000, 3_700)
+		// Proof size (bytes), measured: `650`
+		// Proof size (bytes), estimated: `3997`
+		// Fastest run: 445_856_000 ps.
+		Weight::from_parts(779_954_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
-	/// Storage: `ModelRegistry::Models` (r:65 w:64)
+	/// Storage: `ModelRegistry::Models` (r:64 w:64)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelByName` (r:2 w:2)
+	/// Proof: `ModelRegistry::ModelByName` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
+	/// Storage: `System::Account` (r:1 w:1)
+	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Storage: `System::Account` (r:2 w:2)
-	/// The range of component `v` is `[1, 64]`.
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Component `v` ranges over `[1, 64]`.
 	fn transfer_ownership(v: u32, ) -> Weight {
-		Weight::from_parts(90_000_000, 9_000)
-			// Standard Error: provisional
-			.saturating_add(Weight::from_parts(15_000_000, 0).saturating_mul(v.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(v.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof size (bytes), measured: `470 + v * (539 ±0)`
+		// Proof size (bytes), estimated: `6208 + v * (3007 ±0)`
+		// Fastest run: 4_221_162_000 ps.
+		Weight::from_parts(6_415_175_353, 6208)
+			// Standard error: 11_405_382
+			.saturating_add(Weight::from_parts(435_483_720, 0).saturating_mul(v.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
+			.saturating_add(T::DbWeight::get().writes(5_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 3_700).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(0, 3007).saturating_mul(v.into()))
 	}
 	/// Storage: `ModelRegistry::Models` (r:3 w:3)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Storage: `ModelRegistry::ModelByName` (r:0 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn remove() -> Weight {
-		Weight::from_parts(100_000_000, 11_000)
-			.saturating_add(T::DbWeight::get().reads(5_u64))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+		// Proof size (bytes), measured: `1788`
+		// Proof size (bytes), estimated: `10011`
+		// Fastest run: 2_053_334_000 ps.
+		Weight::from_parts(2_423_187_000, 10011)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
+			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
 }
 
-// For backwards compatibility and tests.
+/// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(120_000_000, 6_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+		Weight::from_parts(3_324_539_000, 3599)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn publish_version() -> Weight {
-		Weight::from_parts(130_000_000, 7_000)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(3_609_685_000, 3997)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn deprecate() -> Weight {
-		Weight::from_parts(30_000_000, 3_700)
+		Weight::from_parts(843_423_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_fee() -> Weight {
-		Weight::from_parts(30_000_000, 3_700)
+		Weight::from_parts(779_954_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn transfer_ownership(v: u32, ) -> Weight {
-		Weight::from_parts(90_000_000, 9_000)
-			.saturating_add(Weight::from_parts(15_000_000, 0).saturating_mul(v.into()))
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(v.into())))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(6_415_175_353, 6208)
+			.saturating_add(Weight::from_parts(435_483_720, 0).saturating_mul(v.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(v.into())))
+			.saturating_add(RocksDbWeight::get().writes(5_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(v.into())))
-			.saturating_add(Weight::from_parts(0, 3_700).saturating_mul(v.into()))
+			.saturating_add(Weight::from_parts(0, 3007).saturating_mul(v.into()))
 	}
 	fn remove() -> Weight {
-		Weight::from_parts(100_000_000, 11_000)
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+		Weight::from_parts(2_423_187_000, 10011)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
+			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 }

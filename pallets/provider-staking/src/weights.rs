@@ -1,28 +1,39 @@
-//! Weights for `pallet_provider_staking`.
+
+//! Weights for `pallet_provider_staking`, measured by `infera-node benchmark pallet` (CLI 64.0.0).
 //!
-//! PROVISIONAL: these values were NOT produced by the benchmark CLI. They were written by hand,
-//! in the layout the CLI generates (frame-umbrella template), so that the runtime can be
-//! integrated before benchmarks are run. Reasoning behind them: storage reads/writes are counted
-//! exactly from the code of each call (including `Balances::Holds` and `System::Account` touched
-//! by holds and releases, and the registry's `Models` read per served model), execution times
-//! are set at roughly twice what comparable polkadot-sdk calls measure on reference hardware
-//! (pallet-staking `bond_extra`/`unbond`/`withdraw_unbonded`: 30–70 µs), and proof sizes bound a
-//! full `ModelProviders` entry (`MaxProvidersPerModel` = 128 accounts of 32 bytes ≈ 8.3 KB) per
-//! model touched. The lead replaces this file with the output of
-//! `infera-node benchmark pallet --pallet pallet_provider_staking --extrinsic '*' --steps 50
-//! --repeat 20 --template <frame-umbrella template> --output pallets/provider-staking/src/weights.rs`
-//! once the node builds with `--features runtime-benchmarks`; until then treat these as upper
-//! estimates, not measurements.
+//! Measured on 2026-11-25: 50 steps, 20 repeats, `Compiled`
+//! WASM execution, chain `Some("dev")`, host `vm` (AMD EPYC).
+//! Regenerate with `scripts/benchmark.sh`; never edit by hand.
+//!
+//! Command:
+//! /root/.cache/inference-market/target-bench/debug/infera-node
+//! benchmark
+//! pallet
+//! --chain
+//! dev
+//! --wasm-execution
+//! compiled
+//! --pallet
+//! pallet_provider_staking
+//! --extrinsic
+//! *
+//! --steps
+//! 50
+//! --repeat
+//! 20
+//! --template
+//! scripts/weights/pallet-weights.hbs
+//! --output
+//! pallets/provider-staking/src/weights.rs
 
 #![cfg_attr(rustfmt, rustfmt_skip)]
 #![allow(unused_parens)]
 #![allow(unused_imports)]
 #![allow(missing_docs)]
-#![allow(dead_code)]
 
 use frame::weights_prelude::*;
 
-/// Weight functions needed for `pallet_provider_staking`.
+/// What the calls and hooks of `pallet_provider_staking` weigh.
 pub trait WeightInfo {
 	fn register_provider(m: u32, ) -> Weight;
 	fn bond_extra() -> Weight;
@@ -37,183 +48,238 @@ pub trait WeightInfo {
 	fn deregister(m: u32, ) -> Weight;
 }
 
-/// Weights for `pallet_provider_staking` using the Substrate node and recommended hardware.
+/// Measured weights, with the runtime's own database weights.
 pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::WorkerKeys` (r:1 w:1)
-	/// Storage: `ProviderStaking::Ledgers` (r:1 w:1)
+	/// Proof: `ProviderStaking::WorkerKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:16 w:0)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::ModelProviders` (r:16 w:16)
+	/// Proof: `ProviderStaking::ModelProviders` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Storage: `ModelRegistry::Models` (r:`m` w:0)
-	/// Storage: `ProviderStaking::ModelProviders` (r:`m` w:`m`)
-	/// The range of component `m` is `[0, 16]`.
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::Ledgers` (r:1 w:1)
+	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
+	/// Component `m` ranges over `[0, 16]`.
 	fn register_provider(m: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 8_000)
-			// Per model: index entry of up to `MaxProvidersPerModel` accounts decoded and re-encoded.
-			.saturating_add(Weight::from_parts(12_000_000, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size (bytes), measured: `4239 + m * (286 ±0)`
+		// Proof size (bytes), estimated: `3850 + m * (6585 ±0)`
+		// Fastest run: 2_664_030_000 ps.
+		Weight::from_parts(3_450_234_677, 3850)
+			// Standard error: 12_437_075
+			.saturating_add(Weight::from_parts(484_290_497, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(m.into())))
-			.saturating_add(Weight::from_parts(0, 8_300).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	/// Storage: `ProviderStaking::Providers` (r:1 w:0)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Ledgers` (r:1 w:1)
+	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
-		Weight::from_parts(45_000_000, 5_000)
+		// Proof size (bytes), measured: `289`
+		// Proof size (bytes), estimated: `3850`
+		// Fastest run: 2_155_967_000 ps.
+		Weight::from_parts(3_130_265_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ProviderStaking::Providers` (r:1 w:0)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Ledgers` (r:1 w:1)
+	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
-		Weight::from_parts(35_000_000, 5_000)
+		// Proof size (bytes), measured: `537`
+		// Proof size (bytes), estimated: `3850`
+		// Fastest run: 656_802_000 ps.
+		Weight::from_parts(996_800_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ProviderStaking::Ledgers` (r:1 w:1)
+	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Storage: `System::Account` (r:1 w:1)
-	/// Storage: `ProviderStaking::Providers` (r:1 w:0)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(50_000_000, 5_000)
-			.saturating_add(T::DbWeight::get().reads(4_u64))
-			.saturating_add(T::DbWeight::get().writes(3_u64))
+		// Proof size (bytes), measured: `545`
+		// Proof size (bytes), estimated: `3850`
+		// Fastest run: 1_817_440_000 ps.
+		Weight::from_parts(3_079_810_000, 3850)
+			.saturating_add(T::DbWeight::get().reads(2_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
-	/// Storage: `ModelRegistry::Models` (r:`m` w:0)
-	/// Storage: `ProviderStaking::ModelProviders` (r:`2m` w:`2m`)
-	/// The range of component `m` is `[0, 16]`.
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
+	/// Storage: `ModelRegistry::Models` (r:16 w:0)
+	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::ModelProviders` (r:32 w:32)
+	/// Proof: `ProviderStaking::ModelProviders` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Component `m` ranges over `[0, 16]`.
 	fn set_models(m: u32, ) -> Weight {
-		Weight::from_parts(40_000_000, 6_000)
-			// Per model: index entry of up to `MaxProvidersPerModel` accounts decoded and re-encoded.
-			.saturating_add(Weight::from_parts(12_000_000, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		// Proof size (bytes), measured: `9578 + m * (302 ±0)`
+		// Proof size (bytes), estimated: `106350 + m * (6585 ±0)`
+		// Fastest run: 3_155_141_000 ps.
+		Weight::from_parts(5_103_860_279, 106350)
+			// Standard error: 13_454_543
+			.saturating_add(Weight::from_parts(394_462_788, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
-			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(m.into())))
-			.saturating_add(Weight::from_parts(0, 8_300).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().writes(17_u64))
+			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(m.into())))
+			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	fn set_price() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
+		// Proof size (bytes), measured: `173`
+		// Proof size (bytes), estimated: `3635`
+		// Fastest run: 433_053_000 ps.
+		Weight::from_parts(613_411_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	fn set_capacity() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
+		// Proof size (bytes), measured: `173`
+		// Proof size (bytes), estimated: `3635`
+		// Fastest run: 400_401_000 ps.
+		Weight::from_parts(485_161_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::WorkerKeys` (r:1 w:2)
+	/// Proof: `ProviderStaking::WorkerKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn rotate_worker_key() -> Weight {
-		Weight::from_parts(35_000_000, 4_000)
+		// Proof size (bytes), measured: `278`
+		// Proof size (bytes), estimated: `3635`
+		// Fastest run: 713_549_000 ps.
+		Weight::from_parts(1_141_502_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	fn go_offline() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
+		// Proof size (bytes), measured: `173`
+		// Proof size (bytes), estimated: `3635`
+		// Fastest run: 425_298_000 ps.
+		Weight::from_parts(499_197_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ProviderStaking::Ledgers` (r:1 w:0)
+	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	fn go_online() -> Weight {
-		Weight::from_parts(30_000_000, 5_000)
+		// Proof size (bytes), measured: `263`
+		// Proof size (bytes), estimated: `3850`
+		// Fastest run: 543_149_000 ps.
+		Weight::from_parts(707_939_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Ledgers` (r:1 w:1)
+	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::ModelProviders` (r:16 w:16)
+	/// Proof: `ProviderStaking::ModelProviders` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::WorkerKeys` (r:0 w:1)
-	/// Storage: `ProviderStaking::ModelProviders` (r:`m` w:`m`)
-	/// The range of component `m` is `[0, 16]`.
+	/// Proof: `ProviderStaking::WorkerKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Component `m` ranges over `[0, 16]`.
 	fn deregister(m: u32, ) -> Weight {
-		Weight::from_parts(50_000_000, 6_000)
-			// Per model: index entry of up to `MaxProvidersPerModel` accounts decoded and re-encoded.
-			.saturating_add(Weight::from_parts(12_000_000, 0).saturating_mul(m.into()))
+		// Proof size (bytes), measured: `4353 + m * (51 ±0)`
+		// Proof size (bytes), estimated: `3850 + m * (6585 ±0)`
+		// Fastest run: 968_648_000 ps.
+		Weight::from_parts(940_559_400, 3850)
+			// Standard error: 3_818_868
+			.saturating_add(Weight::from_parts(190_488_930, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(m.into())))
-			.saturating_add(Weight::from_parts(0, 8_300).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 }
 
-// For backwards compatibility and tests.
+/// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn register_provider(m: u32, ) -> Weight {
-		Weight::from_parts(60_000_000, 8_000)
-			// Per model: index entry of up to `MaxProvidersPerModel` accounts decoded and re-encoded.
-			.saturating_add(Weight::from_parts(12_000_000, 0).saturating_mul(m.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(3_450_234_677, 3850)
+			.saturating_add(Weight::from_parts(484_290_497, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(m.into())))
-			.saturating_add(Weight::from_parts(0, 8_300).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(45_000_000, 5_000)
+		Weight::from_parts(3_130_265_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(35_000_000, 5_000)
+		Weight::from_parts(996_800_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(50_000_000, 5_000)
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
-			.saturating_add(RocksDbWeight::get().writes(3_u64))
+		Weight::from_parts(3_079_810_000, 3850)
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_models(m: u32, ) -> Weight {
-		Weight::from_parts(40_000_000, 6_000)
-			// Per model: index entry of up to `MaxProvidersPerModel` accounts decoded and re-encoded.
-			.saturating_add(Weight::from_parts(12_000_000, 0).saturating_mul(m.into()))
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+		Weight::from_parts(5_103_860_279, 106350)
+			.saturating_add(Weight::from_parts(394_462_788, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
-			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(m.into())))
-			.saturating_add(Weight::from_parts(0, 8_300).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().writes(17_u64))
+			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(m.into())))
+			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	fn set_price() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
+		Weight::from_parts(613_411_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_capacity() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
+		Weight::from_parts(485_161_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn rotate_worker_key() -> Weight {
-		Weight::from_parts(35_000_000, 4_000)
+		Weight::from_parts(1_141_502_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn go_offline() -> Weight {
-		Weight::from_parts(25_000_000, 4_000)
+		Weight::from_parts(499_197_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn go_online() -> Weight {
-		Weight::from_parts(30_000_000, 5_000)
+		Weight::from_parts(707_939_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn deregister(m: u32, ) -> Weight {
-		Weight::from_parts(50_000_000, 6_000)
-			// Per model: index entry of up to `MaxProvidersPerModel` accounts decoded and re-encoded.
-			.saturating_add(Weight::from_parts(12_000_000, 0).saturating_mul(m.into()))
+		Weight::from_parts(940_559_400, 3850)
+			.saturating_add(Weight::from_parts(190_488_930, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(m.into())))
-			.saturating_add(Weight::from_parts(0, 8_300).saturating_mul(m.into()))
+			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 }
