@@ -408,6 +408,88 @@ pub fn print_latency<'a>(
 	Ok(())
 }
 
+/// The elements of a sequence value (a `Vec`, or a `BoundedVec` newtype around one).
+fn elements(value: &Value<()>) -> Vec<&Value<()>> {
+	match &value.value {
+		ValueDef::Composite(Composite::Unnamed(items)) => match items.as_slice() {
+			[inner @ Value { value: ValueDef::Composite(Composite::Unnamed(_)), .. }] => {
+				elements(inner)
+			}
+			_ => items.iter().collect(),
+		},
+		_ => Vec::new(),
+	}
+}
+
+/// What [`audit`] found.
+#[derive(Debug)]
+pub struct Audit {
+	/// Block audited (the latest finalized).
+	pub block: u64,
+	/// Jobs on record and how many of them are open.
+	pub jobs: usize,
+	/// Open jobs.
+	pub open_jobs: usize,
+	/// Balance held for jobs (equal to what open jobs hold).
+	pub held_for_jobs: u128,
+	/// Balance held as provider stake (equal to the ledgers' totals).
+	pub held_as_stake: u128,
+}
+
+/// Checks, at the latest finalized block, that nothing is lost: every balance held by the job
+/// pallet is what the job records say they hold, every balance held by the staking pallet is in
+/// a ledger (bonded or unbonding), and no open job has outlived its deadline.
+pub async fn audit(client: &Client) -> Result<Audit> {
+	let at = client.at_current_block().await?;
+	let block = at.block_number();
+	let (mut held_for_jobs, mut held_as_stake) = (0u128, 0u128);
+	let holds = dynamic::storage::<([u8; 32],), Value>("Balances", "Holds");
+	let mut entries = at.storage().iter(holds, ()).await?;
+	while let Some(entry) = entries.next().await {
+		let holds = entry?.value().decode()?;
+		for hold in elements(&holds) {
+			let amount = hold.at("amount").and_then(|a| a.as_u128()).context("hold amount")?;
+			match &hold.at("id").context("hold id")?.value {
+				ValueDef::Variant(v) if v.name == "JobEscrow" => held_for_jobs += amount,
+				ValueDef::Variant(v) if v.name == "ProviderStaking" => held_as_stake += amount,
+				_ => {}
+			}
+		}
+	}
+	let (mut jobs, mut open_jobs, mut job_records) = (0, 0, 0u128);
+	let mut entries =
+		at.storage().iter(dynamic::storage::<(u64,), Value>("JobEscrow", "Jobs"), ()).await?;
+	while let Some(entry) = entries.next().await {
+		let job = entry?.value().decode()?;
+		jobs += 1;
+		job_records += job.at("held").and_then(|h| h.as_u128()).context("job held")?;
+		if let Some(deadline) = job.at("status").and_then(|s| s.at("deadline")) {
+			open_jobs += 1;
+			let deadline = deadline.as_u128().context("deadline")? as u64;
+			if deadline <= block {
+				bail!("an open job outlived its deadline {deadline} (block {block}): {job:?}");
+			}
+		}
+	}
+	let mut ledger_totals = 0u128;
+	let ledgers = dynamic::storage::<([u8; 32],), Value>("ProviderStaking", "Ledgers");
+	let mut entries = at.storage().iter(ledgers, ()).await?;
+	while let Some(entry) = entries.next().await {
+		let ledger = entry?.value().decode()?;
+		ledger_totals += ledger.at("bonded").and_then(|b| b.as_u128()).context("bonded")?;
+		for chunk in elements(ledger.at("unbonding").context("unbonding")?) {
+			ledger_totals += chunk.at("value").and_then(|v| v.as_u128()).context("chunk")?;
+		}
+	}
+	if held_for_jobs != job_records {
+		bail!("held for jobs {held_for_jobs} but job records hold {job_records}");
+	}
+	if held_as_stake != ledger_totals {
+		bail!("held as stake {held_as_stake} but ledgers total {ledger_totals}");
+	}
+	Ok(Audit { block, jobs, open_jobs, held_for_jobs, held_as_stake })
+}
+
 /// Waits until none of `jobs` is open; returns their final records.
 pub async fn wait_until_settled(
 	client: &Client,

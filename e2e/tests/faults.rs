@@ -1,5 +1,6 @@
-//! Faults, each ending with an audit: every job settled (paid or refunded), none outlived its
-//! deadline, and the balances moved exactly as the rules say.
+//! Faults, each ending with an audit ([`market::audit`]): every held balance is accounted for by
+//! a job record or a stake ledger, no open job outlived its deadline, and the balances moved
+//! exactly as the rules say.
 //!
 //! - A provider node restarted with pending jobs answers them after the restart, once each.
 //! - A provider whose model artifact is corrupt refuses it and posts no answer: the job times
@@ -123,7 +124,9 @@ async fn restarted_provider_answers_once_corrupt_artifact_and_dead_node_time_out
 
 	// 3. Dave's node dies with a job assigned: the job times out, refund and slash.
 	dave.node.process.kill();
-	assert_job_times_out(&client, &charlie, model, &digits.inputs[4], dave_account).await
+	assert_job_times_out(&client, &charlie, model, &digits.inputs[4], dave_account).await?;
+	println!("{:?}", market::audit(&client).await?);
+	Ok(())
 }
 
 /// The SCALE encoding of `AttestationPayload { job_id, model_hash, input_hash, output_hash }`,
@@ -263,6 +266,7 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 		ensure!(got.contains(error), "expected {error}, got: {got}");
 		println!("rejected as expected: {error}");
 	}
+	println!("{:?}", market::audit(&client).await?);
 	// The chain goes on: two more blocks are finalized after the burst.
 	let now = finalized_number(&client).await?;
 	infera_e2e::wait_for("two more finalized blocks", Duration::from_secs(30), || async {

@@ -57,5 +57,6 @@ async fn a_burst_of_jobs_is_included_and_every_job_settles() -> Result<()> {
 	);
 	ensure!(report.open == 0, "{} jobs still open", report.open);
 	ensure!(report.completed + report.failed == report.included);
+	println!("{:?}", market::audit(&client).await?);
 	Ok(())
 }

@@ -155,5 +155,6 @@ async fn three_providers_agree_outvote_a_faulty_one_and_a_silent_one_is_slashed(
 		"silent provider: job failed after {} blocks, user refunded, provider slashed {slash}",
 		view.latency_blocks()?
 	);
+	println!("{:?}", market::audit(&client).await?);
 	Ok(())
 }
