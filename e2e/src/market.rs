@@ -315,6 +315,15 @@ pub async fn free_balance(client: &Client, account: [u8; 32]) -> Result<u128> {
 		.ok_or_else(|| anyhow!("System.Account has no data.free"))
 }
 
+/// Free balances of `accounts`, in order.
+pub async fn free_balances(client: &Client, accounts: &[[u8; 32]]) -> Result<Vec<u128>> {
+	let mut out = Vec::new();
+	for account in accounts {
+		out.push(free_balance(client, *account).await?);
+	}
+	Ok(out)
+}
+
 /// `ProviderStaking.Ledgers` of `account`: its bonded stake (zero without a ledger).
 pub async fn bonded(client: &Client, account: [u8; 32]) -> Result<u128> {
 	let at = client.at_current_block().await?;

@@ -6,21 +6,28 @@ use anyhow::Result;
 use infera_e2e::{finalized_number, wait_for, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID};
 use std::time::Duration;
 
-#[tokio::test]
-async fn three_validators_author_and_finalize() -> Result<()> {
-	let mut alice = Node::spawn(
-		"alice",
+/// Starts Alice (the bootnode), Bob and Charlie as validators of the `local` chain; process
+/// names end in `suffix`.
+fn start_validators(suffix: &str) -> Result<[Node; 3]> {
+	let alice = Node::spawn(
+		&format!("alice{suffix}"),
 		&["--chain", "local", "--alice", "--validator", "--node-key", BOOTNODE_KEY],
 	)?;
 	let bootnode = alice.multiaddr(BOOTNODE_PEER_ID);
-	let mut bob = Node::spawn(
-		"bob",
-		&["--chain", "local", "--bob", "--validator", "--bootnodes", &bootnode],
-	)?;
-	let mut charlie = Node::spawn(
-		"charlie",
-		&["--chain", "local", "--charlie", "--validator", "--bootnodes", &bootnode],
-	)?;
+	let others = ["bob", "charlie"].map(|name| {
+		let flag = format!("--{name}");
+		Node::spawn(
+			&format!("{name}{suffix}"),
+			&["--chain", "local", &flag, "--validator", "--bootnodes", &bootnode],
+		)
+	});
+	let [bob, charlie] = others;
+	Ok([alice, bob?, charlie?])
+}
+
+#[tokio::test]
+async fn three_validators_author_and_finalize() -> Result<()> {
+	let [mut alice, mut bob, mut charlie] = start_validators("")?;
 
 	for node in [&mut alice, &mut bob, &mut charlie] {
 		let client = node.client(Duration::from_secs(180)).await?;
@@ -48,19 +55,7 @@ async fn best_number(url: &str) -> Result<u64> {
 /// past the blocks authored without it.
 #[tokio::test]
 async fn a_killed_validator_rejoins_and_finality_resumes() -> Result<()> {
-	let mut alice = Node::spawn(
-		"alice-fault",
-		&["--chain", "local", "--alice", "--validator", "--node-key", BOOTNODE_KEY],
-	)?;
-	let bootnode = alice.multiaddr(BOOTNODE_PEER_ID);
-	let mut bob = Node::spawn(
-		"bob-fault",
-		&["--chain", "local", "--bob", "--validator", "--bootnodes", &bootnode],
-	)?;
-	let mut charlie = Node::spawn(
-		"charlie-fault",
-		&["--chain", "local", "--charlie", "--validator", "--bootnodes", &bootnode],
-	)?;
+	let [mut alice, mut bob, mut charlie] = start_validators("-fault")?;
 	let alice_client = alice.client(Duration::from_secs(180)).await?;
 	bob.client(Duration::from_secs(180)).await?;
 	charlie.client(Duration::from_secs(180)).await?;

@@ -39,10 +39,7 @@ async fn redundancy_one_jobs_are_answered_by_libtorch_and_paid_exactly() -> Resu
 
 	let accounts =
 		[alice.public_key().0, bob.public_key().0, charlie.public_key().0, market::treasury()];
-	let mut before = Vec::new();
-	for a in accounts {
-		before.push(market::free_balance(&client, a).await?);
-	}
+	let before = market::free_balances(&client, &accounts).await?;
 
 	// Charlie submits 50 held-out digits at once (consecutive nonces, one block or a few).
 	let started = Instant::now();
@@ -89,10 +86,7 @@ async fn redundancy_one_jobs_are_answered_by_libtorch_and_paid_exactly() -> Resu
 	// Balances: the provider earns its price, the author its fee, the treasury the protocol
 	// fee; the user pays exactly that plus its transaction fees (result transactions are free).
 	let n = JOBS as u128;
-	let mut after = Vec::new();
-	for a in accounts {
-		after.push(market::free_balance(&client, a).await?);
-	}
+	let after = market::free_balances(&client, &accounts).await?;
 	assert_eq!(after[0] - before[0], n * PRICE, "provider");
 	assert_eq!(after[1] - before[1], n * AUTHOR_FEE, "author");
 	assert_eq!(before[2] - after[2], n * (PRICE + AUTHOR_FEE + PROTOCOL_FEE) + fees, "user");

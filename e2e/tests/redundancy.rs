@@ -27,15 +27,6 @@ use subxt_signer::sr25519::Keypair;
 const WRONG_RESULT_SLASH_PERCENT: u128 = 10;
 const TIMEOUT_SLASH_PERCENT: u128 = 1;
 
-/// Free balances of `accounts`, in order.
-async fn balances(client: &Client, accounts: &[[u8; 32]]) -> Result<Vec<u128>> {
-	let mut out = Vec::new();
-	for a in accounts {
-		out.push(market::free_balance(client, *a).await?);
-	}
-	Ok(out)
-}
-
 /// Submits one job per input and waits until all are settled.
 async fn run_jobs(
 	client: &Client,
@@ -92,10 +83,10 @@ async fn three_providers_agree_outvote_a_faulty_one_and_a_silent_one_is_slashed(
 
 	// 1. Unanimous: 10 jobs, each provider earns its price per job.
 	let n = 10;
-	let before = balances(&client, &accounts).await?;
+	let before = market::free_balances(&client, &accounts).await?;
 	let (ids, settled, fees) = run_jobs(&client, &charlie, model, &digits.inputs[..n], 3).await?;
 	assert_libtorch_answers(&client, &ids, &settled, &expected[..n]).await?;
-	let after = balances(&client, &accounts).await?;
+	let after = market::free_balances(&client, &accounts).await?;
 	let n = n as u128;
 	for (i, who) in ["dave", "eve", "ferdie"].iter().enumerate() {
 		assert_eq!(after[i] - before[i], n * PRICE, "{who} is paid its price per job");
@@ -109,11 +100,11 @@ async fn three_providers_agree_outvote_a_faulty_one_and_a_silent_one_is_slashed(
 	providers[2].replace_worker(Some(&["--faulty"])).await?;
 	let n = 5;
 	let inputs = &digits.inputs[10..10 + n];
-	let before = balances(&client, &accounts).await?;
+	let before = market::free_balances(&client, &accounts).await?;
 	let stake_before = market::bonded(&client, ferdie).await?;
 	let (ids, settled, fees) = run_jobs(&client, &charlie, model, inputs, 3).await?;
 	assert_libtorch_answers(&client, &ids, &settled, &expected[10..10 + n]).await?;
-	let after = balances(&client, &accounts).await?;
+	let after = market::free_balances(&client, &accounts).await?;
 	let mut stake = stake_before;
 	let mut slashed = 0;
 	for _ in 0..n {
@@ -138,14 +129,14 @@ async fn three_providers_agree_outvote_a_faulty_one_and_a_silent_one_is_slashed(
 	for provider in &providers[..2] {
 		market::provider_call(&client, &provider.key, "go_offline").await?;
 	}
-	let before = balances(&client, &accounts).await?;
+	let before = market::free_balances(&client, &accounts).await?;
 	let (ids, settled, fees) =
 		run_jobs(&client, &charlie, model, &digits.inputs[20..21], 1).await?;
 	let view = &settled[&ids[0]];
 	ensure!(view.status == "Failed", "job {} ended {} instead of Failed", ids[0], view.status);
 	let reason = view.fields.at("reason").context("Failed has a reason")?;
 	ensure!(format!("{reason:?}").contains("NoAnswers"), "failure reason {reason:?}");
-	let after = balances(&client, &accounts).await?;
+	let after = market::free_balances(&client, &accounts).await?;
 	let slash = stake_after * TIMEOUT_SLASH_PERCENT / 100;
 	assert_eq!(market::bonded(&client, ferdie).await?, stake_after - slash, "timeout slash");
 	assert_eq!(before[4] - after[4], fees, "the user gets the whole price back");
