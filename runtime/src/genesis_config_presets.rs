@@ -1,9 +1,11 @@
-//! Genesis states the node's chain specs are built from: `development` (one validator, Alice)
-//! and `local_testnet` (Alice, Bob and Charlie as Aura + GRANDPA validators).
+//! Genesis states the node's chain specs are built from: `development` (one validator, Alice,
+//! referenda in seconds) and `local_testnet` (Alice, Bob and Charlie as Aura + GRANDPA
+//! validators, referenda in days). Both name Alice as sudo; a production chain spec names none.
 
 use crate::{
-	configs::marketplace::treasury_account, AccountId, BalancesConfig, RuntimeGenesisConfig,
-	SudoConfig, EXISTENTIAL_DEPOSIT, UNIT,
+	configs::marketplace::treasury_account, governance::origins::Timing, AccountId, BalancesConfig,
+	BlockNumber, MarketGovernanceConfig, RuntimeGenesisConfig, SudoConfig, EXISTENTIAL_DEPOSIT,
+	UNIT,
 };
 use alloc::{string::String, vec, vec::Vec};
 use polkadot_sdk::{
@@ -39,11 +41,24 @@ fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId)
 	(sr.public().into(), ed.public().into())
 }
 
-/// A genesis patch with the given validators, endowed accounts and sudo key.
+/// Referendum timing of the dev chain, in one-second blocks: a referendum submitted with its
+/// decision deposit passes about 20 s after a majority votes for it (prepare 5, confirm 10,
+/// enactment 5) and fails after 60 s without one, so end-to-end tests can run both.
+const DEV_GOVERNANCE_TIMING: Timing<BlockNumber> = Timing {
+	prepare_period: 5,
+	decision_period: 60,
+	confirm_period: 10,
+	min_enactment_period: 5,
+	vote_locking_period: 10,
+};
+
+/// A genesis patch with the given validators, endowed accounts, sudo key and referendum timing
+/// (`None`: the runtime's realistic default).
 fn testnet_genesis(
 	initial_authorities: Vec<(AuraId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
+	governance_timing: Option<Timing<BlockNumber>>,
 ) -> Value {
 	build_struct_json_patch!(RuntimeGenesisConfig {
 		balances: BalancesConfig {
@@ -61,6 +76,7 @@ fn testnet_genesis(
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),
 		},
 		sudo: SudoConfig { key: Some(root) },
+		market_governance: MarketGovernanceConfig { timing: governance_timing },
 	})
 }
 
@@ -70,6 +86,7 @@ pub fn development_config_genesis() -> Value {
 		vec![authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice)],
 		endowed_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		Some(DEV_GOVERNANCE_TIMING),
 	)
 }
 
@@ -83,6 +100,7 @@ pub fn local_config_genesis() -> Value {
 		],
 		endowed_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),
+		None,
 	)
 }
 

@@ -7,7 +7,8 @@
 //! Layout, as in the polkadot-sdk solochain template: this file declares the pallets and the
 //! types every other crate needs; `configs/` holds one `impl Config` per pallet with the reasons
 //! for its numbers; `apis.rs` the runtime APIs the node calls; `genesis_config_presets.rs` the
-//! `development` and `local_testnet` genesis states.
+//! `development` and `local_testnet` genesis states; `governance/` the referendum tracks, their
+//! origin and the parameters they govern.
 #![cfg_attr(not(feature = "std"), no_std)]
 // `#[frame_support::runtime]` expands to deeply nested types.
 #![recursion_limit = "256"]
@@ -23,6 +24,7 @@ mod benchmarks;
 pub mod apis;
 pub mod configs;
 pub mod genesis_config_presets;
+pub mod governance;
 #[cfg(test)]
 mod tests;
 
@@ -185,4 +187,20 @@ mod runtime {
 	pub type JobEscrow = pallet_job_escrow;
 	#[runtime::pallet_index(13)]
 	pub type ProviderOcw = pallet_provider_ocw;
+
+	// Governance.
+	#[runtime::pallet_index(20)]
+	pub type Scheduler = pallet_scheduler;
+	#[runtime::pallet_index(21)]
+	pub type Preimage = pallet_preimage;
+	#[runtime::pallet_index(22)]
+	pub type Referenda = pallet_referenda;
+	#[runtime::pallet_index(23)]
+	pub type ConvictionVoting = pallet_conviction_voting;
+	#[runtime::pallet_index(24)]
+	pub type MarketGovernance = crate::governance::origins;
+	#[runtime::pallet_index(25)]
+	pub type Parameters = pallet_parameters;
+	#[runtime::pallet_index(26)]
+	pub type Treasury = pallet_treasury;
 }

@@ -422,7 +422,7 @@ pub mod pallet {
 		/// The model's canonical output is longer than the maximum output size, so no result
 		/// could ever be accepted.
 		ModelOutputTooLarge,
-		/// Redundancy must be between 1 and `MaxRedundancy`.
+		/// Redundancy must be between 1 and the governed maximum (`max_redundancy`).
 		InvalidRedundancy,
 		/// Fewer eligible providers (online, serving the model, with a free slot) than the
 		/// redundancy.
@@ -510,7 +510,7 @@ pub mod pallet {
 		/// Submits a job: runs `model` on `input`, paying at most `max_price`.
 		///
 		/// Any signed account may call. `redundancy` is the number of providers (default:
-		/// `Parameters::default_redundancy()`, at most `MaxRedundancy`). Checks the input
+		/// `Parameters::default_redundancy()`, at most `Parameters::max_redundancy()`). Checks the input
 		/// against the model, draws the providers, prices the job and holds the price from the
 		/// caller; reserves one capacity slot per provider; writes the input to the off-chain
 		/// index; schedules the commit (or result) deadline. Emits [`Event::JobSubmitted`].
@@ -540,7 +540,7 @@ pub mod pallet {
 				Error::<T>::ModelOutputTooLarge
 			);
 			let r = redundancy.unwrap_or_else(Self::default_redundancy);
-			ensure!(r >= 1 && r <= T::MaxRedundancy::get(), Error::<T>::InvalidRedundancy);
+			ensure!(r >= 1 && r <= Self::max_redundancy(), Error::<T>::InvalidRedundancy);
 
 			let mut candidates = T::Providers::eligible_providers(model);
 			candidates.truncate(T::MaxCandidates::get() as usize);
@@ -789,9 +789,15 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
-	/// The effective default redundancy, clamped to `1..=MaxRedundancy`.
+	/// The effective largest redundancy a job may ask for: the governed value, clamped to
+	/// `1..=MaxRedundancy`.
+	pub fn max_redundancy() -> u32 {
+		T::Parameters::max_redundancy().clamp(1, T::MaxRedundancy::get().max(1))
+	}
+
+	/// The effective default redundancy, clamped to `1..=max_redundancy()`.
 	pub fn default_redundancy() -> u32 {
-		T::Parameters::default_redundancy().clamp(1, T::MaxRedundancy::get().max(1))
+		T::Parameters::default_redundancy().clamp(1, Self::max_redundancy())
 	}
 
 	/// The effective commit (or result) period, at least one block.

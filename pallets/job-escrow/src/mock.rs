@@ -96,6 +96,7 @@ pub const SMALL_FUNDS: Balance = 100;
 
 parameter_types! {
 	pub static DefaultRedundancy: u32 = 1;
+	pub static AllowedRedundancy: u32 = 5;
 	pub static CommitPeriod: u64 = 10;
 	pub static RevealPeriod: u64 = 5;
 	pub static WrongResultSlash: Perbill = Perbill::from_percent(10);
@@ -112,6 +113,7 @@ parameter_types! {
 /// The governance parameters of the mock: mutable statics, standing in for `pallet-parameters`.
 pub type Params = ParametersFromGets<
 	DefaultRedundancy,
+	AllowedRedundancy,
 	CommitPeriod,
 	RevealPeriod,
 	WrongResultSlash,

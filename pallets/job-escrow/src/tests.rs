@@ -267,6 +267,29 @@ fn default_redundancy_comes_from_parameters() {
 }
 
 #[test]
+fn allowed_redundancy_comes_from_parameters() {
+	ExtBuilder.build_and_execute(|| {
+		AllowedRedundancy::set(2);
+		assert_noop!(
+			JobEscrow::submit_job(RuntimeOrigin::signed(USER), MODEL, input(), 10_000, Some(3)),
+			Error::<Test>::InvalidRedundancy
+		);
+		let id = submit(Some(2));
+		assert_eq!(Jobs::<Test>::get(id).unwrap().redundancy(), 2);
+		// The default follows the allowed maximum down.
+		DefaultRedundancy::set(4);
+		let id = submit(None);
+		assert_eq!(Jobs::<Test>::get(id).unwrap().redundancy(), 2);
+		// A governed maximum above the structural cap is clamped to it.
+		AllowedRedundancy::set(50);
+		assert_noop!(
+			JobEscrow::submit_job(RuntimeOrigin::signed(USER), MODEL, input(), 10_000, Some(6)),
+			Error::<Test>::InvalidRedundancy
+		);
+	});
+}
+
+#[test]
 fn not_enough_providers_holds_nothing() {
 	ExtBuilder.providers(2).build_and_execute(|| {
 		assert_noop!(

@@ -46,7 +46,7 @@ pub fn commitment_of<AccountId: Encode>(
 /// later by reading `pallet-parameters` dynamic parameters, which also implement `Get`).
 /// The pallet re-reads every value when it needs it, so a change applies to the next job (or the
 /// next phase of a running job) without a migration. Values are sanitised by the pallet: a
-/// redundancy is clamped to `1..=MaxRedundancy`, periods to at least one block, sizes to the
+/// redundancy is clamped to `1..=max_redundancy()` (itself within `1..=MaxRedundancy`), periods to at least one block, sizes to the
 /// structural caps `MaxInputBytes` / `MaxOutputBytes` of the pallet's `Config`.
 ///
 /// The structural caps themselves (`MaxRedundancy`, `MaxInputBytes`, `MaxOutputBytes`, ...) are
@@ -55,6 +55,8 @@ pub fn commitment_of<AccountId: Encode>(
 pub trait JobParameters<BlockNumber> {
 	/// Redundancy (number of providers) of a job that does not ask for one.
 	fn default_redundancy() -> u32;
+	/// Largest redundancy a job may ask for (capped by `Config::MaxRedundancy`).
+	fn max_redundancy() -> u32;
 	/// Blocks a provider has, from submission, to commit (redundancy > 1) or to submit its
 	/// result (redundancy 1).
 	fn commit_period() -> BlockNumber;
@@ -80,6 +82,7 @@ pub trait JobParameters<BlockNumber> {
 #[allow(clippy::type_complexity)]
 pub struct ParametersFromGets<
 	Redundancy,
+	AllowedRedundancy,
 	CommitPeriod,
 	RevealPeriod,
 	WrongResultSlash,
@@ -91,6 +94,7 @@ pub struct ParametersFromGets<
 >(
 	core::marker::PhantomData<(
 		Redundancy,
+		AllowedRedundancy,
 		CommitPeriod,
 		RevealPeriod,
 		WrongResultSlash,
@@ -102,10 +106,11 @@ pub struct ParametersFromGets<
 	)>,
 );
 
-impl<BlockNumber, R, C, V, W, O, F, I, X, K> JobParameters<BlockNumber>
-	for ParametersFromGets<R, C, V, W, O, F, I, X, K>
+impl<BlockNumber, R, A, C, V, W, O, F, I, X, K> JobParameters<BlockNumber>
+	for ParametersFromGets<R, A, C, V, W, O, F, I, X, K>
 where
 	R: Get<u32>,
+	A: Get<u32>,
 	C: Get<BlockNumber>,
 	V: Get<BlockNumber>,
 	W: Get<Perbill>,
@@ -117,6 +122,9 @@ where
 {
 	fn default_redundancy() -> u32 {
 		R::get()
+	}
+	fn max_redundancy() -> u32 {
+		A::get()
 	}
 	fn commit_period() -> BlockNumber {
 		C::get()

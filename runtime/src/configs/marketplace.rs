@@ -1,10 +1,11 @@
 //! Configuration of the marketplace pallets: model registry, provider staking, job escrow and
 //! the provider's off-chain worker. Block time is one second, so periods in blocks are seconds.
 
+use crate::governance::parameters::{dynamic_params::market, GovernedJobParameters};
 use crate::{
-	AccountId, Balance, Balances, BlockNumber, ModelRegistry, Nonce, ProviderStaking,
-	RandomnessCollectiveFlip, Runtime, RuntimeCall, RuntimeHoldReason, Signature, SignedPayload,
-	System, TxExtension, UncheckedExtrinsic, DAYS, MICRO_UNIT, MILLI_UNIT, UNIT,
+	AccountId, Balance, Balances, ModelRegistry, Nonce, ProviderStaking, RandomnessCollectiveFlip,
+	Runtime, RuntimeCall, RuntimeHoldReason, Signature, SignedPayload, System, TxExtension,
+	UncheckedExtrinsic, MICRO_UNIT, MILLI_UNIT,
 };
 use codec::Encode;
 use polkadot_sdk::{
@@ -15,15 +16,18 @@ use polkadot_sdk::{
 	sp_runtime::{
 		generic::Era,
 		traits::{AccountIdConversion, Verify},
-		MultiAddress, Perbill,
+		MultiAddress,
 	},
 	*,
 };
 
+/// The treasury's pallet id; its account receives protocol fees and slashed stake.
+pub const TREASURY_PALLET_ID: PalletId = PalletId(*b"inf/trsy");
+
 parameter_types! {
-	/// Receives protocol fees and slashed stake. Its account is endowed with the existential
-	/// deposit at genesis so that small first transfers into it cannot fail.
-	pub TreasuryAccount: AccountId = PalletId(*b"inf/trsy").into_account_truncating();
+	/// `pallet-treasury`'s account. It is endowed with the existential deposit at genesis so
+	/// that small first transfers into it cannot fail.
+	pub TreasuryAccount: AccountId = TREASURY_PALLET_ID.into_account_truncating();
 }
 
 /// The treasury's account id (for genesis and tests).
@@ -58,21 +62,14 @@ impl pallet_model_registry::Config for Runtime {
 	type WeightInfo = pallet_model_registry::weights::SubstrateWeight<Runtime>;
 }
 
-parameter_types! {
-	/// 100 INF: the wrong-result slash of such a bond outweighs what a guessing provider earns.
-	pub const MinProviderStake: Balance = 100 * UNIT;
-	/// One day: far longer than any job's deadlines, so a cheater is slashed before its stake
-	/// is released.
-	pub const ProviderUnbondingPeriod: BlockNumber = DAYS;
-}
-
 impl pallet_provider_staking::Config for Runtime {
 	type Currency = Balances;
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Models = ModelRegistry;
 	type Treasury = TreasuryAccount;
-	type MinProviderStake = MinProviderStake;
-	type UnbondingPeriod = ProviderUnbondingPeriod;
+	/// Governed: see [`market`].
+	type MinProviderStake = market::MinProviderStake;
+	type UnbondingPeriod = market::UnbondingPeriod;
 	/// Same order as pallet-staking's unlocking chunks.
 	type MaxUnbondingChunks = ConstU32<16>;
 	/// A worker keeps few models loaded.
@@ -84,25 +81,6 @@ impl pallet_provider_staking::Config for Runtime {
 	type BenchmarkHelper = ModelRegistry;
 }
 
-parameter_types! {
-	/// One provider per job unless the user asks for more.
-	pub const DefaultRedundancy: u32 = 1;
-	/// 30 s to commit (or answer, at redundancy 1): the first job of a model includes the
-	/// artifact's download, hash check and load; with the OCW's `ResubmitAfter` of 5 blocks this
-	/// leaves about five resubmissions.
-	pub const CommitPeriod: BlockNumber = 30;
-	/// 20 s to reveal once the reveal phase opens: no inference left, only inclusion delays.
-	pub const RevealPeriod: BlockNumber = 20;
-	/// 10% of the bond for an answer that loses the vote: cheating must cost more than it pays.
-	pub const WrongResultSlash: Perbill = Perbill::from_percent(10);
-	/// 1% of the bond for a missed deadline: outages happen, but must not be free.
-	pub const TimeoutSlash: Perbill = Perbill::from_percent(1);
-	/// 5% of the providers' price goes to the treasury.
-	pub const ProtocolFee: Perbill = Perbill::from_percent(5);
-	/// Results stay readable for a day.
-	pub const ResultRetention: BlockNumber = DAYS;
-}
-
 impl pallet_job_escrow::Config for Runtime {
 	type WeightInfo = pallet_job_escrow::weights::SubstrateWeight<Runtime>;
 	type Currency = Balances;
@@ -112,19 +90,10 @@ impl pallet_job_escrow::Config for Runtime {
 	/// Weak (see the job pallet's docs): the block author can bias assignment. A VRF source
 	/// (BABE) replaces it on a production network.
 	type Randomness = RandomnessCollectiveFlip;
-	type Parameters = pallet_job_escrow::ParametersFromGets<
-		DefaultRedundancy,
-		CommitPeriod,
-		RevealPeriod,
-		WrongResultSlash,
-		TimeoutSlash,
-		ProtocolFee,
-		MaxModelInputBytes,
-		MaxModelOutputBytes,
-		ResultRetention,
-	>;
+	/// Governed: see [`market`].
+	type Parameters = GovernedJobParameters;
 	type TreasuryAccount = TreasuryAccount;
-	/// Up to 7 providers agree on each answer.
+	/// Up to 7 providers agree on each answer (the governed `market::MaxRedundancy` may lower it).
 	type MaxRedundancy = ConstU32<7>;
 	type MaxInputBytes = MaxModelInputBytes;
 	type MaxOutputBytes = MaxModelOutputBytes;

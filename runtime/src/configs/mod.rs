@@ -1,6 +1,7 @@
 //! One `impl Config` per pallet, with the reasons for its numbers. The marketplace pallets are
-//! configured in [`marketplace`].
+//! configured in [`marketplace`], governance in [`governance`].
 
+pub mod governance;
 pub mod marketplace;
 
 use crate::{
