@@ -3,12 +3,14 @@
 //! held-out digit classifications. Every on-chain answer must equal libtorch's own answer, and
 //! every balance must move exactly as the job pallet's rules say.
 
-use anyhow::{ensure, Result};
+use anyhow::{bail, ensure, Result};
 use infera_e2e::{
 	market::{self, keypair, Digits, ProviderTerms, AUTHOR_FEE, MODEL, PRICE},
 	Node, Worker,
 };
+use serde_json::{json, Value};
 use std::time::{Duration, Instant};
+use subxt::rpcs::{rpc_params, Error as RpcError, RpcClient};
 
 /// The runtime's protocol fee: 5% of the providers' price.
 const PROTOCOL_FEE: u128 = PRICE / 20;
@@ -93,7 +95,80 @@ async fn redundancy_one_jobs_are_answered_by_libtorch_and_paid_exactly() -> Resu
 	assert_eq!(after[3] - before[3], n * PROTOCOL_FEE, "treasury");
 
 	market::print_latency("r=1", settled.values())?;
+
+	check_market_rpc(&node, model, &job_ids, charlie.public_key().0, alice.public_key().0, &client)
+		.await?;
 	drop(node);
 	drop(worker);
+	Ok(())
+}
+
+/// The `market_*` JSON-RPC methods agree with what happened: the quote equals the price paid,
+/// jobs show their results and page newest first, the provider's record counts its answers,
+/// and bad requests get their error codes.
+async fn check_market_rpc(
+	node: &Node,
+	model: u128,
+	job_ids: &[u64],
+	user: [u8; 32],
+	provider: [u8; 32],
+	client: &infera_e2e::Client,
+) -> Result<()> {
+	let rpc = RpcClient::from_insecure_url(node.ws_url()).await?;
+	let ss58 = |a: [u8; 32]| subxt::utils::AccountId32(a).to_string();
+	let balance = |v: &Value| v.as_str().unwrap_or_default().parse::<u128>().unwrap_or_default();
+
+	let quote: Value = rpc.request("market_quote", rpc_params![model, 1]).await?;
+	assert_eq!(balance(&quote["providers"]), PRICE);
+	assert_eq!(balance(&quote["author_fee"]), AUTHOR_FEE);
+	assert_eq!(balance(&quote["protocol_fee"]), PROTOCOL_FEE);
+	assert_eq!(balance(&quote["total"]), PRICE + AUTHOR_FEE + PROTOCOL_FEE);
+
+	let last = *job_ids.last().expect("jobs were submitted");
+	let job: Value = rpc.request("market_job", rpc_params![last]).await?;
+	assert_eq!(job["user"], json!(ss58(user)));
+	assert_eq!(job["assignments"][0]["provider"], json!(ss58(provider)));
+	ensure!(job["status"]["completed"].is_object(), "job {last}: {}", job["status"]);
+	let onchain = market::result(client, last).await?.expect("completed job has a result");
+	assert_eq!(job["result"], json!(format!("0x{}", hex::encode(onchain))));
+
+	// Newest first, in pages of 20 linked by the last id of the previous page.
+	let mut listed = Vec::new();
+	let mut before: Option<u64> = None;
+	loop {
+		let page: Vec<Value> =
+			rpc.request("market_jobsOf", rpc_params![ss58(user), before, 20]).await?;
+		if page.is_empty() {
+			break;
+		}
+		listed.extend(page.iter().map(|j| j["id"].as_u64().unwrap_or(u64::MAX)));
+		before = listed.last().copied();
+	}
+	let mut newest_first = job_ids.to_vec();
+	newest_first.reverse();
+	assert_eq!(listed, newest_first);
+
+	let providers: Vec<Value> = rpc.request("market_providers", rpc_params![model]).await?;
+	assert_eq!(providers.len(), 1);
+	assert_eq!(providers[0]["record"]["answered"], json!(job_ids.len()));
+	assert_eq!(providers[0]["record"]["missed"], json!(0));
+	let models: Vec<Value> = rpc.request("market_models", rpc_params![]).await?;
+	ensure!(models.iter().any(|m| m["id"] == json!(model)), "model {model} not listed");
+	let params: Value = rpc.request("market_parameters", rpc_params![]).await?;
+	assert_eq!(params["default_redundancy"], json!(1));
+
+	for (method, params, code) in [
+		("market_model", rpc_params![999_999], 1001),
+		("market_providers", rpc_params![999_999], 1001),
+		("market_job", rpc_params![u64::MAX], 1002),
+		("market_provider", rpc_params![ss58(user)], 1003),
+		("market_quote", rpc_params![model, 2], 1004),
+		("market_jobsOf", rpc_params![ss58(user), Value::Null, 1000], 1005),
+	] {
+		match rpc.request::<Value>(method, params).await {
+			Err(RpcError::User(e)) if e.code == code => println!("{method}: {}", e.message),
+			other => bail!("{method}: expected error {code}, got {other:?}"),
+		}
+	}
 	Ok(())
 }

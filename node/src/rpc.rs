@@ -1,8 +1,9 @@
-//! The node's JSON-RPC extensions on top of the standard Substrate methods.
+//! The node's JSON-RPC extensions on top of the standard Substrate methods: account nonces,
+//! fee estimates and the marketplace's `market_*` methods ([`crate::market_rpc`]).
 
 use std::sync::Arc;
 
-use infera_runtime::{opaque::Block, AccountId, Balance, Nonce};
+use infera_runtime::{opaque::Block, AccountId, Balance, BlockNumber, Nonce};
 use jsonrpsee::RpcModule;
 use polkadot_sdk::{
 	sc_transaction_pool_api::TransactionPool,
@@ -34,8 +35,10 @@ where
 	C::Api: substrate_frame_rpc_system::AccountNonceApi<Block, AccountId, Nonce>,
 	C::Api: pallet_transaction_payment_rpc::TransactionPaymentRuntimeApi<Block, Balance>,
 	C::Api: BlockBuilder<Block>,
+	C::Api: infera_primitives::market::MarketApi<Block, AccountId, Balance, BlockNumber>,
 	P: TransactionPool + 'static,
 {
+	use crate::market_rpc::{Market, MarketApiServer};
 	use pallet_transaction_payment_rpc::{TransactionPayment, TransactionPaymentApiServer};
 	use substrate_frame_rpc_system::{System, SystemApiServer};
 
@@ -43,7 +46,8 @@ where
 	let FullDeps { client, pool } = deps;
 
 	module.merge(System::new(client.clone(), pool).into_rpc())?;
-	module.merge(TransactionPayment::new(client).into_rpc())?;
+	module.merge(TransactionPayment::new(client.clone()).into_rpc())?;
+	module.merge(Market::new(client).into_rpc())?;
 
 	Ok(module)
 }

@@ -8,6 +8,8 @@
 //!   outputs of different machines comparable;
 //! - [`canonical`]: how an output tensor becomes the canonical bytes that are hashed and voted on;
 //! - [`attestation`]: what an inference worker signs about a result;
+//! - [`job`]: a job's status and its providers' progress;
+//! - [`market`]: the read API of the marketplace (runtime API and its views);
 //! - [`traits`]: the interfaces the marketplace pallets offer each other.
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -15,7 +17,11 @@ extern crate alloc;
 
 pub mod attestation;
 pub mod canonical;
+pub mod job;
+pub mod market;
 pub mod model;
+#[cfg(feature = "std")]
+pub mod serde_hex;
 pub mod traits;
 
 use polkadot_sdk::sp_runtime::{

@@ -1,13 +1,19 @@
 //! The runtime APIs the node, RPC and tools call into.
 
 use crate::{
-	AccountId, Aura, Balance, Block, Executive, Grandpa, InherentDataExt, Nonce, Runtime,
+	governance::parameters::dynamic_params::market, AccountId, Aura, Balance, Block, BlockNumber,
+	Executive, Grandpa, InherentDataExt, JobEscrow, ModelRegistry, Nonce, ProviderStaking, Runtime,
 	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 use alloc::vec::Vec;
+use infera_primitives::{
+	market::{JobView, MarketParameters, ModelView, ProviderView, Quote, QuoteError},
+	JobId, ModelId,
+};
 use polkadot_sdk::{
 	frame_support::{
 		genesis_builder_helper::{build_state, get_preset},
+		traits::Get,
 		weights::Weight,
 	},
 	sp_api::impl_runtime_apis,
@@ -149,6 +155,50 @@ impl_runtime_apis! {
 		}
 	}
 
+	impl infera_primitives::market::MarketApi<Block, AccountId, Balance, BlockNumber> for Runtime {
+		fn quote(model: ModelId, redundancy: Option<u32>) -> Result<Quote<Balance>, QuoteError> {
+			JobEscrow::quote(model, redundancy)
+		}
+
+		fn models(after: Option<ModelId>, limit: u32) -> Vec<ModelView<AccountId, Balance>> {
+			ModelRegistry::models(after, limit)
+		}
+
+		fn model(id: ModelId) -> Option<ModelView<AccountId, Balance>> {
+			ModelRegistry::model_view(id)
+		}
+
+		fn providers(model: ModelId) -> Option<Vec<ProviderView<AccountId, Balance>>> {
+			ModelRegistry::model_view(model)?;
+			Some(
+				ProviderStaking::providers_of(model)
+					.iter()
+					.filter_map(provider_with_record)
+					.collect(),
+			)
+		}
+
+		fn provider(account: AccountId) -> Option<ProviderView<AccountId, Balance>> {
+			provider_with_record(&account)
+		}
+
+		fn job(id: JobId) -> Option<JobView<AccountId, Balance, BlockNumber>> {
+			JobEscrow::job_view(id)
+		}
+
+		fn jobs_of(
+			user: AccountId,
+			before: Option<JobId>,
+			limit: u32,
+		) -> Vec<JobView<AccountId, Balance, BlockNumber>> {
+			JobEscrow::jobs_of(&user, before, limit)
+		}
+
+		fn parameters() -> MarketParameters<Balance, BlockNumber> {
+			JobEscrow::parameters(market::MinProviderStake::get(), market::UnbondingPeriod::get())
+		}
+	}
+
 	impl frame_system_rpc_runtime_api::AccountNonceApi<Block, AccountId, Nonce> for Runtime {
 		fn account_nonce(account: AccountId) -> Nonce {
 			System::account_nonce(account)
@@ -267,4 +317,11 @@ impl_runtime_apis! {
 			crate::genesis_config_presets::preset_names()
 		}
 	}
+}
+
+/// A provider's stake and terms (staking) with its record (the job pallet).
+fn provider_with_record(who: &AccountId) -> Option<ProviderView<AccountId, Balance>> {
+	let mut view = ProviderStaking::provider_view(who)?;
+	view.record = JobEscrow::provider_record(who);
+	Some(view)
 }

@@ -133,6 +133,7 @@ pub mod weights;
 
 pub use pallet::*;
 pub use types::*;
+pub mod views;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
@@ -276,6 +277,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type AssignedJobs<T: Config> =
 		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Twox64Concat, JobId, ()>;
+
+	/// Jobs by user, newest first: `(user, newest_first_key(job)) → ()` until the job expires.
+	/// Lets users and the marketplace API page through an account's jobs without a scan.
+	#[pallet::storage]
+	pub type UserJobs<T: Config> =
+		StorageDoubleMap<_, Blake2_128Concat, T::AccountId, Identity, [u8; 8], ()>;
+
+	/// Each provider's record: answers paid, answers outvoted, deadlines missed and the stake
+	/// slashed for them. Updated at every settlement; kept after a provider leaves (one entry
+	/// per account that ever served a job).
+	#[pallet::storage]
+	pub type ProviderRecords<T: Config> =
+		StorageMap<_, Blake2_128Concat, T::AccountId, ProviderRecord<BalanceOf<T>>, ValueQuery>;
 
 	/// Revealed outputs of open jobs, one per distinct output hash, kept until settlement.
 	#[pallet::storage]
@@ -611,6 +625,7 @@ pub mod pallet {
 					status: JobStatus::Pending { deadline },
 				},
 			);
+			UserJobs::<T>::insert(&user, newest_first_key(job_id), ());
 			NextJobId::<T>::put(next_id);
 			frame::deps::sp_io::offchain_index::set(&input_key(job_id), &input);
 
@@ -820,28 +835,6 @@ impl<T: Config> Pallet<T> {
 		T::Parameters::max_output_bytes().min(T::MaxOutputBytes::get())
 	}
 
-	/// The most a job for `model` with `redundancy` providers (default if `None`) can cost right
-	/// now: the `redundancy` highest prices among the eligible providers, plus the author and
-	/// protocol fees. `None` if the model is unknown or there are not enough providers. A
-	/// `max_price` of this value never fails with [`Error::PriceAboveMax`] in the same block.
-	pub fn quote(model: ModelId, redundancy: Option<u32>) -> Option<BalanceOf<T>> {
-		let info = T::Models::model(model)?;
-		let r = redundancy.unwrap_or_else(Self::default_redundancy) as usize;
-		let mut candidates = T::Providers::eligible_providers(model);
-		candidates.truncate(T::MaxCandidates::get() as usize);
-		if r == 0 || candidates.len() < r {
-			return None;
-		}
-		let mut prices: Vec<BalanceOf<T>> = candidates.into_iter().map(|c| c.price).collect();
-		prices.sort_unstable_by(|a, b| b.cmp(a));
-		let total = prices
-			.into_iter()
-			.take(r)
-			.try_fold(BalanceOf::<T>::zero(), |acc, p| acc.checked_add(&p))?;
-		let fee = T::Parameters::protocol_fee().mul_floor(total);
-		total.checked_add(&info.fee)?.checked_add(&fee)
-	}
-
 	/// Draws `r` providers from `candidates` (at least `r` of them), stake-weighted, without
 	/// replacement, from the configured randomness.
 	fn draw(
@@ -1030,6 +1023,9 @@ impl<T: Config> Pallet<T> {
 				for a in job.assignments.iter() {
 					if a.answer == Answer::Revealed(output_hash) {
 						remaining = remaining.saturating_sub(Self::pay(&user, &a.provider, share));
+						ProviderRecords::<T>::mutate(&a.provider, |r| {
+							r.answered = r.answered.saturating_add(1)
+						});
 					}
 				}
 				remaining = remaining.saturating_sub(Self::pay(&user, &job.author, job.author_fee));
@@ -1074,6 +1070,13 @@ impl<T: Config> Pallet<T> {
 					_ => T::Parameters::timeout_slash(),
 				};
 				let amount = T::Providers::slash(&a.provider, ratio, reason);
+				ProviderRecords::<T>::mutate(&a.provider, |r| {
+					match reason {
+						SlashReason::WrongResult => r.wrong = r.wrong.saturating_add(1),
+						_ => r.missed = r.missed.saturating_add(1),
+					}
+					r.slashed = r.slashed.saturating_add(amount);
+				});
 				Self::deposit_event(Event::ProviderSlashed {
 					job_id,
 					provider: a.provider.clone(),
@@ -1146,8 +1149,10 @@ impl<T: Config> Pallet<T> {
 		let mut handled = 0u32;
 		while head < tail && handled < T::MaxExpiriesPerBlock::get() {
 			let job_id = ExpiryQueue::<T>::get(head);
-			let finished = job_id.and_then(Jobs::<T>::get).and_then(|j| j.status.finished_at());
-			if let Some(at) = finished {
+			let finished = job_id
+				.and_then(Jobs::<T>::get)
+				.and_then(|j| j.status.finished_at().map(|at| (at, j.user)));
+			if let Some((at, _)) = finished {
 				if at.saturating_add(retention) > now {
 					break;
 				}
@@ -1155,8 +1160,9 @@ impl<T: Config> Pallet<T> {
 			handled += 1;
 			ExpiryQueue::<T>::remove(head);
 			head = head.saturating_add(1);
-			if let (Some(job_id), Some(_)) = (job_id, finished) {
+			if let (Some(job_id), Some((_, user))) = (job_id, finished) {
 				Jobs::<T>::remove(job_id);
+				UserJobs::<T>::remove(user, newest_first_key(job_id));
 				Results::<T>::remove(job_id);
 				frame::deps::sp_io::offchain_index::clear(&input_key(job_id));
 				Self::deposit_event(Event::JobExpired { job_id });
@@ -1172,6 +1178,7 @@ impl<T: Config> Pallet<T> {
 	/// - every open job has its pending deadline in [`Deadlines`] at a block not yet processed
 	///   (no job outlives its deadlines), with 1..=`MaxRedundancy` distinct providers, each of
 	///   which lists it in [`AssignedJobs`] (which lists nothing else);
+	/// - [`UserJobs`] lists exactly the stored jobs, each under its user;
 	/// - revealed outputs exist only for open jobs, results only for completed ones;
 	/// - the expiry queue holds exactly the finished jobs, and job ids are below [`NextJobId`].
 	#[cfg(any(feature = "try-runtime", test))]
@@ -1193,6 +1200,10 @@ impl<T: Config> Pallet<T> {
 					"provider assigned twice"
 				);
 			}
+			ensure!(
+				UserJobs::<T>::contains_key(&job.user, newest_first_key(job_id)),
+				"job missing from its user's index"
+			);
 			let entry = held.entry(job.user.clone()).or_insert_with(Zero::zero);
 			match job.status.deadline() {
 				Some((deadline, kind)) => {
@@ -1239,6 +1250,10 @@ impl<T: Config> Pallet<T> {
 		for job_id in Results::<T>::iter_keys() {
 			ensure!(Jobs::<T>::contains_key(job_id), "result without a job");
 		}
+		ensure!(
+			UserJobs::<T>::iter_keys().count() == Jobs::<T>::iter_keys().count(),
+			"user index holds entries of expired jobs"
+		);
 		let (head, tail) = ExpiryQueueBounds::<T>::get();
 		ensure!(head <= tail, "expiry queue bounds inverted");
 		ensure!(tail - head == finished, "expiry queue does not match the finished jobs");

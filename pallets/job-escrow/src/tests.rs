@@ -6,7 +6,7 @@ use frame::{
 	testing_prelude::*,
 	traits::fungible::{InspectHold as _, Mutate as _},
 };
-use infera_primitives::traits::SlashReason;
+use infera_primitives::{market::QuoteError, traits::SlashReason};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
@@ -267,6 +267,33 @@ fn default_redundancy_comes_from_parameters() {
 }
 
 #[test]
+fn jobs_of_pages_a_users_jobs_newest_first_until_they_expire() {
+	ExtBuilder.build_and_execute(|| {
+		let ids: Vec<JobId> = (0..5).map(|_| submit(None)).collect();
+		let page = |before, limit| -> Vec<JobId> {
+			JobEscrow::jobs_of(&USER, before, limit).into_iter().map(|j| j.id).collect()
+		};
+		assert_eq!(page(None, 2), vec![ids[4], ids[3]]);
+		assert_eq!(page(Some(ids[3]), 2), vec![ids[2], ids[1]]);
+		assert_eq!(page(Some(ids[1]), 10), vec![ids[0]]);
+		assert_eq!(page(Some(ids[0]), 10), Vec::<JobId>::new());
+		assert!(JobEscrow::jobs_of(&USER2, None, 10).is_empty());
+		let view = JobEscrow::job_view(ids[0]).unwrap();
+		assert_eq!(
+			(view.user, view.model, view.held, view.result),
+			(USER, MODEL, view.price, None)
+		);
+		// Cancelled jobs expire after the retention and leave the index.
+		for id in &ids {
+			assert_ok!(JobEscrow::cancel_job(RuntimeOrigin::signed(USER), *id));
+		}
+		run_to_block(System::block_number() + Retention::get() + 2);
+		assert_eq!(page(None, 10), Vec::<JobId>::new());
+		assert!(JobEscrow::job_view(ids[0]).is_none());
+	});
+}
+
+#[test]
 fn allowed_redundancy_comes_from_parameters() {
 	ExtBuilder.build_and_execute(|| {
 		AllowedRedundancy::set(2);
@@ -336,9 +363,22 @@ fn price_sums_the_assigned_providers_prices() {
 		.provider(21, |p| p.price = 30)
 		.provider(22, |p| p.price = 70)
 		.build_and_execute(|| {
-			assert_eq!(JobEscrow::quote(MODEL, Some(2)), Some(100 + 50 + 10));
-			assert_eq!(JobEscrow::quote(MODEL, Some(1)), Some(70 + 50 + 7));
-			assert_eq!(JobEscrow::quote(MODEL, Some(3)), None);
+			let quote = JobEscrow::quote(MODEL, Some(2)).unwrap();
+			assert_eq!(
+				(quote.providers, quote.author_fee, quote.protocol_fee, quote.total),
+				(100, 50, 10, 100 + 50 + 10)
+			);
+			assert_eq!(quote.eligible_providers, 2);
+			assert_eq!(JobEscrow::quote(MODEL, Some(1)).unwrap().total, 70 + 50 + 7);
+			assert_eq!(
+				JobEscrow::quote(MODEL, Some(3)),
+				Err(QuoteError::NotEnoughProviders { eligible: 2 })
+			);
+			assert_eq!(
+				JobEscrow::quote(MODEL, Some(0)),
+				Err(QuoteError::InvalidRedundancy { max: 5 })
+			);
+			assert_eq!(JobEscrow::quote(MODEL + 100, None), Err(QuoteError::UnknownModel));
 			let id = submit(Some(2));
 			assert_eq!(Jobs::<Test>::get(id).unwrap().held, 160);
 			assert_eq!(Jobs::<Test>::get(id).unwrap().protocol_fee, 10);
@@ -449,6 +489,10 @@ fn r1_missing_result_refunds_and_slashes_timeout() {
 		assert_eq!(free(AUTHOR), SMALL_FUNDS);
 		assert_eq!(Balances::total_issuance(), TOTAL_ISSUANCE);
 		assert_eq!(slashed_events(), vec![(p, SlashReason::Timeout, 25)]);
+		assert_eq!(
+			JobEscrow::provider_record(&p),
+			ProviderRecord { answered: 0, wrong: 0, missed: 1, slashed: 25 }
+		);
 		assert_eq!(used_slots(p), 0);
 		System::assert_last_event(
 			Event::JobFailed { job_id: id, reason: FailureReason::NoAnswers }.into(),
@@ -652,6 +696,11 @@ fn r3_two_vs_one_slashes_minority_and_pays_majority() {
 		assert_eq!(Balances::total_issuance(), TOTAL_ISSUANCE);
 		assert_eq!(slashed_events(), vec![(b, SlashReason::WrongResult, 50)]);
 		assert_eq!(Results::<Test>::get(id).unwrap().into_inner(), output(1));
+		let record =
+			|answered, wrong, slashed| ProviderRecord { answered, wrong, missed: 0, slashed };
+		assert_eq!(JobEscrow::provider_record(&a), record(1, 0, 0));
+		assert_eq!(JobEscrow::provider_record(&b), record(0, 1, 50));
+		assert_eq!(JobEscrow::provider_record(&c), record(1, 0, 0));
 		System::assert_last_event(
 			Event::JobCompleted { job_id: id, output_hash: hash, winners: 2, share: 150 }.into(),
 		);

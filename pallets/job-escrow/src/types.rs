@@ -5,6 +5,10 @@ use crate::{BalanceOf, Config};
 use alloc::vec::Vec;
 use frame::prelude::*;
 use infera_primitives::{attestation::WorkerSignature, Digest, JobId, ModelId};
+pub use infera_primitives::{
+	job::{Answer, Assignment, DeadlineKind, FailureReason, JobStatus},
+	market::ProviderRecord,
+};
 
 /// Prefix of the off-chain (indexed) database key under which a job's input bytes are stored.
 ///
@@ -21,6 +25,17 @@ pub fn input_key(job_id: JobId) -> Vec<u8> {
 	let mut key = INPUT_KEY_PREFIX.to_vec();
 	key.extend_from_slice(&job_id.encode());
 	key
+}
+
+/// The second key of a job in `UserJobs`: `u64::MAX - job_id` big-endian, so that the raw keys
+/// of one user's jobs sort newest first (the map's hasher is `Identity`).
+pub fn newest_first_key(job_id: JobId) -> [u8; 8] {
+	(u64::MAX - job_id).to_be_bytes()
+}
+
+/// The job id of a `UserJobs` key (inverse of [`newest_first_key`]).
+pub fn job_of_newest_first_key(key: [u8; 8]) -> JobId {
+	u64::MAX - u64::from_be_bytes(key)
 }
 
 /// The commitment a provider submits with `commit_result`:
@@ -163,148 +178,6 @@ pub struct Attestation {
 	pub output_hash: Digest,
 	/// The worker's signature over the attestation payload.
 	pub signature: WorkerSignature,
-}
-
-/// How far one assigned provider got with a job.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub enum Answer {
-	/// Nothing received yet.
-	Pending,
-	/// Committed to `blake2_256(output_hash ‖ salt ‖ provider)` (redundancy > 1).
-	Committed(Digest),
-	/// Revealed (or, with redundancy 1, submitted) an attested output with this hash.
-	Revealed(Digest),
-}
-
-/// One provider assigned to a job.
-#[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
-)]
-pub struct Assignment<AccountId, Balance> {
-	/// The provider's account.
-	pub provider: AccountId,
-	/// Its price for this job, fixed at assignment.
-	pub price: Balance,
-	/// What it has sent so far.
-	pub answer: Answer,
-}
-
-/// Which deadline a queue entry stands for.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub enum DeadlineKind {
-	/// End of the commit phase (redundancy > 1) or of the result window (redundancy 1).
-	Commit,
-	/// End of the reveal phase.
-	Reveal,
-}
-
-/// Why a job ended without a result.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub enum FailureReason {
-	/// No provider delivered a valid answer in time.
-	NoAnswers,
-	/// Answers arrived, but no output hash was given by a strict majority of the redundancy.
-	NoMajority,
-}
-
-/// Where a job is in its life.
-#[derive(
-	Encode,
-	Decode,
-	DecodeWithMemTracking,
-	Clone,
-	Copy,
-	PartialEq,
-	Eq,
-	Debug,
-	TypeInfo,
-	MaxEncodedLen,
-)]
-pub enum JobStatus<BlockNumber> {
-	/// Waiting for commitments (redundancy > 1) or the result (redundancy 1) until `deadline`
-	/// (exclusive: accepted while `now < deadline`).
-	Pending {
-		/// Block at which the commit (or result) window closes and the deadline is processed.
-		deadline: BlockNumber,
-	},
-	/// Waiting for reveals until `deadline` (exclusive).
-	Revealing {
-		/// Block at which the reveal window closes and the job is settled.
-		deadline: BlockNumber,
-	},
-	/// Settled with a majority answer; the output is in `Results`.
-	Completed {
-		/// Hash of the winning canonical output.
-		output_hash: Digest,
-		/// Block of settlement.
-		at: BlockNumber,
-	},
-	/// Settled without a result; the user was refunded.
-	Failed {
-		/// Why.
-		reason: FailureReason,
-		/// Block of settlement.
-		at: BlockNumber,
-	},
-	/// Cancelled by the user before any answer; the user was refunded.
-	Cancelled {
-		/// Block of cancellation.
-		at: BlockNumber,
-	},
-}
-
-impl<BlockNumber: Copy> JobStatus<BlockNumber> {
-	/// The pending deadline and its kind, while the job is open.
-	pub fn deadline(&self) -> Option<(BlockNumber, DeadlineKind)> {
-		match self {
-			JobStatus::Pending { deadline } => Some((*deadline, DeadlineKind::Commit)),
-			JobStatus::Revealing { deadline } => Some((*deadline, DeadlineKind::Reveal)),
-			_ => None,
-		}
-	}
-
-	/// The block the job finished at, once it has.
-	pub fn finished_at(&self) -> Option<BlockNumber> {
-		match self {
-			JobStatus::Completed { at, .. }
-			| JobStatus::Failed { at, .. }
-			| JobStatus::Cancelled { at } => Some(*at),
-			_ => None,
-		}
-	}
 }
 
 /// The record of one job.

@@ -61,6 +61,7 @@ mod benchmarking;
 mod mock;
 #[cfg(test)]
 mod tests;
+pub mod views;
 pub mod weights;
 
 use alloc::vec::Vec;

@@ -1,0 +1,162 @@
+//! The state of a job as the job pallet records it and the marketplace API reports it.
+
+use crate::Digest;
+use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
+use scale_info::TypeInfo;
+
+/// How far one assigned provider got with a job.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+pub enum Answer {
+	/// Nothing received yet.
+	Pending,
+	/// Committed to `blake2_256(output_hash ‖ salt ‖ provider)` (redundancy > 1).
+	Committed(
+		#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::bytes"))] Digest,
+	),
+	/// Revealed (or, with redundancy 1, submitted) an attested output with this hash.
+	Revealed(
+		#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::bytes"))] Digest,
+	),
+}
+
+/// One provider assigned to a job.
+#[derive(
+	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+)]
+#[cfg_attr(
+	feature = "std",
+	derive(serde::Serialize),
+	serde(bound(serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display"))
+)]
+pub struct Assignment<AccountId, Balance> {
+	/// The provider's account.
+	pub provider: AccountId,
+	/// Its price for this job, fixed at assignment.
+	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	pub price: Balance,
+	/// What it has sent so far.
+	pub answer: Answer,
+}
+
+/// Which deadline a queue entry stands for.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+pub enum DeadlineKind {
+	/// End of the commit phase (redundancy > 1) or of the result window (redundancy 1).
+	Commit,
+	/// End of the reveal phase.
+	Reveal,
+}
+
+/// Why a job ended without a result.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+pub enum FailureReason {
+	/// No provider delivered a valid answer in time.
+	NoAnswers,
+	/// Answers arrived, but no output hash was given by a strict majority of the redundancy.
+	NoMajority,
+}
+
+/// Where a job is in its life.
+#[derive(
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
+)]
+#[cfg_attr(feature = "std", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+pub enum JobStatus<BlockNumber> {
+	/// Waiting for commitments (redundancy > 1) or the result (redundancy 1) until `deadline`
+	/// (exclusive: accepted while `now < deadline`).
+	Pending {
+		/// Block at which the commit (or result) window closes and the deadline is processed.
+		deadline: BlockNumber,
+	},
+	/// Waiting for reveals until `deadline` (exclusive).
+	Revealing {
+		/// Block at which the reveal window closes and the job is settled.
+		deadline: BlockNumber,
+	},
+	/// Settled with a majority answer; the output is in the job pallet's `Results`.
+	Completed {
+		/// Hash of the winning canonical output.
+		#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::bytes"))]
+		output_hash: Digest,
+		/// Block of settlement.
+		at: BlockNumber,
+	},
+	/// Settled without a result; the user was refunded.
+	Failed {
+		/// Why.
+		reason: FailureReason,
+		/// Block of settlement.
+		at: BlockNumber,
+	},
+	/// Cancelled by the user before any answer; the user was refunded.
+	Cancelled {
+		/// Block of cancellation.
+		at: BlockNumber,
+	},
+}
+
+impl<BlockNumber: Copy> JobStatus<BlockNumber> {
+	/// The pending deadline and its kind, while the job is open.
+	pub fn deadline(&self) -> Option<(BlockNumber, DeadlineKind)> {
+		match self {
+			JobStatus::Pending { deadline } => Some((*deadline, DeadlineKind::Commit)),
+			JobStatus::Revealing { deadline } => Some((*deadline, DeadlineKind::Reveal)),
+			_ => None,
+		}
+	}
+
+	/// The block the job finished at, once it has.
+	pub fn finished_at(&self) -> Option<BlockNumber> {
+		match self {
+			JobStatus::Completed { at, .. }
+			| JobStatus::Failed { at, .. }
+			| JobStatus::Cancelled { at } => Some(*at),
+			_ => None,
+		}
+	}
+}
