@@ -7,6 +7,7 @@ use anyhow::{anyhow, bail, Context, Result};
 use scale_value::Value;
 use serde::Serialize;
 use std::time::Duration;
+use subxt::rpcs::RpcClient;
 use subxt::{
 	dynamic,
 	error::{DispatchError, TransactionEventsError, TransactionFinalizedSuccessError},
@@ -420,20 +421,30 @@ pub enum JobUpdate {
 pub struct Chain {
 	/// The subxt client.
 	pub client: Client,
+	/// The same connection, for the node's own JSON-RPC methods (`market_*`).
+	pub rpc: RpcClient,
 }
 
 impl Chain {
 	/// Connects to `url` (`ws://` allowed).
 	pub async fn connect(url: &str) -> Result<Chain> {
-		let client = Client::from_insecure_url(url)
-			.await
-			.with_context(|| format!("cannot connect to {url}"))?;
-		Ok(Chain { client })
+		let unreachable =
+			|| format!("cannot connect to the node at {url}: is it running, and is the URL right?");
+		let rpc = RpcClient::from_insecure_url(url).await.with_context(unreachable)?;
+		let client = Client::from_rpc_client(rpc.clone()).await.with_context(unreachable)?;
+		Ok(Chain { client, rpc })
 	}
 
-	/// Wraps an existing client.
-	pub fn from_client(client: Client) -> Chain {
-		Chain { client }
+	/// Calls the node's JSON-RPC method `method` (such as `market_quote`) with `params`.
+	pub async fn market<T: serde::de::DeserializeOwned>(
+		&self,
+		method: &str,
+		params: subxt::rpcs::client::RpcParams,
+	) -> Result<T> {
+		self.rpc.request(method, params).await.map_err(|e| match e {
+			subxt::rpcs::Error::User(e) => anyhow!("{method}: {} (error {})", e.message, e.code),
+			e => anyhow!("{method}: {e}"),
+		})
 	}
 
 	/// Signs `call` with `signer`, submits it and waits until it is in a finalized block;

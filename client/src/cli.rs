@@ -41,6 +41,9 @@ pub enum Command {
 	/// Jobs: submit, show, wait for the result.
 	#[command(subcommand)]
 	Job(JobCmd),
+	/// Governance: propose parameter changes, vote with conviction, follow referenda.
+	#[command(subcommand)]
+	Gov(GovCmd),
 	/// Balances of an account (default: the signer).
 	Balance {
 		/// SS58 address, `0x` public key or secret URI (`//Bob`).
@@ -163,6 +166,44 @@ pub enum JobCmd {
 	},
 }
 
+/// Governance commands.
+#[derive(Debug, Subcommand)]
+pub enum GovCmd {
+	/// Opens a referendum on the parameters track to set a marketplace parameter, and places
+	/// its decision deposit (100 INF, returned when it ends); prints the referendum's index.
+	ProposeParameter {
+		/// Parameter: default-redundancy, max-redundancy, commit-period, reveal-period,
+		/// wrong-result-slash, timeout-slash, min-provider-stake, unbonding-period,
+		/// protocol-fee, max-input-bytes, max-output-bytes or result-retention.
+		name: String,
+		/// New value: a whole number (providers, blocks, bytes), a percentage (`10%`) or an
+		/// amount (`100INF`).
+		value: String,
+	},
+	/// Votes on a referendum.
+	Vote {
+		/// Referendum index.
+		index: u32,
+		/// `aye` or `nay`.
+		#[arg(value_parser = ["aye", "nay"])]
+		choice: String,
+		/// Balance voted with (base units or `INF`); it is locked while the vote counts.
+		#[arg(long, value_parser = parse_amount)]
+		amount: u128,
+		/// Conviction 0–6: 0 counts 0.1x with no lock, n counts n times with a lock of
+		/// 2^(n-1) vote-locking periods.
+		#[arg(long, default_value_t = 1)]
+		conviction: u8,
+	},
+	/// Shows a referendum: tally and phase, or its outcome.
+	Status {
+		/// Referendum index.
+		index: u32,
+	},
+	/// The marketplace parameters in force.
+	Parameters,
+}
+
 /// What a command produced: text for people, JSON for scripts.
 #[derive(Debug, Default)]
 pub struct Output {
@@ -197,6 +238,22 @@ pub fn describe_model(id: u32, m: &Model) -> String {
 		m.in_use,
 		if m.deprecated { "  DEPRECATED" } else { "" },
 	)
+}
+
+/// Human-readable form of the parameters (as `market_parameters` returns them).
+pub fn describe_parameters(params: &serde_json::Value) -> String {
+	let mut s = String::from("marketplace parameters:");
+	for (name, unit) in crate::governance::PARAMETERS {
+		let v = &params[name.replace('-', "_")];
+		let shown = match unit {
+			// Perbill parts.
+			"percent" => format!("{}%", v.as_f64().unwrap_or_default() / 10_000_000.0),
+			"INF" => format_amount(v.as_str().and_then(|b| b.parse().ok()).unwrap_or_default()),
+			_ => format!("{v} {unit}"),
+		};
+		let _ = write!(s, "\n  {name:<20} {shown}");
+	}
+	s
 }
 
 /// Human-readable form of a provider.
@@ -421,6 +478,38 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 				.follow_job(*id, Duration::from_secs(*timeout), |u| report(u, &mut progress))
 				.await?;
 			Output::new(describe_job(&view), serde_json::to_value(&view)?)
+		}
+		Command::Gov(GovCmd::ProposeParameter { name, value }) => {
+			let parameter = crate::governance::parameter_value(name, value)?;
+			let proposed = chain.propose_parameter_change(&signer()?, parameter).await?;
+			Output::new(
+				format!(
+					"referendum {} opened on the parameters track to set {name} to {value}; \
+					 decision deposit placed",
+					proposed.index
+				),
+				serde_json::to_value(&proposed)?,
+			)
+		}
+		Command::Gov(GovCmd::Vote { index, choice, amount, conviction }) => {
+			let aye = choice == "aye";
+			chain.vote(&signer()?, *index, aye, *amount, *conviction).await?;
+			Output::new(
+				format!(
+					"voted {choice} on referendum {index} with {} at conviction {conviction}",
+					format_amount(*amount)
+				),
+				json!({ "index": index, "aye": aye, "amount": amount, "conviction": conviction }),
+			)
+		}
+		Command::Gov(GovCmd::Status { index }) => {
+			let state = chain.referendum(*index).await?;
+			Output::new(format!("referendum {index}: {state}"), serde_json::to_value(&state)?)
+		}
+		Command::Gov(GovCmd::Parameters) => {
+			let params: serde_json::Value =
+				chain.market("market_parameters", subxt::rpcs::rpc_params![]).await?;
+			Output::new(describe_parameters(&params), params)
 		}
 		Command::Balance { account } => {
 			let account = match account {

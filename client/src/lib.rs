@@ -17,6 +17,8 @@
 
 pub mod chain;
 pub mod cli;
+pub mod governance;
+pub mod runtime;
 pub mod spec;
 
 pub use chain::{Chain, Client};

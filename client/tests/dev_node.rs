@@ -14,8 +14,8 @@ use std::time::Duration;
 #[tokio::test]
 async fn registers_a_model_and_a_provider_and_reads_them_back() -> Result<()> {
 	let mut node = Node::spawn("client", &["--dev"])?;
-	let client = node.client(Duration::from_secs(180)).await?;
-	let chain = Chain::from_client(client);
+	node.client(Duration::from_secs(180)).await?;
+	let chain = Chain::connect(&node.ws_url()).await?;
 	let bob = keypair("//Bob")?;
 	let alice = keypair("//Alice")?;
 	let charlie = keypair("//Charlie")?;

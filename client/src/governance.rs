@@ -1,0 +1,255 @@
+//! Governance from the command line: propose a change of a marketplace parameter on the
+//! parameters track, vote with conviction, follow a referendum, read the parameters in force.
+//!
+//! Calls are built from the types generated from the runtime's metadata ([`crate::runtime`]).
+
+use crate::{
+	chain::{Chain, TxEvents},
+	runtime::infera::{
+		self,
+		runtime_types::{
+			frame_support::traits::{preimages::Bounded, schedule::DispatchTime},
+			infera_runtime::{
+				governance::{
+					origins::pallet::Origin as GovernanceOrigin,
+					parameters::{dynamic_params::market, RuntimeParameters},
+				},
+				OriginCaller,
+			},
+			pallet_conviction_voting::vote::{AccountVote, Vote},
+			pallet_referenda::types::ReferendumInfo,
+			sp_arithmetic::per_things::Perbill,
+		},
+	},
+	spec::{format_amount, parse_amount},
+};
+use anyhow::{anyhow, bail, Context, Result};
+use serde::Serialize;
+use subxt_signer::sr25519::Keypair;
+
+/// A referendum's index.
+pub type ReferendumIndex = u32;
+
+/// The marketplace parameters, by the names the CLI accepts, with the unit of their value.
+pub const PARAMETERS: [(&str, &str); 12] = [
+	("default-redundancy", "providers"),
+	("max-redundancy", "providers"),
+	("commit-period", "blocks"),
+	("reveal-period", "blocks"),
+	("wrong-result-slash", "percent"),
+	("timeout-slash", "percent"),
+	("min-provider-stake", "INF"),
+	("unbonding-period", "blocks"),
+	("protocol-fee", "percent"),
+	("max-input-bytes", "bytes"),
+	("max-output-bytes", "bytes"),
+	("result-retention", "blocks"),
+];
+
+/// The new value of parameter `name`, parsed from `value`: `10%` for a percentage, an amount
+/// like `100` or `0.5INF` for a stake, a whole number otherwise.
+pub fn parameter_value(name: &str, value: &str) -> Result<RuntimeParameters> {
+	let count = || -> Result<u32> {
+		value.trim().parse().map_err(|_| anyhow!("`{value}` is not a whole number for {name}"))
+	};
+	let percent = || -> Result<Perbill> {
+		let v = value.trim().trim_end_matches('%').trim();
+		let pct: f64 =
+			v.parse().map_err(|_| anyhow!("`{value}` is not a percentage for {name}"))?;
+		if !(0.0..=100.0).contains(&pct) {
+			bail!("{name} must be between 0% and 100%, not {value}");
+		}
+		Ok(Perbill((pct * 10_000_000.0).round() as u32))
+	};
+	use market::Parameters as P;
+	let parameter = match name {
+		"default-redundancy" => P::DefaultRedundancy(market::DefaultRedundancy, Some(count()?)),
+		"max-redundancy" => P::MaxRedundancy(market::MaxRedundancy, Some(count()?)),
+		"commit-period" => P::CommitPeriod(market::CommitPeriod, Some(count()?)),
+		"reveal-period" => P::RevealPeriod(market::RevealPeriod, Some(count()?)),
+		"wrong-result-slash" => P::WrongResultSlash(market::WrongResultSlash, Some(percent()?)),
+		"timeout-slash" => P::TimeoutSlash(market::TimeoutSlash, Some(percent()?)),
+		"min-provider-stake" => {
+			P::MinProviderStake(market::MinProviderStake, Some(parse_amount(value)?))
+		}
+		"unbonding-period" => P::UnbondingPeriod(market::UnbondingPeriod, Some(count()?)),
+		"protocol-fee" => P::ProtocolFee(market::ProtocolFee, Some(percent()?)),
+		"max-input-bytes" => P::MaxInputBytes(market::MaxInputBytes, Some(count()?)),
+		"max-output-bytes" => P::MaxOutputBytes(market::MaxOutputBytes, Some(count()?)),
+		"result-retention" => P::ResultRetention(market::ResultRetention, Some(count()?)),
+		_ => {
+			let names: Vec<&str> = PARAMETERS.iter().map(|(n, _)| *n).collect();
+			bail!("unknown parameter `{name}`; the parameters are: {}", names.join(", "))
+		}
+	};
+	Ok(RuntimeParameters::Market(parameter))
+}
+
+/// The referendum a proposal opened.
+#[derive(Clone, Debug, Serialize)]
+pub struct Proposed {
+	/// Its index, for `gov vote` and `gov status`.
+	pub index: ReferendumIndex,
+	/// Its track (1: parameters).
+	pub track: u16,
+}
+
+/// Where a referendum is.
+#[derive(Clone, Debug, Serialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ReferendumState {
+	/// Being voted on.
+	Ongoing {
+		/// Track.
+		track: u16,
+		/// Conviction-weighted ayes.
+		ayes: u128,
+		/// Conviction-weighted nays.
+		nays: u128,
+		/// Aye capital without conviction (what support is measured on).
+		support: u128,
+		/// Block the decision started at, if it has.
+		deciding_since: Option<u32>,
+		/// Block the confirmation started at, while the referendum is passing.
+		confirming_since: Option<u32>,
+	},
+	/// Passed at `at`; its call is scheduled for enactment.
+	Approved {
+		/// Block.
+		at: u32,
+	},
+	/// Failed at `at`.
+	Rejected {
+		/// Block.
+		at: u32,
+	},
+	/// Cancelled by root.
+	Cancelled {
+		/// Block.
+		at: u32,
+	},
+	/// No decision before the timeout.
+	TimedOut {
+		/// Block.
+		at: u32,
+	},
+	/// Killed by root.
+	Killed {
+		/// Block.
+		at: u32,
+	},
+}
+
+impl std::fmt::Display for ReferendumState {
+	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+		match self {
+			ReferendumState::Ongoing {
+				track,
+				ayes,
+				nays,
+				support,
+				deciding_since,
+				confirming_since,
+			} => {
+				write!(
+					f,
+					"ongoing on track {track}: ayes {}, nays {}, support {}",
+					format_amount(*ayes),
+					format_amount(*nays),
+					format_amount(*support)
+				)?;
+				match (deciding_since, confirming_since) {
+					(_, Some(c)) => write!(f, "; confirming since block {c}"),
+					(Some(d), None) => write!(f, "; deciding since block {d}"),
+					(None, None) => write!(f, "; preparing"),
+				}
+			}
+			ReferendumState::Approved { at } => write!(f, "approved at block {at}"),
+			ReferendumState::Rejected { at } => write!(f, "rejected at block {at}"),
+			ReferendumState::Cancelled { at } => write!(f, "cancelled at block {at}"),
+			ReferendumState::TimedOut { at } => write!(f, "timed out at block {at}"),
+			ReferendumState::Killed { at } => write!(f, "killed at block {at}"),
+		}
+	}
+}
+
+impl Chain {
+	/// Proposes setting `parameter` on the parameters track and places the decision deposit, so
+	/// the decision starts after the track's prepare period. Enactment is as early as the track
+	/// allows. The call is small, so it travels inline: no preimage is needed.
+	pub async fn propose_parameter_change(
+		&self,
+		signer: &Keypair,
+		parameter: RuntimeParameters,
+	) -> Result<Proposed> {
+		let call = infera::tx().parameters().set_parameter(parameter);
+		let encoded = self.client.at_current_block().await?.transactions().call_data(&call)?;
+		let proposal = Bounded::Inline(
+			infera::runtime_types::bounded_collections::bounded_vec::BoundedVec(encoded),
+		);
+		let submit = infera::tx().referenda().submit(
+			OriginCaller::MarketGovernance(GovernanceOrigin::MarketParameters),
+			proposal,
+			DispatchTime::After(0),
+		);
+		let events = self.submit(&submit, signer).await?;
+		let submitted = submitted_event(&events)?;
+		let deposit = infera::tx().referenda().place_decision_deposit(submitted.index);
+		self.submit(&deposit, signer).await?;
+		Ok(Proposed { index: submitted.index, track: submitted.track })
+	}
+
+	/// Votes on referendum `index` with `balance`, aye or nay, with `conviction` 0 (0.1x, no
+	/// lock) to 6 (6x, the longest lock).
+	pub async fn vote(
+		&self,
+		signer: &Keypair,
+		index: ReferendumIndex,
+		aye: bool,
+		balance: u128,
+		conviction: u8,
+	) -> Result<()> {
+		if conviction > 6 {
+			bail!("conviction must be 0 to 6, not {conviction}");
+		}
+		let vote = Vote(if aye { 0x80 } else { 0 } | conviction);
+		let call =
+			infera::tx().conviction_voting().vote(index, AccountVote::Standard { vote, balance });
+		self.submit(&call, signer).await?;
+		Ok(())
+	}
+
+	/// Where referendum `index` is.
+	pub async fn referendum(&self, index: ReferendumIndex) -> Result<ReferendumState> {
+		let at = self.client.at_current_block().await?;
+		let addr = infera::storage().referenda().referendum_info_for();
+		let info = at
+			.storage()
+			.try_fetch(addr, (index,))
+			.await?
+			.with_context(|| format!("no referendum has index {index}"))?
+			.decode()?;
+		Ok(match info {
+			ReferendumInfo::Ongoing(s) => ReferendumState::Ongoing {
+				track: s.track,
+				ayes: s.tally.ayes,
+				nays: s.tally.nays,
+				support: s.tally.support,
+				deciding_since: s.deciding.as_ref().map(|d| d.since),
+				confirming_since: s.deciding.and_then(|d| d.confirming),
+			},
+			ReferendumInfo::Approved(at, ..) => ReferendumState::Approved { at },
+			ReferendumInfo::Rejected(at, ..) => ReferendumState::Rejected { at },
+			ReferendumInfo::Cancelled(at, ..) => ReferendumState::Cancelled { at },
+			ReferendumInfo::TimedOut(at, ..) => ReferendumState::TimedOut { at },
+			ReferendumInfo::Killed(at) => ReferendumState::Killed { at },
+		})
+	}
+}
+
+fn submitted_event(events: &TxEvents) -> Result<infera::referenda::events::Submitted> {
+	events
+		.find_first::<infera::referenda::events::Submitted>()
+		.transpose()?
+		.context("the referendum was not opened (no Referenda::Submitted event)")
+}

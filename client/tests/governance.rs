@@ -1,0 +1,162 @@
+//! Governance end to end on a real `--dev` node (referendum periods of seconds), driven through
+//! the command-line layer as `infera gov …` would be: a referendum to raise the default
+//! redundancy to 2 is voted aye with conviction by Alice, Bob and Charlie, passes, is enacted,
+//! and the next job gets two providers; a concurrent referendum to lower the allowed redundancy,
+//! voted down by Eve and Ferdie, is rejected and changes nothing.
+
+use anyhow::{bail, Result};
+use infera_client::{
+	chain::{keypair, Chain},
+	cli::{execute, parse, Output},
+	spec::{AgreementRule, TensorSpec, UNIT},
+};
+use infera_e2e::{wait_for, Node};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// Runs `infera --url <node> --suri <suri> --json <args…>`.
+async fn infera(node: &Node, suri: &str, args: &[&str]) -> Result<Output> {
+	let url = node.ws_url();
+	let mut argv = vec!["infera", "--url", &url, "--suri", suri, "--json"];
+	argv.extend_from_slice(args);
+	execute(&parse(argv)?, |_| {}).await
+}
+
+async fn state(node: &Node, index: &str) -> Result<Value> {
+	Ok(infera(node, "//Alice", &["gov", "status", index]).await?.json)
+}
+
+async fn parameters(node: &Node) -> Result<Value> {
+	Ok(infera(node, "//Alice", &["gov", "parameters"]).await?.json)
+}
+
+#[tokio::test]
+async fn a_referendum_changes_the_default_redundancy_and_a_rejected_one_changes_nothing(
+) -> Result<()> {
+	let mut node = Node::spawn("governance", &["--dev"])?;
+	node.client(Duration::from_secs(180)).await?;
+	let chain = Chain::connect(&node.ws_url()).await?;
+
+	// A model and two providers, so that jobs of redundancy 2 can be assigned. No worker serves
+	// them: their jobs time out, and the bonds stay above the minimum after the 1% slashes.
+	let input: TensorSpec = "f32:1,8,8".parse()?;
+	let output: TensorSpec = "f32:10".parse()?;
+	let model = chain
+		.register_model(
+			&keypair("//Bob")?,
+			"digits",
+			[7; 32],
+			"file:///tmp/digits.pt",
+			&input,
+			&output,
+			AgreementRule::TopK { k: 1 },
+			0,
+		)
+		.await?
+		.to_string();
+	for (suri, worker) in [("//Alice", [1u8; 32]), ("//Dave", [2u8; 32])] {
+		let worker = format!("0x{}", hex::encode(worker));
+		infera(
+			&node,
+			suri,
+			&[
+				"provider",
+				"register",
+				"--bond",
+				"200INF",
+				"--worker-key",
+				&worker,
+				"--models",
+				&model,
+				"--capacity",
+				"8",
+				"--price",
+				"0.01INF",
+			],
+		)
+		.await?;
+	}
+	let image = vec![0u8; 256];
+	let charlie = keypair("//Charlie")?;
+	let before = chain.submit_job(&charlie, model.parse()?, &image, u128::MAX, None).await?;
+	assert_eq!(before.providers.len(), 1, "the genesis default redundancy is 1");
+
+	// Bad input is refused before anything is sent.
+	let unknown = infera(&node, "//Alice", &["gov", "propose-parameter", "redundancy", "2"]).await;
+	assert!(format!("{:#}", unknown.expect_err("unknown name")).contains("default-redundancy"));
+	let bad = infera(&node, "//Alice", &["gov", "propose-parameter", "protocol-fee", "120%"]).await;
+	assert!(format!("{:#}", bad.expect_err("out of range")).contains("between 0% and 100%"));
+
+	// Two referenda at once.
+	let pass = infera(&node, "//Alice", &["gov", "propose-parameter", "default-redundancy", "2"])
+		.await?
+		.json;
+	let fail =
+		infera(&node, "//Bob", &["gov", "propose-parameter", "max-redundancy", "3"]).await?.json;
+	assert_eq!((pass["track"].clone(), fail["track"].clone()), (json!(1), json!(1)));
+	let (pass, fail) = (pass["index"].to_string(), fail["index"].to_string());
+
+	// Ayes with conviction, 2.1M of 6M INF issued: 35% support, 100% approval.
+	for (suri, amount, conviction) in [
+		("//Alice", "700000INF", "1"),
+		("//Bob", "700000INF", "2"),
+		("//Charlie", "700000INF", "3"),
+	] {
+		infera(
+			&node,
+			suri,
+			&["gov", "vote", &pass, "aye", "--amount", amount, "--conviction", conviction],
+		)
+		.await?;
+	}
+	// Mostly nays: approval far below 50%.
+	for (suri, choice, amount, conviction) in [
+		("//Dave", "aye", "100000INF", "1"),
+		("//Eve", "nay", "500000INF", "1"),
+		("//Ferdie", "nay", "500000INF", "6"),
+	] {
+		infera(
+			&node,
+			suri,
+			&["gov", "vote", &fail, choice, "--amount", amount, "--conviction", conviction],
+		)
+		.await?;
+	}
+	// The losing referendum is decided for 60 blocks: its tally is conviction-weighted.
+	let tally = state(&node, &fail).await?;
+	assert_eq!(tally["state"], json!("ongoing"));
+	assert_eq!(tally["ayes"], json!(100_000 * UNIT));
+	assert_eq!(tally["nays"], json!((500_000 + 6 * 500_000) * UNIT));
+	assert_eq!(tally["support"], json!(100_000 * UNIT));
+	let voting = infera(&node, "//Eve", &["gov", "vote", "4242", "aye", "--amount", "1INF"]).await;
+	let voting = format!("{:#}", voting.expect_err("no such referendum"));
+	assert!(voting.contains("NotOngoing"), "{voting}");
+
+	// The passing referendum is approved, then enacted: the parameter changes.
+	wait_for("the referendum to pass", Duration::from_secs(120), || async {
+		let s = state(&node, &pass).await?;
+		Ok((s["state"] == json!("approved")).then_some(()))
+	})
+	.await?;
+	wait_for("the new default redundancy", Duration::from_secs(60), || async {
+		Ok((parameters(&node).await?["default_redundancy"] == json!(2)).then_some(()))
+	})
+	.await?;
+	let after = chain.submit_job(&charlie, model.parse()?, &image, u128::MAX, None).await?;
+	assert_eq!(after.providers.len(), 2, "jobs after the referendum get two providers");
+
+	// The other is rejected at the end of its decision period; nothing changed.
+	wait_for("the referendum to be rejected", Duration::from_secs(150), || async {
+		match state(&node, &fail).await?["state"].as_str() {
+			Some("rejected") => Ok(Some(())),
+			Some("ongoing") => Ok(None),
+			other => bail!("referendum {fail} ended {other:?}"),
+		}
+	})
+	.await?;
+	assert_eq!(parameters(&node).await?["max_redundancy"], json!(7));
+	let three = chain.submit_job(&charlie, model.parse()?, &image, u128::MAX, Some(3)).await;
+	let three = format!("{:#}", three.expect_err("only two providers"));
+	assert!(three.contains("NotEnoughProviders"), "{three}");
+	Ok(())
+}
