@@ -511,23 +511,35 @@ impl Chain {
 		rule: AgreementRule,
 		fee: Balance,
 	) -> Result<ModelId> {
-		let call = dynamic::transaction(
-			"ModelRegistry",
-			"register_model",
-			vec![
-				Value::from_bytes(name.as_bytes()),
-				Value::from_bytes(artifact_hash),
-				Value::from_bytes(uri.as_bytes()),
-				input.to_value(),
-				output.to_value(),
-				rule.to_value(),
-				Value::u128(fee),
-			],
-		);
+		let mut args = vec![Value::from_bytes(name.as_bytes())];
+		args.extend(artifact_args(artifact_hash, uri, input, output, rule, fee));
+		let call = dynamic::transaction("ModelRegistry", "register_model", args);
 		let events = self.submit(&call, signer).await?;
 		find_event::<ModelRegisteredEv>(&events, "ModelRegistry", "ModelRegistered")?
 			.map(|e| e.model)
 			.context("no ModelRegistered event")
+	}
+
+	/// Publishes a new version of `predecessor` as `signer`; returns its id.
+	#[allow(clippy::too_many_arguments)]
+	pub async fn publish_version(
+		&self,
+		signer: &Keypair,
+		predecessor: ModelId,
+		artifact_hash: [u8; 32],
+		uri: &str,
+		input: &TensorSpec,
+		output: &TensorSpec,
+		rule: AgreementRule,
+		fee: Balance,
+	) -> Result<ModelId> {
+		let mut args = vec![Value::u128(predecessor as u128)];
+		args.extend(artifact_args(artifact_hash, uri, input, output, rule, fee));
+		let call = dynamic::transaction("ModelRegistry", "publish_version", args);
+		let events = self.submit(&call, signer).await?;
+		find_event::<ModelRegisteredEv>(&events, "ModelRegistry", "VersionPublished")?
+			.map(|e| e.model)
+			.context("no VersionPublished event")
 	}
 
 	/// A model version.
@@ -582,14 +594,15 @@ impl Chain {
 		Ok(())
 	}
 
-	/// Calls a provider-staking call with the given arguments as `signer`.
-	pub async fn provider_call(
+	/// Calls `pallet::call` with `args` as `signer` and waits for finality.
+	pub async fn call(
 		&self,
 		signer: &Keypair,
+		pallet: &str,
 		call: &str,
 		args: Vec<Value>,
 	) -> Result<()> {
-		let call = dynamic::transaction("ProviderStaking", call, args);
+		let call = dynamic::transaction(pallet, call, args);
 		self.submit(&call, signer).await?;
 		Ok(())
 	}
@@ -793,6 +806,25 @@ impl Chain {
 		self.submit(&call, signer).await?;
 		Ok(())
 	}
+}
+
+/// The arguments a model entry and a new version share: artifact, specs, rule and fee.
+fn artifact_args(
+	artifact_hash: [u8; 32],
+	uri: &str,
+	input: &TensorSpec,
+	output: &TensorSpec,
+	rule: AgreementRule,
+	fee: Balance,
+) -> [Value; 6] {
+	[
+		Value::from_bytes(artifact_hash),
+		Value::from_bytes(uri.as_bytes()),
+		input.to_value(),
+		output.to_value(),
+		rule.to_value(),
+		Value::u128(fee),
+	]
 }
 
 /// A failed transaction as an error naming the pallet error and its documentation

@@ -44,6 +44,9 @@ pub enum Command {
 	/// Governance: propose parameter changes, vote with conviction, follow referenda.
 	#[command(subcommand)]
 	Gov(GovCmd),
+	/// Keys: a new worker key, the provider key of a node.
+	#[command(subcommand)]
+	Keys(KeysCmd),
 	/// Balances of an account (default: the signer).
 	Balance {
 		/// SS58 address, `0x` public key or secret URI (`//Bob`).
@@ -76,6 +79,42 @@ pub enum ModelCmd {
 		rule: AgreementRule,
 		/// Fee per inference paid to the author (base units, or `0.01INF`).
 		#[arg(long, value_parser = parse_amount, default_value = "0")]
+		fee: u128,
+	},
+	/// Publishes a new version of the signer's model `predecessor` (same name); prints its id.
+	Version {
+		/// The version it follows (the lineage's newest).
+		predecessor: u32,
+		/// The new TorchScript file.
+		#[arg(long)]
+		artifact: PathBuf,
+		/// Where workers fetch it.
+		#[arg(long)]
+		uri: String,
+		/// Input spec.
+		#[arg(long)]
+		input: TensorSpec,
+		/// Output spec.
+		#[arg(long)]
+		output: TensorSpec,
+		/// Agreement rule.
+		#[arg(long)]
+		rule: AgreementRule,
+		/// Fee per inference.
+		#[arg(long, value_parser = parse_amount, default_value = "0")]
+		fee: u128,
+	},
+	/// Deprecates one of the signer's models: no new jobs, running jobs finish.
+	Deprecate {
+		/// Model id.
+		id: u32,
+	},
+	/// Sets the fee per inference of one of the signer's models.
+	SetFee {
+		/// Model id.
+		id: u32,
+		/// New fee (base units or `INF`).
+		#[arg(value_parser = parse_amount)]
 		fee: u128,
 	},
 	/// Lists every model.
@@ -119,6 +158,29 @@ pub enum ProviderCmd {
 		#[arg(value_parser = parse_amount)]
 		amount: u128,
 	},
+	/// Adds `amount` to the signer's bond.
+	Bond {
+		/// Amount (base units or `INF`).
+		#[arg(value_parser = parse_amount)]
+		amount: u128,
+	},
+	/// Replaces the models the signer serves.
+	SetModels {
+		/// Comma-separated model ids.
+		#[arg(value_parser = parse_ids)]
+		models: ::std::vec::Vec<u32>,
+	},
+	/// Sets the signer's price per inference (for jobs assigned from now on).
+	SetPrice {
+		/// Price (base units or `INF`).
+		#[arg(value_parser = parse_amount)]
+		price: u128,
+	},
+	/// Sets how many jobs the signer runs at once.
+	SetCapacity {
+		/// Concurrent jobs.
+		capacity: u32,
+	},
 	/// Releases the signer's unbonded stake whose unlock block passed.
 	Withdraw,
 	/// Stops taking new jobs.
@@ -135,7 +197,8 @@ pub enum JobCmd {
 		/// Model id.
 		#[arg(long)]
 		model: u32,
-		/// File with the raw input bytes (one tensor of the model's input spec).
+		/// The input tensor: a `.npy` array, a `.json` array of numbers, or raw little-endian
+		/// bytes; checked against the model's input spec.
 		#[arg(long)]
 		input: PathBuf,
 		/// Most the signer pays (base units or `INF`); default: no limit.
@@ -156,6 +219,31 @@ pub enum JobCmd {
 		/// Job id.
 		id: u64,
 	},
+	/// Lists the jobs of an account (default: the signer), newest first.
+	List {
+		/// SS58 address, `0x` public key or secret URI.
+		account: Option<String>,
+		/// Only jobs with ids below this (the last id of the previous page).
+		#[arg(long)]
+		before: Option<u64>,
+		/// Jobs per page (at most 100).
+		#[arg(long, default_value_t = 20)]
+		limit: u32,
+	},
+	/// What a job would cost now, with its breakdown.
+	Quote {
+		/// Model id.
+		#[arg(long)]
+		model: u32,
+		/// Number of providers (default: the chain's).
+		#[arg(long)]
+		redundancy: Option<u32>,
+	},
+	/// Cancels one of the signer's jobs that no provider has answered yet (full refund).
+	Cancel {
+		/// Job id.
+		id: u64,
+	},
 	/// Follows a job until it settles.
 	Wait {
 		/// Job id.
@@ -164,6 +252,22 @@ pub enum JobCmd {
 		#[arg(long, default_value_t = 120)]
 		timeout: u64,
 	},
+}
+
+/// Key commands.
+#[derive(Debug, Subcommand)]
+pub enum KeysCmd {
+	/// Generates an sr25519 attestation key for an inference worker: writes its `0x` seed to
+	/// `file` (owner-only permissions, for `infera-worker --key-file`) and prints the public key
+	/// to register with `provider register --worker-key`.
+	GenerateWorker {
+		/// Where to write the seed; an existing file is not overwritten.
+		file: PathBuf,
+	},
+	/// Inserts the provider account key (`--suri`) into the keystore of the node at `--url`
+	/// (key type `infr`), so that its off-chain worker signs the provider's results. The node
+	/// accepts this only over a local connection (or with `--rpc-methods unsafe`).
+	InsertProvider,
 }
 
 /// Governance commands.
@@ -405,6 +509,40 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 				.collect();
 			Output::new(text, serde_json::Value::Array(json))
 		}
+		Command::Model(ModelCmd::Version {
+			predecessor,
+			artifact,
+			uri,
+			input,
+			output,
+			rule,
+			fee,
+		}) => {
+			let bytes = std::fs::read(artifact)
+				.with_context(|| format!("reading artifact {}", artifact.display()))?;
+			let hash = crate::blake2_256(&bytes);
+			let id = chain
+				.publish_version(&signer()?, *predecessor, hash, uri, input, output, *rule, *fee)
+				.await?;
+			Output::new(
+				format!("published model {id}, the version after {predecessor}"),
+				json!({ "id": id, "predecessor": predecessor }),
+			)
+		}
+		Command::Model(ModelCmd::Deprecate { id }) => {
+			chain
+				.call(&signer()?, "ModelRegistry", "deprecate", vec![Value::u128(*id as u128)])
+				.await?;
+			Output::new(format!("model {id} deprecated"), json!({ "id": id, "deprecated": true }))
+		}
+		Command::Model(ModelCmd::SetFee { id, fee }) => {
+			let args = vec![Value::u128(*id as u128), Value::u128(*fee)];
+			chain.call(&signer()?, "ModelRegistry", "set_fee", args).await?;
+			Output::new(
+				format!("model {id}: fee {}", format_amount(*fee)),
+				json!({ "id": id, "fee": fee }),
+			)
+		}
 		Command::Model(ModelCmd::Show { id }) => {
 			let m = chain.model(*id).await?.with_context(|| format!("no model {id}"))?;
 			let mut v = serde_json::to_value(&m)?;
@@ -433,13 +571,27 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 				ProviderCmd::Unbond { amount } => {
 					("unbond", vec![Value::u128(*amount)], "unbonding")
 				}
+				ProviderCmd::Bond { amount } => {
+					("bond_extra", vec![Value::u128(*amount)], "bonded")
+				}
+				ProviderCmd::SetModels { models } => (
+					"set_models",
+					vec![Value::unnamed_composite(models.iter().map(|&m| Value::u128(m as u128)))],
+					"models set",
+				),
+				ProviderCmd::SetPrice { price } => {
+					("set_price", vec![Value::u128(*price)], "price set")
+				}
+				ProviderCmd::SetCapacity { capacity } => {
+					("set_capacity", vec![Value::u128(*capacity as u128)], "capacity set")
+				}
 				ProviderCmd::Withdraw => ("withdraw_unbonded", vec![], "withdrawn"),
 				ProviderCmd::Offline => ("go_offline", vec![], "offline"),
 				ProviderCmd::Online => ("go_online", vec![], "online"),
 				_ => unreachable!("handled above"),
 			};
 			let key = signer()?;
-			chain.provider_call(&key, call, args).await?;
+			chain.call(&key, "ProviderStaking", call, args).await?;
 			let view = chain.provider(&account_of(&key)).await?;
 			Output::new(
 				format!("{what}\n{}", describe_provider(&view)),
@@ -447,9 +599,31 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 			)
 		}
 		Command::Job(JobCmd::Submit { model, input, max_price, redundancy, wait, timeout }) => {
-			let bytes = std::fs::read(input)
-				.with_context(|| format!("reading input {}", input.display()))?;
-			let sub = chain.submit_job(&signer()?, *model, &bytes, *max_price, *redundancy).await?;
+			let key = signer()?;
+			let spec = chain
+				.model(*model)
+				.await?
+				.with_context(|| format!("no model has id {model}"))?
+				.input;
+			let bytes = crate::input::load_input(input, &spec)?;
+			// Refuse early, with the numbers, what the chain would refuse for lack of funds.
+			let quote: serde_json::Value =
+				chain.market("market_quote", subxt::rpcs::rpc_params![model, redundancy]).await?;
+			let cost: u128 =
+				quote["total"].as_str().and_then(|t| t.parse().ok()).unwrap_or_default();
+			let balance = chain.balance(&account_of(&key)).await?;
+			// Frozen funds (vote locks) may back holds, not new ones beyond them.
+			let available =
+				balance.free.saturating_sub(balance.frozen.saturating_sub(balance.reserved));
+			if available < cost.min(*max_price) {
+				bail!(
+					"insufficient balance: the job costs up to {} (plus the transaction fee), {} has {} available; transfer funds to it first",
+					format_amount(cost),
+					account_of(&key),
+					format_amount(available)
+				);
+			}
+			let sub = chain.submit_job(&key, *model, &bytes, *max_price, *redundancy).await?;
 			let text = format!(
 				"job {} submitted: {} held, providers {}, deadline block {}",
 				sub.job_id,
@@ -468,6 +642,62 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 			} else {
 				Output::new(text, serde_json::to_value(&sub)?)
 			}
+		}
+		Command::Job(JobCmd::List { account, before, limit }) => {
+			let account = match account {
+				Some(a) => parse_account(a)?,
+				None => account_of(&signer()?),
+			};
+			let jobs: Vec<serde_json::Value> = chain
+				.market(
+					"market_jobsOf",
+					subxt::rpcs::rpc_params![account.to_string(), before, limit],
+				)
+				.await?;
+			let mut text = format!("{} job(s) of {account}, newest first:", jobs.len());
+			for j in &jobs {
+				let status = j["status"].as_object().and_then(|o| o.keys().next().cloned());
+				let _ = write!(
+					text,
+					"\n  job {}: model {}, {} provider(s), {} — {}",
+					j["id"],
+					j["model"],
+					j["assignments"].as_array().map_or(0, Vec::len),
+					format_amount(
+						j["price"].as_str().and_then(|p| p.parse().ok()).unwrap_or_default()
+					),
+					status.unwrap_or_default()
+				);
+			}
+			Output::new(text, serde_json::Value::Array(jobs))
+		}
+		Command::Job(JobCmd::Quote { model, redundancy }) => {
+			let quote: serde_json::Value =
+				chain.market("market_quote", subxt::rpcs::rpc_params![model, redundancy]).await?;
+			let amount = |k: &str| {
+				format_amount(quote[k].as_str().and_then(|p| p.parse().ok()).unwrap_or_default())
+			};
+			Output::new(
+				format!(
+					"model {model}, {} provider(s) of {} eligible: total {} = providers {} + author fee {} + protocol fee {}",
+					quote["redundancy"],
+					quote["eligible_providers"],
+					amount("total"),
+					amount("providers"),
+					amount("author_fee"),
+					amount("protocol_fee")
+				),
+				quote,
+			)
+		}
+		Command::Job(JobCmd::Cancel { id }) => {
+			chain
+				.call(&signer()?, "JobEscrow", "cancel_job", vec![Value::u128(*id as u128)])
+				.await?;
+			Output::new(
+				format!("job {id} cancelled, payment refunded"),
+				json!({ "id": id, "cancelled": true }),
+			)
 		}
 		Command::Job(JobCmd::Show { id }) => {
 			let view = chain.job_view(*id).await?.with_context(|| format!("no job {id}"))?;
@@ -510,6 +740,31 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 			let params: serde_json::Value =
 				chain.market("market_parameters", subxt::rpcs::rpc_params![]).await?;
 			Output::new(describe_parameters(&params), params)
+		}
+		Command::Keys(KeysCmd::GenerateWorker { file }) => {
+			let public = crate::keys::generate_worker_key(file)?;
+			Output::new(
+				format!(
+					"worker key written to {}; public key 0x{}",
+					file.display(),
+					hex::encode(public)
+				),
+				json!({ "file": file, "public": format!("0x{}", hex::encode(public)) }),
+			)
+		}
+		Command::Keys(KeysCmd::InsertProvider) => {
+			let public = signer()?.public_key().0;
+			let params = subxt::rpcs::rpc_params![
+				crate::keys::PROVIDER_KEY_TYPE,
+				&cli.suri,
+				format!("0x{}", hex::encode(public))
+			];
+			chain.market::<()>("author_insertKey", params).await?;
+			let account = account_of(&signer()?);
+			Output::new(
+				format!("provider key of {account} inserted into the node at {}", cli.url),
+				json!({ "account": account, "key_type": crate::keys::PROVIDER_KEY_TYPE }),
+			)
 		}
 		Command::Balance { account } => {
 			let account = match account {

@@ -18,6 +18,8 @@
 pub mod chain;
 pub mod cli;
 pub mod governance;
+pub mod input;
+pub mod keys;
 pub mod runtime;
 pub mod spec;
 
