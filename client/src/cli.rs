@@ -21,12 +21,29 @@ pub struct Cli {
 	/// Secret URI of the signing account (`//Alice`, a mnemonic, a `0x` seed).
 	#[arg(long, global = true, env = "INFERA_SURI", default_value = "//Alice")]
 	pub suri: String,
+	/// File holding the signing account's secret URI (instead of `--suri`, which shows it in
+	/// the process list).
+	#[arg(long, global = true, env = "INFERA_KEY_FILE")]
+	pub key_file: Option<PathBuf>,
 	/// Machine-readable output: one JSON document (or one per line while following a job).
 	#[arg(long, global = true)]
 	pub json: bool,
 	/// What to do.
 	#[command(subcommand)]
 	pub command: Command,
+}
+
+impl Cli {
+	/// The signing account's secret URI: the content of `--key-file` if given, else `--suri`.
+	pub fn secret(&self) -> Result<String> {
+		match &self.key_file {
+			Some(path) => Ok(std::fs::read_to_string(path)
+				.with_context(|| format!("reading the key file {}", path.display()))?
+				.trim()
+				.to_string()),
+			None => Ok(self.suri.clone()),
+		}
+	}
 }
 
 /// Top-level commands.
@@ -470,7 +487,8 @@ pub fn describe_update(u: &JobUpdate) -> String {
 pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Output> {
 	let mut progress = move |s: String| progress(s);
 	let chain = Chain::connect(&cli.url).await?;
-	let signer = || keypair(&cli.suri);
+	let secret = cli.secret()?;
+	let signer = || keypair(&secret);
 	let json_out = cli.json;
 	let report = |u: &JobUpdate, progress: &mut dyn FnMut(String)| {
 		if json_out {
@@ -756,7 +774,7 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 			let public = signer()?.public_key().0;
 			let params = subxt::rpcs::rpc_params![
 				crate::keys::PROVIDER_KEY_TYPE,
-				&cli.suri,
+				&secret,
 				format!("0x{}", hex::encode(public))
 			];
 			chain.market::<()>("author_insertKey", params).await?;

@@ -1,12 +1,19 @@
-//! Every actor's commands through the command-line layer against a real `--dev` node (no
-//! worker: jobs are only submitted, listed and cancelled), and each class of error the client
-//! must explain: node unreachable, insufficient balance, a dispatch error decoded to the pallet's
-//! error name, and bad input.
+//! Every actor's commands through the command-line layer, as `infera …` runs them, against a
+//! real `--dev` node whose off-chain worker calls a real libtorch inference worker: one full
+//! marketplace round (author, provider, user; the answer is libtorch's), every other command of
+//! each actor, and each class of error the client must explain: node unreachable, insufficient
+//! balance, a dispatch error decoded to the pallet's error name, an RPC error with its code, and
+//! bad input.
 
 use anyhow::Result;
-use infera_client::cli::{execute, parse, Output};
-use infera_client::spec::UNIT;
-use infera_e2e::Node;
+use infera_client::{
+	cli::{execute, parse, Output},
+	spec::UNIT,
+};
+use infera_e2e::{
+	market::{keypair, Digits, MODEL},
+	Node, Worker,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -27,10 +34,16 @@ async fn error_of(url: &str, suri: &str, args: &[&str]) -> String {
 
 #[tokio::test]
 async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
-	let mut node = Node::spawn("actors", &["--dev"])?;
+	let digits = Digits::load()?;
+	let mut worker = Worker::spawn("worker-actors", "//DaveWorker", &[])?;
+	worker.ready(Duration::from_secs(60)).await?;
+	let mut node = Node::spawn(
+		"actors",
+		&["--dev", "--offchain-worker", "always", "--inference-worker-url", &worker.url()],
+	)?;
 	node.client(Duration::from_secs(180)).await?;
 	let url = node.ws_url();
-	let infera = |suri: &'static str, args: Vec<String>| {
+	let run = |suri: &'static str, args: Vec<String>| {
 		let url = url.clone();
 		async move {
 			let args: Vec<&str> = args.iter().map(String::as_str).collect();
@@ -39,48 +52,35 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	};
 	let v = |args: &[&str]| args.iter().map(|s| s.to_string()).collect::<Vec<_>>();
 	let dir = tempfile::tempdir()?;
-	let artifact = dir.path().join("model.pt");
-	std::fs::write(&artifact, b"weights v1")?;
-	let artifact = artifact.to_string_lossy().to_string();
+	let artifact = digits.dir.join(format!("{MODEL}.pt")).to_string_lossy().to_string();
+	let uri = digits.artifact_uri(MODEL);
 
 	// Model author: register, publish a version, set its fee, deprecate the first.
-	let spec =
-		["--uri", "file:///m.pt", "--input", "f32:2,2", "--output", "f32:3", "--rule", "top_k:1"];
-	let mut args = v(&["model", "register", "--name", "tiny", "--artifact", &artifact]);
+	let spec = ["--input", "f32:1,8,8", "--output", "f32:10", "--rule", "top_k:1"];
+	let mut args = v(&["model", "register", "--name", "digits", "--artifact", &artifact]);
+	args.extend(v(&["--uri", &uri]));
 	args.extend(v(&spec));
-	let first = infera("//Bob", args).await?["model"].as_u64().expect("id").to_string();
-	let mut args = v(&["model", "version", &first, "--artifact", &artifact, "--fee", "0.01INF"]);
+	let first = run("//Bob", args).await?["model"].as_u64().expect("id").to_string();
+	let mut args = v(&["model", "version", &first, "--artifact", &artifact, "--uri", &uri]);
 	args.extend(v(&spec));
-	let second = infera("//Bob", args).await?["id"].as_u64().expect("id").to_string();
-	infera("//Bob", v(&["model", "set-fee", &second, "0.02INF"])).await?;
-	infera("//Bob", v(&["model", "deprecate", &first])).await?;
-	let shown = infera("//Bob", v(&["model", "show", &first])).await?;
-	assert_eq!(shown["deprecated"], json!(true));
-	let shown = infera("//Bob", v(&["model", "show", &second])).await?;
+	let second = run("//Bob", args).await?["id"].as_u64().expect("id").to_string();
+	run("//Bob", v(&["model", "set-fee", &second, "0.02INF"])).await?;
+	run("//Bob", v(&["model", "deprecate", &first])).await?;
+	assert_eq!(run("//Bob", v(&["model", "show", &first])).await?["deprecated"], json!(true));
+	let shown = run("//Bob", v(&["model", "show", &second])).await?;
 	assert_eq!((shown["fee"].clone(), shown["version"].clone()), (json!(UNIT / 50), json!(2)));
 
-	// Provider: a worker key, the provider key in the node, registration and every change.
-	let key_file = dir.path().join("worker.key");
-	let worker = infera("//Alice", v(&["keys", "generate-worker", &key_file.to_string_lossy()]))
-		.await?["public"]
-		.as_str()
-		.expect("public key")
-		.to_string();
-	infera("//Alice", v(&["keys", "insert-provider"])).await?;
-	let alice = "0xd43593c715fdd31c61141abd04a99fd6822c8558854ccde39a5684e7a56da27d";
-	let chain = infera_client::Chain::connect(&url).await?;
-	let has_key: bool =
-		chain.market("author_hasKey", subxt::rpcs::rpc_params![alice, "infr"]).await?;
-	assert!(has_key, "the node's keystore holds Alice's provider key");
-	infera(
-		"//Alice",
+	// Provider Dave: registration with his worker's key, then every change of stake and terms.
+	let worker_key = format!("0x{}", hex::encode(keypair("//DaveWorker")?.public_key().0));
+	run(
+		"//Dave",
 		v(&[
 			"provider",
 			"register",
 			"--bond",
 			"100INF",
 			"--worker-key",
-			&worker,
+			&worker_key,
 			"--models",
 			&second,
 			"--price",
@@ -88,51 +88,75 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 		]),
 	)
 	.await?;
-	infera("//Alice", v(&["provider", "bond", "50INF"])).await?;
-	infera("//Alice", v(&["provider", "set-price", "0.03INF"])).await?;
-	infera("//Alice", v(&["provider", "set-capacity", "3"])).await?;
-	let shown = infera("//Alice", v(&["provider", "set-models", &second])).await?;
+	run("//Dave", v(&["provider", "bond", "50INF"])).await?;
+	run("//Dave", v(&["provider", "set-price", "0.03INF"])).await?;
+	run("//Dave", v(&["provider", "set-capacity", "3"])).await?;
+	let shown = run("//Dave", v(&["provider", "set-models", &second])).await?;
 	assert_eq!(shown["ledger"]["bonded"], json!(150 * UNIT));
 	assert_eq!(shown["provider"]["price"], json!(3 * UNIT / 100));
 	assert_eq!(shown["provider"]["capacity"], json!(3));
-	assert_eq!(shown["provider"]["worker"], json!(worker));
 
-	// User: quote, submit from JSON numbers, list, cancel.
-	let quote = infera("//Charlie", v(&["job", "quote", "--model", &second])).await?;
+	// User Charlie: a quote, then a job from JSON numbers. The node holds no key of Dave yet,
+	// so nothing answers it, and Charlie cancels it for a full refund.
+	let quote = run("//Charlie", v(&["job", "quote", "--model", &second])).await?;
 	// Provider 0.03 + author 0.02 + 5% of 0.03.
-	assert_eq!(
-		quote["total"],
-		json!((30_000_000_000u128 + 20_000_000_000 + 1_500_000_000).to_string())
-	);
-	let input = dir.path().join("input.json");
-	std::fs::write(&input, "[[0.5, 1.5], [2.5, 3.5]]")?;
+	let total = 30_000_000_000u128 + 20_000_000_000 + 1_500_000_000;
+	assert_eq!(quote["total"], json!(total.to_string()));
+	let numbers: Vec<f32> =
+		digits.inputs[0].chunks(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
+	let input = dir.path().join("digit.json");
+	std::fs::write(&input, serde_json::to_string(&numbers)?)?;
 	let input = input.to_string_lossy().to_string();
-	let job = infera("//Charlie", v(&["job", "submit", "--model", &second, "--input", &input]))
-		.await?["job_id"]
-		.as_u64()
-		.expect("job id")
-		.to_string();
-	let listed = infera("//Charlie", v(&["job", "list"])).await?;
-	assert_eq!(listed[0]["id"].to_string(), job);
-	infera("//Charlie", v(&["job", "cancel", &job])).await?;
-	let shown = infera("//Charlie", v(&["job", "show", &job])).await?;
-	assert_eq!(shown["held"], json!(0));
-	assert_eq!(shown["status"]["state"], json!("cancelled"));
+	let submit = v(&["job", "submit", "--model", &second, "--input", &input]);
+	let unanswered = run("//Charlie", submit.clone()).await?["job_id"].to_string();
+	run("//Charlie", v(&["job", "cancel", &unanswered])).await?;
+	let shown = run("//Charlie", v(&["job", "show", &unanswered])).await?;
+	assert_eq!(
+		(shown["held"].clone(), shown["status"]["state"].clone()),
+		(json!(0), json!("cancelled"))
+	);
+
+	// Dave's key goes into the node: his jobs are now answered. A full round, through `--wait`.
+	run("//Dave", v(&["keys", "insert-provider"])).await?;
+	let mut wait = submit.clone();
+	wait.extend(v(&["--wait", "--timeout", "120"]));
+	let done = run("//Charlie", wait).await?;
+	assert_eq!(done["status"]["state"], json!("completed"), "{done}");
+	let expected = digits.expected_top1(MODEL)?[0];
+	assert_eq!(done["top_k"], json!([expected]), "the chain's answer is libtorch's");
+	let listed = run("//Charlie", v(&["job", "list"])).await?;
+	assert_eq!(listed[0]["id"], done["id"]);
+	assert_eq!(listed[1]["id"].to_string(), unanswered);
+	// The signer may come from a key file instead of `--suri`.
+	let dave_key = dir.path().join("dave.key");
+	std::fs::write(&dave_key, "//Dave\n")?;
+	let record =
+		run("//Alice", v(&["--key-file", &dave_key.to_string_lossy(), "provider", "show"])).await?;
+	let dave = infera_client::chain::account_of(&keypair("//Dave")?);
+	assert_eq!(record["account"], json!(dave.to_string()));
+	assert_eq!(record["provider"]["active_jobs"], json!(0));
+
+	// A worker key of one's own, written once.
+	let key_file = dir.path().join("worker.key");
+	let generated =
+		run("//Dave", v(&["keys", "generate-worker", &key_file.to_string_lossy()])).await?;
+	assert!(generated["public"].as_str().is_some_and(|k| k.len() == 66));
+	let key_file = key_file.to_string_lossy().to_string();
+	let again = error_of(&url, "//Dave", &["keys", "generate-worker", &key_file]).await;
+	assert!(again.contains("never overwritten"), "{again}");
 
 	// Errors say what happened and what to do.
 	let unreachable = error_of("ws://127.0.0.1:1", "//Alice", &["balance"]).await;
 	assert!(unreachable.contains("cannot connect to the node"), "{unreachable}");
-	let poor =
-		error_of(&url, "//Nobody", &["job", "submit", "--model", &second, "--input", &input]).await;
+	let submit_input = ["job", "submit", "--model", &second, "--input", &input];
+	let poor = error_of(&url, "//Nobody", &submit_input).await;
 	assert!(poor.contains("insufficient balance") && poor.contains("transfer funds"), "{poor}");
 	let not_owner = error_of(&url, "//Charlie", &["model", "deprecate", &second]).await;
 	assert!(not_owner.contains("ModelRegistry::NotOwner"), "{not_owner}");
 	let deprecated = error_of(&url, "//Charlie", &["job", "quote", "--model", &first]).await;
 	assert!(deprecated.contains("ModelDeprecated") && deprecated.contains("1004"), "{deprecated}");
 	std::fs::write(&input, "[1, 2, 3]")?;
-	let bad_input =
-		error_of(&url, "//Charlie", &["job", "submit", "--model", &second, "--input", &input])
-			.await;
+	let bad_input = error_of(&url, "//Charlie", &submit_input).await;
 	assert!(bad_input.contains("3 numbers"), "{bad_input}");
 	Ok(())
 }

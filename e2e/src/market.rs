@@ -443,15 +443,18 @@ pub struct Audit {
 	pub held_for_jobs: u128,
 	/// Balance held as provider stake (equal to the ledgers' totals).
 	pub held_as_stake: u128,
+	/// Balance held as model deposits (equal to the registered models' deposits).
+	pub held_as_deposits: u128,
 }
 
 /// Checks, at the latest finalized block, that nothing is lost: every balance held by the job
 /// pallet is what the job records say they hold, every balance held by the staking pallet is in
-/// a ledger (bonded or unbonding), and no open job has outlived its deadline.
+/// a ledger (bonded or unbonding), every balance held by the registry is a registered model's
+/// deposit, and no open job has outlived its deadline. Valid at any block, with jobs in flight.
 pub async fn audit(client: &Client) -> Result<Audit> {
 	let at = client.at_current_block().await?;
 	let block = at.block_number();
-	let (mut held_for_jobs, mut held_as_stake) = (0u128, 0u128);
+	let (mut held_for_jobs, mut held_as_stake, mut held_as_deposits) = (0u128, 0u128, 0u128);
 	let holds = dynamic::storage::<([u8; 32],), Value>("Balances", "Holds");
 	let mut entries = at.storage().iter(holds, ()).await?;
 	while let Some(entry) = entries.next().await {
@@ -461,6 +464,7 @@ pub async fn audit(client: &Client) -> Result<Audit> {
 			match &hold.at("id").context("hold id")?.value {
 				ValueDef::Variant(v) if v.name == "JobEscrow" => held_for_jobs += amount,
 				ValueDef::Variant(v) if v.name == "ProviderStaking" => held_as_stake += amount,
+				ValueDef::Variant(v) if v.name == "ModelRegistry" => held_as_deposits += amount,
 				_ => {}
 			}
 		}
@@ -490,13 +494,23 @@ pub async fn audit(client: &Client) -> Result<Audit> {
 			ledger_totals += chunk.at("value").and_then(|v| v.as_u128()).context("chunk")?;
 		}
 	}
+	let mut model_deposits = 0u128;
+	let models = dynamic::storage::<(u32,), Value>("ModelRegistry", "Models");
+	let mut entries = at.storage().iter(models, ()).await?;
+	while let Some(entry) = entries.next().await {
+		let model = entry?.value().decode()?;
+		model_deposits += model.at("deposit").and_then(|d| d.as_u128()).context("deposit")?;
+	}
+	if held_as_deposits != model_deposits {
+		bail!("held as model deposits {held_as_deposits} but models hold {model_deposits}");
+	}
 	if held_for_jobs != job_records {
 		bail!("held for jobs {held_for_jobs} but job records hold {job_records}");
 	}
 	if held_as_stake != ledger_totals {
 		bail!("held as stake {held_as_stake} but ledgers total {ledger_totals}");
 	}
-	Ok(Audit { block, jobs, open_jobs, held_for_jobs, held_as_stake })
+	Ok(Audit { block, jobs, open_jobs, held_for_jobs, held_as_stake, held_as_deposits })
 }
 
 /// Waits until none of `jobs` is open; returns their final records.

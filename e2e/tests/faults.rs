@@ -75,6 +75,14 @@ async fn restarted_provider_answers_once_corrupt_artifact_and_dead_node_time_out
 	let before = market::free_balance(&client, dave_account).await?;
 	let jobs =
 		market::submit_jobs(&client, &charlie, model, &digits.inputs[..3], 1, JOB_PRICE).await?;
+	// Mid-flight, the three open jobs' escrow is held and accounted for.
+	let audit = infera_e2e::wait_for("three open jobs", Duration::from_secs(30), || async {
+		let audit = market::audit(&client).await?;
+		Ok((audit.open_jobs == 3).then_some(audit))
+	})
+	.await?;
+	assert_eq!(audit.held_for_jobs, 3 * JOB_PRICE);
+	println!("mid-flight {audit:?}");
 	dave.node.process.restart()?;
 	dave.node.client(Duration::from_secs(180)).await?;
 	let ids: Vec<u64> = jobs.iter().map(|j| j.job_id).collect();
