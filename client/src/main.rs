@@ -3,24 +3,30 @@
 
 use clap::Parser;
 use infera_client::cli::{execute, Cli};
-use std::process::ExitCode;
+use std::{io::Write, process::ExitCode};
+
+/// Prints a line to stdout. A closed stdout (`infera job list | head`) is not an error of the
+/// command: the rest of the output is dropped quietly.
+fn print_line(line: &str) {
+	let _ = writeln!(std::io::stdout().lock(), "{line}");
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
 	let cli = Cli::parse();
 	let json = cli.json;
-	match execute(&cli, |line| println!("{line}")).await {
+	match execute(&cli, |line| print_line(&line)).await {
 		Ok(out) => {
 			if json {
-				println!("{}", out.json);
+				print_line(&out.json.to_string());
 			} else {
-				println!("{}", out.text);
+				print_line(&out.text);
 			}
 			ExitCode::SUCCESS
 		}
 		Err(e) => {
 			if json {
-				println!("{}", serde_json::json!({ "error": format!("{e:#}") }));
+				print_line(&serde_json::json!({ "error": format!("{e:#}") }).to_string());
 			}
 			eprintln!("error: {e:#}");
 			ExitCode::FAILURE
