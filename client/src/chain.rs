@@ -511,13 +511,9 @@ impl Chain {
 		rule: AgreementRule,
 		fee: Balance,
 	) -> Result<ModelId> {
-		let mut args = vec![Value::from_bytes(name.as_bytes())];
-		args.extend(artifact_args(artifact_hash, uri, input, output, rule, fee));
-		let call = dynamic::transaction("ModelRegistry", "register_model", args);
-		let events = self.submit(&call, signer).await?;
-		find_event::<ModelRegisteredEv>(&events, "ModelRegistry", "ModelRegistered")?
-			.map(|e| e.model)
-			.context("no ModelRegistered event")
+		let entry = entry_args(artifact_hash, uri, input, output, rule, fee);
+		let name = Value::from_bytes(name.as_bytes());
+		self.model_entry(signer, "register_model", name, entry, "ModelRegistered").await
 	}
 
 	/// Publishes a new version of `predecessor` as `signer`; returns its id.
@@ -533,13 +529,27 @@ impl Chain {
 		rule: AgreementRule,
 		fee: Balance,
 	) -> Result<ModelId> {
-		let mut args = vec![Value::u128(predecessor as u128)];
-		args.extend(artifact_args(artifact_hash, uri, input, output, rule, fee));
-		let call = dynamic::transaction("ModelRegistry", "publish_version", args);
-		let events = self.submit(&call, signer).await?;
-		find_event::<ModelRegisteredEv>(&events, "ModelRegistry", "VersionPublished")?
+		let entry = entry_args(artifact_hash, uri, input, output, rule, fee);
+		let predecessor = Value::u128(predecessor as u128);
+		self.model_entry(signer, "publish_version", predecessor, entry, "VersionPublished").await
+	}
+
+	/// Calls the registry's `call(first, entry…)`, which stores a new model entry announced by
+	/// `event`; returns the new entry's id.
+	async fn model_entry(
+		&self,
+		signer: &Keypair,
+		call: &str,
+		first: Value,
+		entry: [Value; 6],
+		event: &str,
+	) -> Result<ModelId> {
+		let args: Vec<Value> = std::iter::once(first).chain(entry).collect();
+		let events =
+			self.submit(&dynamic::transaction("ModelRegistry", call, args), signer).await?;
+		find_event::<ModelRegisteredEv>(&events, "ModelRegistry", event)?
 			.map(|e| e.model)
-			.context("no VersionPublished event")
+			.with_context(|| format!("no {event} event"))
 	}
 
 	/// A model version.
@@ -809,7 +819,7 @@ impl Chain {
 }
 
 /// The arguments a model entry and a new version share: artifact, specs, rule and fee.
-fn artifact_args(
+fn entry_args(
 	artifact_hash: [u8; 32],
 	uri: &str,
 	input: &TensorSpec,

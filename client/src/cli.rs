@@ -71,6 +71,38 @@ pub enum Command {
 	},
 }
 
+/// What a model entry and each new version of it declare: artifact, specs, rule, fee.
+#[derive(Debug, clap::Args)]
+pub struct ModelEntry {
+	/// The TorchScript file; its blake2-256 is registered.
+	#[arg(long)]
+	pub artifact: PathBuf,
+	/// Where workers fetch it (`file://`, `http://`, `https://`).
+	#[arg(long)]
+	pub uri: String,
+	/// Input spec, `dtype:d1,d2,...` (e.g. `f32:1,8,8`).
+	#[arg(long)]
+	pub input: TensorSpec,
+	/// Output spec (e.g. `f32:10`).
+	#[arg(long)]
+	pub output: TensorSpec,
+	/// Agreement rule: `top_k:<k>`, `quantized:<decimals>` or `exact`.
+	#[arg(long)]
+	pub rule: AgreementRule,
+	/// Fee per inference paid to the author (base units, or `0.01INF`).
+	#[arg(long, value_parser = parse_amount, default_value = "0")]
+	pub fee: u128,
+}
+
+impl ModelEntry {
+	/// blake2-256 of the artifact file.
+	fn artifact_hash(&self) -> Result<[u8; 32]> {
+		let bytes = std::fs::read(&self.artifact)
+			.with_context(|| format!("reading artifact {}", self.artifact.display()))?;
+		Ok(crate::blake2_256(&bytes))
+	}
+}
+
 /// Model commands.
 #[derive(Debug, Subcommand)]
 pub enum ModelCmd {
@@ -79,47 +111,17 @@ pub enum ModelCmd {
 		/// Name, unique per author.
 		#[arg(long)]
 		name: String,
-		/// The TorchScript file; its blake2-256 is registered.
-		#[arg(long)]
-		artifact: PathBuf,
-		/// Where workers fetch it (`file://`, `http://`, `https://`).
-		#[arg(long)]
-		uri: String,
-		/// Input spec, `dtype:d1,d2,...` (e.g. `f32:1,8,8`).
-		#[arg(long)]
-		input: TensorSpec,
-		/// Output spec (e.g. `f32:10`).
-		#[arg(long)]
-		output: TensorSpec,
-		/// Agreement rule: `top_k:<k>`, `quantized:<decimals>` or `exact`.
-		#[arg(long)]
-		rule: AgreementRule,
-		/// Fee per inference paid to the author (base units, or `0.01INF`).
-		#[arg(long, value_parser = parse_amount, default_value = "0")]
-		fee: u128,
+		/// Artifact, specs, rule and fee.
+		#[command(flatten)]
+		entry: ModelEntry,
 	},
 	/// Publishes a new version of the signer's model `predecessor` (same name); prints its id.
 	Version {
 		/// The version it follows (the lineage's newest).
 		predecessor: u32,
-		/// The new TorchScript file.
-		#[arg(long)]
-		artifact: PathBuf,
-		/// Where workers fetch it.
-		#[arg(long)]
-		uri: String,
-		/// Input spec.
-		#[arg(long)]
-		input: TensorSpec,
-		/// Output spec.
-		#[arg(long)]
-		output: TensorSpec,
-		/// Agreement rule.
-		#[arg(long)]
-		rule: AgreementRule,
-		/// Fee per inference.
-		#[arg(long, value_parser = parse_amount, default_value = "0")]
-		fee: u128,
+		/// Artifact, specs, rule and fee of the new version.
+		#[command(flatten)]
+		entry: ModelEntry,
 	},
 	/// Deprecates one of the signer's models: no new jobs, running jobs finish.
 	Deprecate {
@@ -498,10 +500,9 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 		}
 	};
 	Ok(match &cli.command {
-		Command::Model(ModelCmd::Register { name, artifact, uri, input, output, rule, fee }) => {
-			let bytes = std::fs::read(artifact)
-				.with_context(|| format!("reading artifact {}", artifact.display()))?;
-			let hash = crate::blake2_256(&bytes);
+		Command::Model(ModelCmd::Register { name, entry }) => {
+			let hash = entry.artifact_hash()?;
+			let ModelEntry { uri, input, output, rule, fee, .. } = entry;
 			let id = chain
 				.register_model(&signer()?, name, hash, uri, input, output, *rule, *fee)
 				.await?;
@@ -527,18 +528,9 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 				.collect();
 			Output::new(text, serde_json::Value::Array(json))
 		}
-		Command::Model(ModelCmd::Version {
-			predecessor,
-			artifact,
-			uri,
-			input,
-			output,
-			rule,
-			fee,
-		}) => {
-			let bytes = std::fs::read(artifact)
-				.with_context(|| format!("reading artifact {}", artifact.display()))?;
-			let hash = crate::blake2_256(&bytes);
+		Command::Model(ModelCmd::Version { predecessor, entry }) => {
+			let hash = entry.artifact_hash()?;
+			let ModelEntry { uri, input, output, rule, fee, .. } = entry;
 			let id = chain
 				.publish_version(&signer()?, *predecessor, hash, uri, input, output, *rule, *fee)
 				.await?;
@@ -861,7 +853,10 @@ mod tests {
 		assert_eq!(cli.url, "ws://127.0.0.1:9944");
 		assert_eq!(cli.suri, "//Alice");
 		match cli.command {
-			Command::Model(ModelCmd::Register { name, input, output, rule, fee, .. }) => {
+			Command::Model(ModelCmd::Register {
+				name,
+				entry: ModelEntry { input, output, rule, fee, .. },
+			}) => {
 				assert_eq!(name, "digits-cnn");
 				assert_eq!(input.shape, vec![1, 8, 8]);
 				assert_eq!(output.byte_len(), 40);
