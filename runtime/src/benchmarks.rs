@@ -1,7 +1,10 @@
 //! The pallets benchmarked by `infera-node benchmark pallet` (frame-benchmarking v2), and the
 //! helper that gives the job pallet's benchmarks real models and providers.
 
-use crate::{AccountId, Balances, ModelRegistry, ProviderStaking, Runtime, RuntimeOrigin};
+use crate::{
+	governance::parameters::dynamic_params::market::MinProviderStake, AccountId, Balances,
+	ModelRegistry, ProviderStaking, Runtime, RuntimeOrigin,
+};
 use alloc::vec;
 use infera_primitives::{
 	attestation::WorkerPublic,
@@ -9,7 +12,7 @@ use infera_primitives::{
 	ModelId,
 };
 use polkadot_sdk::{
-	frame_support::traits::fungible::Mutate,
+	frame_support::traits::{fungible::Mutate, Get},
 	sp_runtime::{traits::Zero, DispatchError},
 	*,
 };
@@ -65,7 +68,7 @@ impl pallet_job_escrow::BenchmarkHelper<AccountId> for MarketplaceBenchmarkHelpe
 		fund(who);
 		ProviderStaking::register_provider(
 			RuntimeOrigin::signed(who.clone()),
-			crate::configs::marketplace::MinProviderStake::get(),
+			MinProviderStake::get(),
 			worker,
 			vec![model],
 			capacity,

@@ -49,6 +49,8 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:6 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::ModelProviders` (r:1 w:0)
 	/// Proof: `ProviderStaking::ModelProviders` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Providers` (r:128 w:7)
@@ -62,39 +64,43 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `JobEscrow::Deadlines` (r:1 w:1)
 	/// Proof: `JobEscrow::Deadlines` (`max_values`: None, `max_size`: Some(18446), added: 20921, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::Jobs` (r:0 w:1)
 	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::AssignedJobs` (r:0 w:7)
 	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::UserJobs` (r:0 w:1)
+	/// Proof: `JobEscrow::UserJobs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Component `i` ranges over `[1, 262144]`.
 	/// Component `r` ranges over `[1, 7]`.
 	/// Component `c` ranges over `[1, 128]`.
-	fn submit_job(i: u32, r: u32, c: u32, ) -> Weight {
-		// Proof size (bytes), measured: `938 + c * (222 ±0)`
+	fn submit_job(_i: u32, r: u32, c: u32, ) -> Weight {
+		// Proof size (bytes), measured: `979 + c * (222 ±0)`
 		// Proof size (bytes), estimated: `21911 + c * (2776 ±23)`
-		// Fastest run: 8_540_328_000 ps.
-		Weight::from_parts(8_540_328_000, 21911)
-			// Standard error: 12_790
-			.saturating_add(Weight::from_parts(5_575, 0).saturating_mul(i.into()))
-			// Standard error: 501_050_564
-			.saturating_add(Weight::from_parts(433_945_246, 0).saturating_mul(r.into()))
-			// Standard error: 26_249_402
-			.saturating_add(Weight::from_parts(296_020_107, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(15_u64))
+		// Fastest run: 10_118_349_000 ps.
+		Weight::from_parts(2_241_375_299, 21911)
+			// Standard error: 717_599_411
+			.saturating_add(Weight::from_parts(1_590_176_635, 0).saturating_mul(r.into()))
+			// Standard error: 35_064_209
+			.saturating_add(Weight::from_parts(370_186_882, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(21_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(5_u64))
+			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2776).saturating_mul(c.into()))
 	}
 	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
 	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:2 w:2)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::ProviderRecords` (r:1 w:1)
+	/// Proof: `JobEscrow::ProviderRecords` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::ExpiryQueueBounds` (r:1 w:1)
@@ -109,40 +115,44 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `JobEscrow::PendingOutputs` (`max_values`: None, `max_size`: Some(4146), added: 6621, mode: `MaxEncodedLen`)
 	/// Component `o` ranges over `[1, 4096]`.
 	fn submit_result(o: u32, ) -> Weight {
-		// Proof size (bytes), measured: `1273`
+		// Proof size (bytes), measured: `1348`
 		// Proof size (bytes), estimated: `6196`
-		// Fastest run: 4_899_696_000 ps.
-		Weight::from_parts(5_994_780_709, 6196)
-			// Standard error: 102_649
-			.saturating_add(Weight::from_parts(69_142, 0).saturating_mul(o.into()))
-			.saturating_add(T::DbWeight::get().reads(7_u64))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
+		// Fastest run: 5_416_355_000 ps.
+		Weight::from_parts(7_127_089_220, 6196)
+			// Standard error: 89_260
+			.saturating_add(Weight::from_parts(138_672, 0).saturating_mul(o.into()))
+			.saturating_add(T::DbWeight::get().reads(9_u64))
+			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
 	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::Deadlines` (r:1 w:1)
 	/// Proof: `JobEscrow::Deadlines` (`max_values`: None, `max_size`: Some(18446), added: 20921, mode: `MaxEncodedLen`)
 	/// Component `r` ranges over `[2, 7]`.
-	fn commit_result(r: u32, ) -> Weight {
-		// Proof size (bytes), measured: `298 + r * (81 ±0)`
+	fn commit_result(_r: u32, ) -> Weight {
+		// Proof size (bytes), measured: `335 + r * (81 ±0)`
 		// Proof size (bytes), estimated: `21911`
-		// Fastest run: 777_048_000 ps.
-		Weight::from_parts(835_513_444, 21911)
-			// Standard error: 8_138_401
-			.saturating_add(Weight::from_parts(32_008_666, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Fastest run: 944_562_000 ps.
+		Weight::from_parts(1_287_393_425, 21911)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
 	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
 	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Providers` (r:7 w:7)
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::PendingOutputs` (r:1 w:1)
 	/// Proof: `JobEscrow::PendingOutputs` (`max_values`: None, `max_size`: Some(4146), added: 6621, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:8 w:8)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::ProviderRecords` (r:7 w:7)
+	/// Proof: `JobEscrow::ProviderRecords` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::ExpiryQueueBounds` (r:1 w:1)
@@ -155,23 +165,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `o` ranges over `[1, 4096]`.
 	/// Component `r` ranges over `[2, 7]`.
-	fn reveal_result(_o: u32, r: u32, ) -> Weight {
-		// Proof size (bytes), measured: `1043 + o * (1 ±0) + r * (312 ±0)`
+	fn reveal_result(o: u32, r: u32, ) -> Weight {
+		// Proof size (bytes), measured: `1118 + o * (1 ±0) + r * (312 ±0)`
 		// Proof size (bytes), estimated: `7611 + r * (2645 ±0)`
-		// Fastest run: 7_428_431_000 ps.
-		Weight::from_parts(14_001_190_128, 7611)
-			// Standard error: 439_833_420
-			.saturating_add(Weight::from_parts(2_177_443_409, 0).saturating_mul(r.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
-			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(r.into())))
+		// Fastest run: 7_909_173_000 ps.
+		Weight::from_parts(4_793_971_428, 7611)
+			// Standard error: 565_202
+			.saturating_add(Weight::from_parts(488_558, 0).saturating_mul(o.into()))
+			// Standard error: 442_385_521
+			.saturating_add(Weight::from_parts(1_908_015_395, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
 	}
 	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
 	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Providers` (r:7 w:7)
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
@@ -184,12 +196,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `r` ranges over `[1, 7]`.
 	fn cancel_job(r: u32, ) -> Weight {
-		// Proof size (bytes), measured: `805 + r * (201 ±0)`
+		// Proof size (bytes), measured: `875 + r * (201 ±0)`
 		// Proof size (bytes), estimated: `4278 + r * (2645 ±0)`
-		// Fastest run: 2_362_274_000 ps.
-		Weight::from_parts(2_275_716_462, 4278)
-			// Standard error: 5_018_853
-			.saturating_add(Weight::from_parts(267_087_199, 0).saturating_mul(r.into()))
+		// Fastest run: 2_546_750_000 ps.
+		Weight::from_parts(3_637_835_527, 4278)
+			// Standard error: 60_273_620
+			.saturating_add(Weight::from_parts(103_805_799, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -203,15 +215,19 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `JobEscrow::Jobs` (r:16 w:16)
 	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:4 w:4)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `System::Account` (r:8 w:8)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::ProviderRecords` (r:7 w:7)
+	/// Proof: `JobEscrow::ProviderRecords` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::PendingOutputs` (r:16 w:16)
 	/// Proof: `JobEscrow::PendingOutputs` (`max_values`: None, `max_size`: Some(4146), added: 6621, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Providers` (r:7 w:7)
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:1 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:2 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Ledgers` (r:3 w:3)
 	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::ExpiryQueueBounds` (r:1 w:1)
@@ -224,79 +240,82 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 16]`.
 	fn process_deadlines(n: u32, ) -> Weight {
-		// Proof size (bytes), measured: `7742 + n * (148 ±0)`
+		// Proof size (bytes), measured: `7816 + n * (148 ±0)`
 		// Proof size (bytes), estimated: `21911 + n * (6621 ±0)`
-		// Fastest run: 220_814_000 ps.
-		Weight::from_parts(9_310_052_533, 21911)
-			// Standard error: 1_019_258_323
-			.saturating_add(Weight::from_parts(13_665_089_383, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(12_u64))
-			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(11_u64))
-			.saturating_add(T::DbWeight::get().writes((12_u64).saturating_mul(n.into())))
+		// Fastest run: 237_395_000 ps.
+		Weight::from_parts(237_395_000, 21911)
+			// Standard error: 835_902_427
+			.saturating_add(Weight::from_parts(18_826_995_841, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
+			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(14_u64))
+			.saturating_add(T::DbWeight::get().writes((13_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6621).saturating_mul(n.into()))
 	}
 	/// Storage: `JobEscrow::ExpiryQueueBounds` (r:1 w:1)
 	/// Proof: `JobEscrow::ExpiryQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::ExpiryQueue` (r:64 w:64)
 	/// Proof: `JobEscrow::ExpiryQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::Jobs` (r:64 w:64)
 	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::Results` (r:0 w:64)
 	/// Proof: `JobEscrow::Results` (`max_values`: None, `max_size`: Some(4114), added: 6589, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::UserJobs` (r:0 w:64)
+	/// Proof: `JobEscrow::UserJobs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 64]`.
 	fn expire_jobs(n: u32, ) -> Weight {
-		// Proof size (bytes), measured: `406 + n * (81 ±0)`
-		// Proof size (bytes), estimated: `1501 + n * (3288 ±0)`
-		// Fastest run: 113_343_000 ps.
-		Weight::from_parts(113_343_000, 1501)
-			// Standard error: 33_079_068
-			.saturating_add(Weight::from_parts(709_156_445, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(1_u64))
+		// Proof size (bytes), measured: `476 + n * (81 ±0)`
+		// Proof size (bytes), estimated: `3501 + n * (3288 ±0)`
+		// Fastest run: 273_824_000 ps.
+		Weight::from_parts(1_439_606_866, 3501)
+			// Standard error: 29_628_921
+			.saturating_add(Weight::from_parts(592_165_681, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
-			.saturating_add(T::DbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3288).saturating_mul(n.into()))
 	}
 }
 
 /// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
-	fn submit_job(i: u32, r: u32, c: u32, ) -> Weight {
-		Weight::from_parts(8_540_328_000, 21911)
-			.saturating_add(Weight::from_parts(5_575, 0).saturating_mul(i.into()))
-			.saturating_add(Weight::from_parts(433_945_246, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(296_020_107, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(15_u64))
+	fn submit_job(_i: u32, r: u32, c: u32, ) -> Weight {
+		Weight::from_parts(2_241_375_299, 21911)
+			.saturating_add(Weight::from_parts(1_590_176_635, 0).saturating_mul(r.into()))
+			.saturating_add(Weight::from_parts(370_186_882, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(21_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes(5_u64))
+			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2776).saturating_mul(c.into()))
 	}
 	fn submit_result(o: u32, ) -> Weight {
-		Weight::from_parts(5_994_780_709, 6196)
-			.saturating_add(Weight::from_parts(69_142, 0).saturating_mul(o.into()))
-			.saturating_add(RocksDbWeight::get().reads(7_u64))
-			.saturating_add(RocksDbWeight::get().writes(11_u64))
+		Weight::from_parts(7_127_089_220, 6196)
+			.saturating_add(Weight::from_parts(138_672, 0).saturating_mul(o.into()))
+			.saturating_add(RocksDbWeight::get().reads(9_u64))
+			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
-	fn commit_result(r: u32, ) -> Weight {
-		Weight::from_parts(835_513_444, 21911)
-			.saturating_add(Weight::from_parts(32_008_666, 0).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+	fn commit_result(_r: u32, ) -> Weight {
+		Weight::from_parts(1_287_393_425, 21911)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
-	fn reveal_result(_o: u32, r: u32, ) -> Weight {
-		Weight::from_parts(14_001_190_128, 7611)
-			.saturating_add(Weight::from_parts(2_177_443_409, 0).saturating_mul(r.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
-			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(r.into())))
+	fn reveal_result(o: u32, r: u32, ) -> Weight {
+		Weight::from_parts(4_793_971_428, 7611)
+			.saturating_add(Weight::from_parts(488_558, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(1_908_015_395, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(r.into())))
+			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(r.into())))
 			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
 	}
 	fn cancel_job(r: u32, ) -> Weight {
-		Weight::from_parts(2_275_716_462, 4278)
-			.saturating_add(Weight::from_parts(267_087_199, 0).saturating_mul(r.into()))
+		Weight::from_parts(3_637_835_527, 4278)
+			.saturating_add(Weight::from_parts(103_805_799, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -304,21 +323,21 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
 	}
 	fn process_deadlines(n: u32, ) -> Weight {
-		Weight::from_parts(9_310_052_533, 21911)
-			.saturating_add(Weight::from_parts(13_665_089_383, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(12_u64))
-			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(11_u64))
-			.saturating_add(RocksDbWeight::get().writes((12_u64).saturating_mul(n.into())))
+		Weight::from_parts(237_395_000, 21911)
+			.saturating_add(Weight::from_parts(18_826_995_841, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
+			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(14_u64))
+			.saturating_add(RocksDbWeight::get().writes((13_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6621).saturating_mul(n.into()))
 	}
 	fn expire_jobs(n: u32, ) -> Weight {
-		Weight::from_parts(113_343_000, 1501)
-			.saturating_add(Weight::from_parts(709_156_445, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(1_u64))
+		Weight::from_parts(1_439_606_866, 3501)
+			.saturating_add(Weight::from_parts(592_165_681, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
-			.saturating_add(RocksDbWeight::get().writes((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes((4_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 3288).saturating_mul(n.into()))
 	}
 }

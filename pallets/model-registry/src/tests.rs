@@ -520,3 +520,27 @@ fn integrity_test_passes() {
 		<ModelRegistry as Hooks<u64>>::integrity_test();
 	});
 }
+
+#[test]
+fn model_views_show_the_latest_version_and_page_by_id() {
+	ExtBuilder.build_and_execute(|| {
+		let first = register(ALICE, b"mnist");
+		assert_ok!(publish(ALICE, first));
+		let second = first + 1;
+		let other = register(BOB, b"other");
+		let view = ModelRegistry::model_view(first).unwrap();
+		assert_eq!((view.owner, view.version, view.latest), (ALICE, 1, second));
+		assert_eq!((view.name, view.artifact_uri), (b"mnist".to_vec(), URI.to_vec()));
+		assert_eq!(ModelRegistry::model_view(second).unwrap().latest, second);
+		let ids = |after, limit| -> Vec<u32> {
+			ModelRegistry::models(after, limit).into_iter().map(|m| m.id).collect()
+		};
+		assert_eq!(ids(None, 10), vec![first, second, other]);
+		assert_eq!(ids(None, 2), vec![first, second]);
+		assert_eq!(ids(Some(second), 2), vec![other]);
+		// Removed models leave a gap that pages skip.
+		assert_ok!(ModelRegistry::remove(RuntimeOrigin::signed(BOB), other));
+		assert_eq!(ids(Some(first), 10), vec![second]);
+		assert!(ModelRegistry::model_view(other).is_none());
+	});
+}

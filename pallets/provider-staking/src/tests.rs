@@ -516,3 +516,18 @@ fn integrity_test_passes() {
 		<ProviderStaking as Hooks<u64>>::integrity_test();
 	});
 }
+
+#[test]
+fn provider_view_shows_stake_terms_and_serving_index() {
+	ExtBuilder.build_and_execute(|| {
+		register(P1);
+		assert_ok!(ProviderStaking::unbond(RuntimeOrigin::signed(P1), 50));
+		let view = ProviderStaking::provider_view(&P1).unwrap();
+		assert_eq!((view.bonded, view.unbonding, view.price), (150, 50, PRICE));
+		assert_eq!((view.capacity, view.active_jobs, view.online), (2, 0, true));
+		assert_eq!(view.models, vec![0, 1]);
+		assert_eq!(view.record, Default::default());
+		assert_eq!(ProviderStaking::providers_of(1), vec![P1]);
+		assert!(ProviderStaking::provider_view(&P2).is_none());
+	});
+}
