@@ -57,8 +57,8 @@ pub fn commitment_of<AccountId: Encode>(
 
 /// Everything governance may tune about jobs, read by the pallet through this one trait.
 ///
-/// The runtime implements it once (today with constants, e.g. [`ParametersFromGets`];
-/// later by reading `pallet-parameters` dynamic parameters, which also implement `Get`).
+/// The runtime implements it once, reading `pallet-parameters` dynamic parameters that token
+/// holders change by referendum; mocks use [`ParametersFromGets`] over constants.
 /// The pallet re-reads every value when it needs it, so a change applies to the next job (or the
 /// next phase of a running job) without a migration. Values are sanitised by the pallet: a
 /// redundancy is clamped to `1..=max_redundancy()` (itself within `1..=MaxRedundancy`), periods to at least one block, sizes to the
@@ -91,9 +91,9 @@ pub trait JobParameters<BlockNumber> {
 	fn result_retention() -> BlockNumber;
 }
 
-/// [`JobParameters`] assembled from one `Get` per parameter, in the order of the trait's methods:
-/// constants (`ConstU32`, `parameter_types!`) today, `pallet-parameters` dynamic parameters
-/// (which implement `Get`) once governance is wired, without touching the pallet.
+/// [`JobParameters`] assembled from one `Get` per parameter, in the order of the trait's methods
+/// (constants such as `ConstU32` or `parameter_types!`): what a mock runtime or a chain without
+/// governance uses.
 #[allow(clippy::type_complexity)]
 pub struct ParametersFromGets<
 	Redundancy,
