@@ -8,6 +8,12 @@
 #   STEPS=50 REPEAT=20 (defaults): fewer make a debug run of the job pallet (whose setup creates
 #   up to 64 providers per repeat) take minutes instead of hours.
 #
+# `storage` in place of a pallet measures the database instead: the cost of one read and one
+# write over a chain's state, written to runtime/src/weights/paritydb_weights.rs (the runtime's
+# DbWeight, which every generated weight multiplies its reads and writes by). It reads the
+# state of the dev chain at BENCH_BASE_PATH (default: a fresh dev chain's genesis); a chain that
+# has run load (`infera-node --dev --base-path DIR` plus `infera-load`) is closer to production.
+#
 # The WASM runtime is always optimised, but the host functions it calls (storage, hashing,
 # signature checks) run in the node's native code: a debug node measures the debug chain we run
 # in tests and demos (tens of times slower than release); production weights need --release.
@@ -31,6 +37,15 @@ node="$bench_target/$profile/infera-node"
 pallets=("$@")
 [ ${#pallets[@]} -gt 0 ] || pallets=(model-registry provider-staking job-escrow)
 for pallet in "${pallets[@]}"; do
+	if [ "$pallet" = storage ]; then
+		echo "[benchmark] storage (database read/write weights)"
+		base_path=()
+		[ -z "${BENCH_BASE_PATH:-}" ] || base_path=(--base-path "$BENCH_BASE_PATH")
+		# Writes are committed in batches of 100 keys (the default, 100 000, exceeds a dev state).
+		"$node" benchmark storage --chain dev "${base_path[@]}" --state-version 1 --batch-size 100 \
+			--template-path scripts/weights/db-weights.hbs --weight-path runtime/src/weights/
+		continue
+	fi
 	echo "[benchmark] pallet_${pallet//-/_}"
 	"$node" benchmark pallet --chain dev --wasm-execution compiled \
 		--pallet "pallet_${pallet//-/_}" --extrinsic '*' --steps "${STEPS:-50}" --repeat "${REPEAT:-20}" \

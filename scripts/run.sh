@@ -9,8 +9,14 @@
 #   5. follows every job (submitted -> assigned -> answered -> paid), then prints the on-chain
 #      accuracy against the labels and who paid and earned what (balances before/after).
 #
-# Usage: scripts/run.sh [--jobs N] [--keep-running] [--no-build]
+# Usage: scripts/run.sh [--jobs N] [--load N] [--node BIN] [--base-path DIR] [--keep-running]
+#                       [--no-build]
 #   --jobs N          number of held-out images submitted (default 20)
+#   --load N          instead of step 4's jobs and step 5, send N pre-signed jobs from 16
+#                     accounts with `infera-load` and print its measurements (rates, latency,
+#                     the block capacity the weights give)
+#   --node BIN        the node binary (default: the debug build; e.g. a release build)
+#   --base-path DIR   keep the chain's database in DIR (default: a temporary one)
 #   --keep-running    leave node and worker up at the end (Ctrl-C stops them)
 #   --no-build        use the binaries already built (skips setup and cargo)
 # Ctrl-C stops everything at any point.
@@ -18,19 +24,25 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 
 jobs=20
+load=0
+node_bin=""
+base_path=()
 keep_running=0
 build=1
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--jobs) jobs="${2:?--jobs needs a number}"; shift 2 ;;
 	--jobs=*) jobs="${1#--jobs=}"; shift ;;
+	--load) load="${2:?--load needs a number}"; shift 2 ;;
+	--node) node_bin="${2:?--node needs a path}"; shift 2 ;;
+	--base-path) base_path=(--base-path "${2:?--base-path needs a folder}"); shift 2 ;;
 	--keep-running) keep_running=1; shift ;;
 	--no-build) build=0; shift ;;
-	-h | --help) sed -n '2,17p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,24p' "$0"; exit 0 ;;
 	*) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
-case "$jobs" in '' | *[!0-9]*) echo "--jobs needs a positive number" >&2; exit 2 ;; esac
+case "$jobs$load" in '' | *[!0-9]*) echo "--jobs and --load need positive numbers" >&2; exit 2 ;; esac
 
 log() { printf '\033[1;34m[run]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[run]\033[0m %s\n' "$*" >&2; exit 1; }
@@ -45,7 +57,9 @@ if [ "$build" -eq 1 ]; then
 	cargo build --locked --workspace --bins
 fi
 
-node_bin="$CARGO_TARGET_DIR/debug/infera-node"
+node_bin="${node_bin:-$CARGO_TARGET_DIR/debug/infera-node}"
+[ -x "$node_bin" ] || die "no node binary at $node_bin"
+[ ${#base_path[@]} -gt 0 ] || base_path=(--tmp)
 worker_bin="$CARGO_TARGET_DIR/debug/infera-worker"
 cli_bin="$CARGO_TARGET_DIR/debug/infera"
 
@@ -96,7 +110,7 @@ log "worker public key $worker_key"
 
 # --- the dev node --------------------------------------------------------------------------
 log "starting the dev node: $url (logs: $work/node.log)"
-"$node_bin" --dev --tmp --offchain-worker always \
+"$node_bin" --dev "${base_path[@]}" --offchain-worker always \
 	--inference-worker-url "http://127.0.0.1:$worker_port" \
 	--rpc-port "$rpc_port" --port "$p2p_port" --no-prometheus --no-telemetry --no-mdns \
 	>"$work/node.log" 2>&1 &
@@ -135,7 +149,13 @@ infera model show "$model"
 
 log "Alice bonds 1000 INF as provider of model $model (price 0.02 INF, worker $worker_key)"
 infera --suri //Alice provider register --bond 1000INF --worker-key "$worker_key" \
-	--models "$model" --capacity "$jobs" --price 0.02INF
+	--models "$model" --capacity "$((jobs > load ? jobs : load))" --price 0.02INF
+
+if [ "$load" -gt 0 ]; then
+	log "infera-load: $load pre-signed jobs from 16 accounts (node $node_bin)"
+	"$CARGO_TARGET_DIR/debug/infera-load" --url "$url" --model "$model" --jobs "$load" --senders 16
+	exit 0
+fi
 
 # --- jobs ----------------------------------------------------------------------------------
 mapfile -t labels < <(python3 -c 'import json,sys; print("\n".join(map(str, json.load(open(sys.argv[1])))))' \

@@ -12,6 +12,9 @@ cd "$root"
 echo "[test] rustfmt"
 cargo fmt --all -- --check
 
+echo "[test] docker/compose.yml against scripts/testnet.sh (no Docker daemon here)"
+python3 scripts/check_compose.py
+
 echo "[test] building binaries (first build: about 25 minutes on 2 cores)"
 cargo build --locked --workspace --bins --tests
 

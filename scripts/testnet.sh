@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# A local Infera testnet on loopback ports: 3 validators (Alice, Bob, Charlie: Aura + GRANDPA on
-# `--chain local`) and 3 provider nodes (Dave, Eve, Ferdie: non-validators running off-chain
-# workers), each provider with its own inference worker, worker key and provider key.
+# A local Infera testnet on loopback ports: 4 validators (Alice, Bob, Charlie, One: Aura + GRANDPA
+# on `--chain local`; four so that finality survives one of them down) and 3 provider nodes (Dave,
+# Eve, Ferdie: non-validators running off-chain workers), each provider with its own inference
+# worker, worker key and provider key.
 #
 #   scripts/testnet.sh [start]        start everything, wait until finality advances, print endpoints
 #   scripts/testnet.sh status         each process alive/dead, best/finalized block per node
 #   scripts/testnet.sh stop [--clean] stop everything started (recorded PIDs); --clean removes the folder
 #   scripts/testnet.sh register       (re)run the model/provider registration (start does it once)
+#   scripts/testnet.sh plan           print each process's command line without starting anything
 #
 # Environment: INFERA_TESTNET_DIR (default /tmp/infera-testnet: base paths, logs, PIDs),
 # INFERA_TESTNET_BASE_PORT (default 31000; the testnet uses base .. base+39),
-# INFERA_TESTNET_TIMEOUT (default 300: seconds to wait for RPC and finality; six debug nodes
+# INFERA_TESTNET_TIMEOUT (default 300: seconds to wait for RPC and finality; seven debug nodes
 # compiling the runtime at once on 2 cores take about 2 minutes to reach genesis),
 # INFERA_CLI (default $CARGO_TARGET_DIR/debug/infera: the CLI used to register, if built).
 # Uses the built binaries; build them first with `cargo build --workspace --bins`.
@@ -31,7 +33,7 @@ STATE="$DIR/processes" # one line per process: name kind pid port (rpc port for 
 # Alice's node key is 0x…01, so her peer id is fixed and the others can bootnode to her.
 ALICE_NODE_KEY=0000000000000000000000000000000000000000000000000000000000000001
 ALICE_PEER_ID=12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp
-VALIDATORS=(alice bob charlie)
+VALIDATORS=(alice bob charlie one)
 PROVIDERS=(dave eve ferdie)
 NODES=("${VALIDATORS[@]}" "${PROVIDERS[@]}")
 
@@ -43,21 +45,24 @@ die() {
 }
 
 # Port layout from the base: p2p base+i, RPC base+10+i, Prometheus base+20+i for node i
-# (alice, bob, charlie, dave, eve, ferdie), worker of provider j (dave, eve, ferdie) base+30+j.
-node_index() {
-	local i
-	for i in "${!NODES[@]}"; do
-		if [ "${NODES[$i]}" = "$1" ]; then
+# (alice, bob, charlie, one, dave, eve, ferdie), worker of provider j (dave, eve, ferdie) base+30+j.
+# index_in NAME LIST...: position of NAME in LIST.
+index_in() {
+	local name="$1" i=0 item
+	shift
+	for item in "$@"; do
+		if [ "$item" = "$name" ]; then
 			echo "$i"
 			return
 		fi
+		i=$((i + 1))
 	done
-	die "unknown node $1"
+	die "unknown node $name"
 }
-p2p_port() { echo $((BASE + $(node_index "$1"))); }
-rpc_port() { echo $((BASE + 10 + $(node_index "$1"))); }
-prom_port() { echo $((BASE + 20 + $(node_index "$1"))); }
-worker_port() { echo $((BASE + 30 + $(node_index "$1") - 3)); }
+p2p_port() { echo $((BASE + $(index_in "$1" "${NODES[@]}"))); }
+rpc_port() { echo $((BASE + 10 + $(index_in "$1" "${NODES[@]}"))); }
+prom_port() { echo $((BASE + 20 + $(index_in "$1" "${NODES[@]}"))); }
+worker_port() { echo $((BASE + 30 + $(index_in "$1" "${PROVIDERS[@]}"))); }
 capitalized() { echo "${1^}"; }
 
 # JSON-RPC over HTTP; prints the `result` member (compact JSON) or fails.
@@ -150,6 +155,43 @@ export_models() {
 	fi
 }
 
+# The command line of provider $1's worker, one argument per line: own port, own cache dir, own
+# key (a dev URI derived from the provider's); further arguments (the preload flag) are appended.
+worker_command() {
+	local n="$1"
+	shift
+	printf '%s\n' "$WORKER_BIN" --listen "127.0.0.1:$(worker_port "$n")" --cache-dir "$DIR/worker-$n" \
+		--seed "//$(capitalized "$n")//worker" "$@"
+}
+
+# The command line of node $1, one argument per line: validators with their dev keys (Alice the
+# bootnode), providers with off-chain workers calling their own worker.
+node_command() {
+	local n="$1" bootnode extra
+	bootnode="/ip4/127.0.0.1/tcp/$(p2p_port alice)/p2p/$ALICE_PEER_ID"
+	case "$n" in
+	alice) extra=(--alice --validator --node-key "$ALICE_NODE_KEY") ;;
+	bob | charlie | one) extra=("--$n" --validator --bootnodes "$bootnode") ;;
+	*) extra=(--offchain-worker always --inference-worker-url "http://127.0.0.1:$(worker_port "$n")"
+		--bootnodes "$bootnode") ;;
+	esac
+	printf '%s\n' "$NODE_BIN" --chain local --base-path "$DIR/$n" --name "$n" \
+		--listen-addr "/ip4/127.0.0.1/tcp/$(p2p_port "$n")" --rpc-port "$(rpc_port "$n")" \
+		--prometheus-port "$(prom_port "$n")" --no-telemetry --no-mdns "${extra[@]}"
+}
+
+# What start runs, one process per line (`name: arguments…`), without starting anything:
+# scripts/check_compose.py compares it with docker/compose.yml.
+plan() {
+	local n
+	for n in "${PROVIDERS[@]}"; do
+		echo "worker-$n: $(worker_command "$n" --preload "$DIR/models/manifest.json" | paste -sd' ')"
+	done
+	for n in "${NODES[@]}"; do
+		echo "$n: $(node_command "$n" | paste -sd' ')"
+	done
+}
+
 start() {
 	if [ ! -x "$NODE_BIN" ] || [ ! -x "$WORKER_BIN" ]; then
 		die "missing $NODE_BIN or $WORKER_BIN: build them first with \`source scripts/env.sh && cargo build --workspace --bins\`"
@@ -182,9 +224,9 @@ start() {
 	local preload=()
 	if export_models; then preload=(--preload "$DIR/models/manifest.json"); fi
 
-	# Validators need a network key on disk (only Alice's is given on the command line); the
-	# others' is generated once and kept, so peer ids survive restarts.
-	for n in bob charlie "${PROVIDERS[@]}"; do
+	# Every node but Alice (NODES[0], whose node key is given on the command line) needs a network
+	# key on disk: generated once and kept, so peer ids survive restarts.
+	for n in "${NODES[@]:1}"; do
 		if [ ! -f "$DIR/$n/chains/infera_local/network/secret_ed25519" ]; then
 			"$NODE_BIN" key generate-node-key --base-path "$DIR/$n" --chain local 2>>"$DIR/logs/keys.log"
 		fi
@@ -195,26 +237,14 @@ start() {
 			--suri "//$(capitalized "$n")" 2>>"$DIR/logs/keys.log"
 	done
 
-	# One worker per provider: own port, own cache dir, own key (a dev URI derived from the provider's).
+	local n cmd
 	for n in "${PROVIDERS[@]}"; do
-		spawn "worker-$n" worker "$(worker_port "$n")" "$WORKER_BIN" \
-			--listen "127.0.0.1:$(worker_port "$n")" --cache-dir "$DIR/worker-$n" \
-			--seed "//$(capitalized "$n")//worker" "${preload[@]}"
+		mapfile -t cmd < <(worker_command "$n" "${preload[@]}")
+		spawn "worker-$n" worker "$(worker_port "$n")" "${cmd[@]}"
 	done
-
-	local bootnode common extra
-	bootnode="/ip4/127.0.0.1/tcp/$(p2p_port alice)/p2p/$ALICE_PEER_ID"
 	for n in "${NODES[@]}"; do
-		common=(--chain local --base-path "$DIR/$n" --name "$n"
-			--listen-addr "/ip4/127.0.0.1/tcp/$(p2p_port "$n")" --rpc-port "$(rpc_port "$n")"
-			--prometheus-port "$(prom_port "$n")" --no-telemetry --no-mdns)
-		case "$n" in
-		alice) extra=(--alice --validator --node-key "$ALICE_NODE_KEY") ;;
-		bob | charlie) extra=("--$n" --validator --bootnodes "$bootnode") ;;
-		*) extra=(--offchain-worker always --inference-worker-url "http://127.0.0.1:$(worker_port "$n")"
-			--bootnodes "$bootnode") ;;
-		esac
-		spawn "$n" node "$(rpc_port "$n")" "$NODE_BIN" "${common[@]}" "${extra[@]}"
+		mapfile -t cmd < <(node_command "$n")
+		spawn "$n" node "$(rpc_port "$n")" "${cmd[@]}"
 	done
 
 	wait_ready
@@ -226,7 +256,7 @@ start() {
 }
 
 # Bounded wait: every worker answers `health`, every node `system_health`, and every node sees a
-# finalized block above the first one Alice reported (finality advances, with all 3 voters).
+# finalized block above the first one Alice reported (finality advances).
 wait_ready() {
 	local deadline=$((SECONDS + TIMEOUT)) n pending fin0="" fin
 	log "waiting (at most ${TIMEOUT} s) for the workers, every node's RPC and finality"
@@ -362,10 +392,11 @@ stop)
 	fi
 	;;
 status) status ;;
+plan) plan ;;
 register)
 	[ -n "$(running_pids)" ] || die "no testnet running from $DIR: \`$0 start\` first"
 	register
 	;;
--h | --help | help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//' ;;
-*) die "unknown subcommand $1: use start, stop [--clean], status or register" ;;
+-h | --help | help) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//' ;;
+*) die "unknown subcommand $1: use start, stop [--clean], status, register or plan" ;;
 esac

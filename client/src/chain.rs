@@ -498,38 +498,24 @@ impl Chain {
 
 	// --- model registry ---------------------------------------------------------------------
 
-	/// Registers a model as `signer`; returns its id.
-	#[allow(clippy::too_many_arguments)]
+	/// Registers a model named `name` with `entry` as `signer`; returns its id.
 	pub async fn register_model(
 		&self,
 		signer: &Keypair,
 		name: &str,
-		artifact_hash: [u8; 32],
-		uri: &str,
-		input: &TensorSpec,
-		output: &TensorSpec,
-		rule: AgreementRule,
-		fee: Balance,
+		entry: &ModelEntry,
 	) -> Result<ModelId> {
-		let entry = entry_args(artifact_hash, uri, input, output, rule, fee);
 		let name = Value::from_bytes(name.as_bytes());
 		self.model_entry(signer, "register_model", name, entry, "ModelRegistered").await
 	}
 
-	/// Publishes a new version of `predecessor` as `signer`; returns its id.
-	#[allow(clippy::too_many_arguments)]
+	/// Publishes `entry` as the next version of `predecessor` as `signer`; returns its id.
 	pub async fn publish_version(
 		&self,
 		signer: &Keypair,
 		predecessor: ModelId,
-		artifact_hash: [u8; 32],
-		uri: &str,
-		input: &TensorSpec,
-		output: &TensorSpec,
-		rule: AgreementRule,
-		fee: Balance,
+		entry: &ModelEntry,
 	) -> Result<ModelId> {
-		let entry = entry_args(artifact_hash, uri, input, output, rule, fee);
 		let predecessor = Value::u128(predecessor as u128);
 		self.model_entry(signer, "publish_version", predecessor, entry, "VersionPublished").await
 	}
@@ -541,10 +527,10 @@ impl Chain {
 		signer: &Keypair,
 		call: &str,
 		first: Value,
-		entry: [Value; 6],
+		entry: &ModelEntry,
 		event: &str,
 	) -> Result<ModelId> {
-		let args: Vec<Value> = std::iter::once(first).chain(entry).collect();
+		let args: Vec<Value> = std::iter::once(first).chain(entry.to_values()).collect();
 		let events =
 			self.submit(&dynamic::transaction("ModelRegistry", call, args), signer).await?;
 		find_event::<ModelRegisteredEv>(&events, "ModelRegistry", event)?
@@ -819,22 +805,36 @@ impl Chain {
 }
 
 /// The arguments a model entry and a new version share: artifact, specs, rule and fee.
-fn entry_args(
-	artifact_hash: [u8; 32],
-	uri: &str,
-	input: &TensorSpec,
-	output: &TensorSpec,
-	rule: AgreementRule,
-	fee: Balance,
-) -> [Value; 6] {
-	[
-		Value::from_bytes(artifact_hash),
-		Value::from_bytes(uri.as_bytes()),
-		input.to_value(),
-		output.to_value(),
-		rule.to_value(),
-		Value::u128(fee),
-	]
+/// What a model entry and each new version of it register: the artifact's blake2-256 and
+/// where workers fetch it, the tensor specs, the agreement rule and the author's fee.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ModelEntry {
+	/// blake2-256 of the TorchScript artifact.
+	pub artifact_hash: [u8; 32],
+	/// Where workers fetch the artifact (`file://`, `http://`, `https://`).
+	pub uri: String,
+	/// Input tensor spec.
+	pub input: TensorSpec,
+	/// Output tensor spec.
+	pub output: TensorSpec,
+	/// How redundant answers are compared.
+	pub rule: AgreementRule,
+	/// Fee per inference paid to the author.
+	pub fee: Balance,
+}
+
+impl ModelEntry {
+	/// The registry calls' arguments after the first (name or predecessor), in order.
+	fn to_values(&self) -> [Value; 6] {
+		[
+			Value::from_bytes(self.artifact_hash),
+			Value::from_bytes(self.uri.as_bytes()),
+			self.input.to_value(),
+			self.output.to_value(),
+			self.rule.to_value(),
+			Value::u128(self.fee),
+		]
+	}
 }
 
 /// A failed transaction as an error naming the pallet error and its documentation

@@ -2,7 +2,10 @@
 //! people and a JSON value for scripts — so `main.rs` only parses and prints.
 
 use crate::{
-	chain::{account_of, keypair, parse_account, Chain, JobUpdate, JobView, Model, ProviderView},
+	chain::{
+		account_of, keypair, parse_account, Chain, JobUpdate, JobView, Model, ModelEntry,
+		ProviderView,
+	},
 	spec::{format_amount, parse_amount, parse_hex32, parse_ids, AgreementRule, TensorSpec},
 };
 use anyhow::{bail, Context, Result};
@@ -73,7 +76,7 @@ pub enum Command {
 
 /// What a model entry and each new version of it declare: artifact, specs, rule, fee.
 #[derive(Debug, clap::Args)]
-pub struct ModelEntry {
+pub struct ModelEntryArgs {
 	/// The TorchScript file; its blake2-256 is registered.
 	#[arg(long)]
 	pub artifact: PathBuf,
@@ -94,12 +97,19 @@ pub struct ModelEntry {
 	pub fee: u128,
 }
 
-impl ModelEntry {
-	/// blake2-256 of the artifact file.
-	fn artifact_hash(&self) -> Result<[u8; 32]> {
+impl ModelEntryArgs {
+	/// The entry to register: the artifact file's blake2-256 and the declared rest.
+	fn entry(&self) -> Result<ModelEntry> {
 		let bytes = std::fs::read(&self.artifact)
 			.with_context(|| format!("reading artifact {}", self.artifact.display()))?;
-		Ok(crate::blake2_256(&bytes))
+		Ok(ModelEntry {
+			artifact_hash: crate::blake2_256(&bytes),
+			uri: self.uri.clone(),
+			input: self.input.clone(),
+			output: self.output.clone(),
+			rule: self.rule,
+			fee: self.fee,
+		})
 	}
 }
 
@@ -113,7 +123,7 @@ pub enum ModelCmd {
 		name: String,
 		/// Artifact, specs, rule and fee.
 		#[command(flatten)]
-		entry: ModelEntry,
+		entry: ModelEntryArgs,
 	},
 	/// Publishes a new version of the signer's model `predecessor` (same name); prints its id.
 	Version {
@@ -121,7 +131,7 @@ pub enum ModelCmd {
 		predecessor: u32,
 		/// Artifact, specs, rule and fee of the new version.
 		#[command(flatten)]
-		entry: ModelEntry,
+		entry: ModelEntryArgs,
 	},
 	/// Deprecates one of the signer's models: no new jobs, running jobs finish.
 	Deprecate {
@@ -303,6 +313,13 @@ pub enum GovCmd {
 		/// amount (`100INF`).
 		value: String,
 	},
+	/// Opens a referendum on the root track to upgrade the runtime to the blob in `wasm`: notes
+	/// it as a preimage (1 mINF per byte, held) and places the decision deposit (10 000 INF);
+	/// prints the referendum's index. Enacted, it replaces the runtime without a node restart.
+	ProposeUpgrade {
+		/// The new runtime (`*.compact.compressed.wasm` of a build with a higher spec_version).
+		wasm: PathBuf,
+	},
 	/// Votes on a referendum.
 	Vote {
 		/// Referendum index.
@@ -363,6 +380,12 @@ pub fn describe_model(id: u32, m: &Model) -> String {
 	)
 }
 
+/// A balance as the `market_*` methods return it (a decimal string, since JSON numbers cannot
+/// hold every `u128`); 0 when absent.
+fn json_balance(v: &serde_json::Value) -> u128 {
+	v.as_str().and_then(|b| b.parse().ok()).unwrap_or_default()
+}
+
 /// Human-readable form of the parameters (as `market_parameters` returns them).
 pub fn describe_parameters(params: &serde_json::Value) -> String {
 	let mut s = String::from("marketplace parameters:");
@@ -371,7 +394,7 @@ pub fn describe_parameters(params: &serde_json::Value) -> String {
 		let shown = match unit {
 			// Perbill parts.
 			"percent" => format!("{}%", v.as_f64().unwrap_or_default() / 10_000_000.0),
-			"INF" => format_amount(v.as_str().and_then(|b| b.parse().ok()).unwrap_or_default()),
+			"INF" => format_amount(json_balance(v)),
 			_ => format!("{v} {unit}"),
 		};
 		let _ = write!(s, "\n  {name:<20} {shown}");
@@ -488,6 +511,9 @@ pub fn describe_update(u: &JobUpdate) -> String {
 /// a JSON line per `--json`) before the final output is returned.
 pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Output> {
 	let mut progress = move |s: String| progress(s);
+	if let Command::Keys(KeysCmd::GenerateWorker { file }) = &cli.command {
+		return generate_worker_key(file);
+	}
 	let chain = Chain::connect(&cli.url).await?;
 	let secret = cli.secret()?;
 	let signer = || keypair(&secret);
@@ -501,11 +527,9 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 	};
 	Ok(match &cli.command {
 		Command::Model(ModelCmd::Register { name, entry }) => {
-			let hash = entry.artifact_hash()?;
-			let ModelEntry { uri, input, output, rule, fee, .. } = entry;
-			let id = chain
-				.register_model(&signer()?, name, hash, uri, input, output, *rule, *fee)
-				.await?;
+			let entry = entry.entry()?;
+			let hash = entry.artifact_hash;
+			let id = chain.register_model(&signer()?, name, &entry).await?;
 			Output::new(
 				format!("registered model {id} ({name}, artifact 0x{})", hex::encode(hash)),
 				json!({ "model": id, "artifact_hash": format!("0x{}", hex::encode(hash)) }),
@@ -529,11 +553,7 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 			Output::new(text, serde_json::Value::Array(json))
 		}
 		Command::Model(ModelCmd::Version { predecessor, entry }) => {
-			let hash = entry.artifact_hash()?;
-			let ModelEntry { uri, input, output, rule, fee, .. } = entry;
-			let id = chain
-				.publish_version(&signer()?, *predecessor, hash, uri, input, output, *rule, *fee)
-				.await?;
+			let id = chain.publish_version(&signer()?, *predecessor, &entry.entry()?).await?;
 			Output::new(
 				format!("published model {id}, the version after {predecessor}"),
 				json!({ "id": id, "predecessor": predecessor }),
@@ -619,8 +639,7 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 			// Refuse early, with the numbers, what the chain would refuse for lack of funds.
 			let quote: serde_json::Value =
 				chain.market("market_quote", subxt::rpcs::rpc_params![model, redundancy]).await?;
-			let cost: u128 =
-				quote["total"].as_str().and_then(|t| t.parse().ok()).unwrap_or_default();
+			let cost = json_balance(&quote["total"]);
 			let balance = chain.balance(&account_of(&key)).await?;
 			// Frozen funds (vote locks) may back holds, not new ones beyond them.
 			let available =
@@ -673,9 +692,7 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 					j["id"],
 					j["model"],
 					j["assignments"].as_array().map_or(0, Vec::len),
-					format_amount(
-						j["price"].as_str().and_then(|p| p.parse().ok()).unwrap_or_default()
-					),
+					format_amount(json_balance(&j["price"])),
 					status.unwrap_or_default()
 				);
 			}
@@ -684,9 +701,7 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 		Command::Job(JobCmd::Quote { model, redundancy }) => {
 			let quote: serde_json::Value =
 				chain.market("market_quote", subxt::rpcs::rpc_params![model, redundancy]).await?;
-			let amount = |k: &str| {
-				format_amount(quote[k].as_str().and_then(|p| p.parse().ok()).unwrap_or_default())
-			};
+			let amount = |k: &str| format_amount(json_balance(&quote[k]));
 			Output::new(
 				format!(
 					"model {model}, {} provider(s) of {} eligible: total {} = providers {} + author fee {} + protocol fee {}",
@@ -731,6 +746,21 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 				serde_json::to_value(&proposed)?,
 			)
 		}
+		Command::Gov(GovCmd::ProposeUpgrade { wasm }) => {
+			let code = std::fs::read(wasm)
+				.with_context(|| format!("reading the runtime blob {}", wasm.display()))?;
+			let size = code.len();
+			let proposed = chain.propose_runtime_upgrade(&signer()?, code).await?;
+			Output::new(
+				format!(
+					"referendum {} opened on the root track to upgrade the runtime to {} \
+					 ({size} bytes, noted as a preimage); decision deposit placed",
+					proposed.index,
+					wasm.display()
+				),
+				serde_json::to_value(&proposed)?,
+			)
+		}
 		Command::Gov(GovCmd::Vote { index, choice, amount, conviction }) => {
 			let aye = choice == "aye";
 			chain.vote(&signer()?, *index, aye, *amount, *conviction).await?;
@@ -751,17 +781,8 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 				chain.market("market_parameters", subxt::rpcs::rpc_params![]).await?;
 			Output::new(describe_parameters(&params), params)
 		}
-		Command::Keys(KeysCmd::GenerateWorker { file }) => {
-			let public = crate::keys::generate_worker_key(file)?;
-			Output::new(
-				format!(
-					"worker key written to {}; public key 0x{}",
-					file.display(),
-					hex::encode(public)
-				),
-				json!({ "file": file, "public": format!("0x{}", hex::encode(public)) }),
-			)
-		}
+		// Needs no node: run before connecting (above); listed for completeness.
+		Command::Keys(KeysCmd::GenerateWorker { file }) => generate_worker_key(file)?,
 		Command::Keys(KeysCmd::InsertProvider) => {
 			let public = signer()?.public_key().0;
 			let params = subxt::rpcs::rpc_params![
@@ -793,6 +814,15 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 			)
 		}
 	})
+}
+
+/// `keys generate-worker`: writes a new worker key to `file`; no node is involved.
+fn generate_worker_key(file: &std::path::Path) -> Result<Output> {
+	let public = crate::keys::generate_worker_key(file)?;
+	Ok(Output::new(
+		format!("worker key written to {}; public key 0x{}", file.display(), hex::encode(public)),
+		json!({ "file": file, "public": format!("0x{}", hex::encode(public)) }),
+	))
 }
 
 fn progress_submitted(
@@ -855,7 +885,7 @@ mod tests {
 		match cli.command {
 			Command::Model(ModelCmd::Register {
 				name,
-				entry: ModelEntry { input, output, rule, fee, .. },
+				entry: ModelEntryArgs { input, output, rule, fee, .. },
 			}) => {
 				assert_eq!(name, "digits-cnn");
 				assert_eq!(input.shape, vec![1, 8, 8]);
@@ -939,6 +969,21 @@ mod tests {
 		assert!(short.is_err());
 	}
 
+	#[tokio::test]
+	async fn generating_a_worker_key_needs_no_node() {
+		let folder = tempfile::tempdir().unwrap();
+		let file = folder.path().join("worker.key");
+		let file_arg = file.to_str().unwrap();
+		// Nothing listens on port 1: a command that connected would fail.
+		let cli =
+			parse(["infera", "--url", "ws://127.0.0.1:1", "keys", "generate-worker", file_arg]);
+		let output = execute(&cli.unwrap(), |_| {}).await.unwrap();
+		assert!(file.is_file());
+		assert_eq!(output.json["file"], json!(file_arg));
+		let balance = parse(["infera", "--url", "ws://127.0.0.1:1", "balance"]).unwrap();
+		assert!(execute(&balance, |_| {}).await.is_err(), "other commands need the node");
+	}
+
 	#[test]
 	fn job_and_other_commands_parse() {
 		let cli = parse([
@@ -985,6 +1030,13 @@ mod tests {
 			Command::Balance { account: Some(_) }
 		));
 		assert!(parse(["infera", "job", "show", "x"]).is_err());
+		assert!(matches!(
+			parse(["infera", "gov", "propose-upgrade", "runtime.compact.compressed.wasm"])
+				.unwrap()
+				.command,
+			Command::Gov(GovCmd::ProposeUpgrade { wasm }) if wasm.ends_with("runtime.compact.compressed.wasm")
+		));
+		assert!(parse(["infera", "gov", "propose-upgrade"]).is_err());
 	}
 
 	#[test]

@@ -1,5 +1,6 @@
 //! Governance from the command line: propose a change of a marketplace parameter on the
-//! parameters track, vote with conviction, follow a referendum, read the parameters in force.
+//! parameters track or a runtime upgrade on the root track, vote with conviction, follow a
+//! referendum, read the parameters in force.
 //!
 //! Calls are built from the types generated from the runtime's metadata ([`crate::runtime`]).
 
@@ -8,7 +9,10 @@ use crate::{
 	runtime::infera::{
 		self,
 		runtime_types::{
-			frame_support::traits::{preimages::Bounded, schedule::DispatchTime},
+			frame_support::{
+				dispatch::RawOrigin,
+				traits::{preimages::Bounded, schedule::DispatchTime},
+			},
 			infera_runtime::{
 				governance::{
 					origins::pallet::Origin as GovernanceOrigin,
@@ -90,7 +94,7 @@ pub fn parameter_value(name: &str, value: &str) -> Result<RuntimeParameters> {
 pub struct Proposed {
 	/// Its index, for `gov vote` and `gov status`.
 	pub index: ReferendumIndex,
-	/// Its track (1: parameters).
+	/// Its track (0: root, 1: parameters).
 	pub track: u16,
 }
 
@@ -187,11 +191,52 @@ impl Chain {
 		let proposal = Bounded::Inline(
 			infera::runtime_types::bounded_collections::bounded_vec::BoundedVec(encoded),
 		);
-		let submit = infera::tx().referenda().submit(
-			OriginCaller::MarketGovernance(GovernanceOrigin::MarketParameters),
-			proposal,
-			DispatchTime::After(0),
-		);
+		let origin = OriginCaller::MarketGovernance(GovernanceOrigin::MarketParameters);
+		self.open_referendum(signer, origin, proposal).await
+	}
+
+	/// Proposes `system.set_code(code)` on the root track and places its decision deposit
+	/// (10 000 INF). The call is far too large to travel inline, so it is first noted as a
+	/// preimage (a deposit of 1 mINF per byte, returned when the preimage is removed) unless an
+	/// identical one already is; the referendum refers to it by hash and length.
+	///
+	/// `code` must be a runtime blob (WASM, or WASM compressed by the runtime's build) of the same
+	/// `spec_name` and a higher `spec_version`: the chain checks that only at enactment.
+	pub async fn propose_runtime_upgrade(
+		&self,
+		signer: &Keypair,
+		code: Vec<u8>,
+	) -> Result<Proposed> {
+		ensure_runtime_blob(&code)?;
+		let call = infera::tx().system().set_code(code);
+		let encoded = self.client.at_current_block().await?.transactions().call_data(&call)?;
+		let hash = subxt::utils::H256(crate::blake2_256(&encoded));
+		let len = u32::try_from(encoded.len()).context("the runtime blob is over 4 GiB")?;
+		let noted = self
+			.client
+			.at_current_block()
+			.await?
+			.storage()
+			.try_fetch(infera::storage().preimage().request_status_for(), (hash,))
+			.await?
+			.is_some();
+		if !noted {
+			self.submit(&infera::tx().preimage().note_preimage(encoded), signer).await?;
+		}
+		let origin = OriginCaller::system(RawOrigin::Root);
+		self.open_referendum(signer, origin, Bounded::Lookup { hash, len }).await
+	}
+
+	/// Opens a referendum on `proposal` with `origin` (which picks its track) and places its
+	/// decision deposit, so the decision starts after the track's prepare period. Enactment is
+	/// as early as the track allows.
+	async fn open_referendum(
+		&self,
+		signer: &Keypair,
+		origin: OriginCaller,
+		proposal: infera::referenda::calls::submit::Proposal,
+	) -> Result<Proposed> {
+		let submit = infera::tx().referenda().submit(origin, proposal, DispatchTime::After(0));
 		let events = self.submit(&submit, signer).await?;
 		let submitted = submitted_event(&events)?;
 		let deposit = infera::tx().referenda().place_decision_deposit(submitted.index);
@@ -247,9 +292,39 @@ impl Chain {
 	}
 }
 
+/// Refuses what cannot be a runtime: neither WASM (`\0asm`) nor the zstd-compressed WASM a
+/// runtime build writes (`*.compact.compressed.wasm`, with its 8-byte prefix).
+fn ensure_runtime_blob(code: &[u8]) -> Result<()> {
+	const WASM_MAGIC: [u8; 4] = *b"\0asm";
+	const COMPRESSED_PREFIX: [u8; 8] = [0x52, 0xbc, 0x53, 0x76, 0x46, 0xdb, 0x8e, 0x05];
+	if code.starts_with(&WASM_MAGIC) || code.starts_with(&COMPRESSED_PREFIX) {
+		Ok(())
+	} else {
+		bail!(
+			"not a runtime blob: expected WASM or a compressed runtime (*.compact.compressed.wasm)"
+		)
+	}
+}
+
 fn submitted_event(events: &TxEvents) -> Result<infera::referenda::events::Submitted> {
 	events
 		.find_first::<infera::referenda::events::Submitted>()
 		.transpose()?
 		.context("the referendum was not opened (no Referenda::Submitted event)")
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn runtime_blobs_are_wasm_or_compressed_wasm() {
+		assert!(ensure_runtime_blob(b"\0asm\x01\0\0\0").is_ok());
+		assert!(
+			ensure_runtime_blob(&[0x52, 0xbc, 0x53, 0x76, 0x46, 0xdb, 0x8e, 0x05, 0x28]).is_ok()
+		);
+		let err = ensure_runtime_blob(b"PK\x03\x04 a zip").unwrap_err().to_string();
+		assert!(err.contains("not a runtime blob"), "{err}");
+		assert!(ensure_runtime_blob(&[]).is_err());
+	}
 }

@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 use infera_client::{
-	chain::{account_of, keypair, Chain, JobStatus},
+	chain::{account_of, keypair, Chain, JobStatus, ModelEntry},
 	cli::{execute, parse},
 	spec::{AgreementRule, TensorSpec, UNIT},
 };
@@ -24,18 +24,15 @@ async fn registers_a_model_and_a_provider_and_reads_them_back() -> Result<()> {
 	let artifact = b"not really torchscript, the chain only stores the hash";
 	let input: TensorSpec = "f32:1,8,8".parse()?;
 	let output: TensorSpec = "f32:10".parse()?;
-	let id = chain
-		.register_model(
-			&bob,
-			"digits",
-			infera_client::blake2_256(artifact),
-			"file:///tmp/digits.pt",
-			&input,
-			&output,
-			AgreementRule::TopK { k: 1 },
-			UNIT / 100,
-		)
-		.await?;
+	let entry = ModelEntry {
+		artifact_hash: infera_client::blake2_256(artifact),
+		uri: "file:///tmp/digits.pt".into(),
+		input: input.clone(),
+		output: output.clone(),
+		rule: AgreementRule::TopK { k: 1 },
+		fee: UNIT / 100,
+	};
+	let id = chain.register_model(&bob, "digits", &entry).await?;
 	let model = chain.model(id).await?.expect("registered model is stored");
 	assert_eq!(model.owner, account_of(&bob));
 	assert_eq!(model.name, b"digits");
@@ -49,19 +46,9 @@ async fn registers_a_model_and_a_provider_and_reads_them_back() -> Result<()> {
 	assert!(chain.models().await?.iter().any(|(i, _)| *i == id));
 
 	// The same name again fails with the pallet's error name.
-	let dup = chain
-		.register_model(
-			&bob,
-			"digits",
-			[0; 32],
-			"file:///tmp/x.pt",
-			&input,
-			&output,
-			AgreementRule::Exact,
-			0,
-		)
-		.await
-		.expect_err("duplicate name must fail");
+	let other = ModelEntry { artifact_hash: [0; 32], rule: AgreementRule::Exact, fee: 0, ..entry };
+	let dup =
+		chain.register_model(&bob, "digits", &other).await.expect_err("duplicate name must fail");
 	assert!(format!("{dup:#}").contains("DuplicateName"), "{dup:#}");
 
 	// No provider yet: a job is refused with a clear error.

@@ -3,14 +3,22 @@
 //! redundancy to 2 is voted aye with conviction by Alice, Bob and Charlie, passes, is enacted,
 //! and the next job gets two providers; a concurrent referendum to lower the allowed redundancy,
 //! voted down by Eve and Ferdie, is rejected and changes nothing.
+//!
+//! And a runtime upgrade by referendum on the root track of a `local` network (three of its four
+//! validators and a provider site), proposed with `infera gov propose-upgrade`: jobs submitted
+//! before, during and after the vote all complete, and every node runs the new spec version.
 
-use anyhow::{bail, Result};
+use anyhow::{bail, ensure, Context, Result};
 use infera_client::{
-	chain::{keypair, Chain},
+	chain::{keypair, Chain, ModelEntry},
 	cli::{execute, parse, Output},
-	spec::{AgreementRule, TensorSpec, UNIT},
+	spec::{AgreementRule, UNIT},
 };
-use infera_e2e::{wait_for, Node};
+use infera_e2e::{
+	market::{self, job_price, Digits, AUTHOR_FEE, BOND, MODEL, PRICE},
+	network::{local_spec_with_dev_referendum_timing, start_validators, ProviderSite},
+	wait_for, Client, Node, BOOTNODE_PEER_ID,
+};
 use serde_json::{json, Value};
 use std::time::Duration;
 
@@ -39,21 +47,15 @@ async fn a_referendum_changes_the_default_redundancy_and_a_rejected_one_changes_
 
 	// A model and two providers, so that jobs of redundancy 2 can be assigned. No worker serves
 	// them: their jobs time out, and the bonds stay above the minimum after the 1% slashes.
-	let input: TensorSpec = "f32:1,8,8".parse()?;
-	let output: TensorSpec = "f32:10".parse()?;
-	let model = chain
-		.register_model(
-			&keypair("//Bob")?,
-			"digits",
-			[7; 32],
-			"file:///tmp/digits.pt",
-			&input,
-			&output,
-			AgreementRule::TopK { k: 1 },
-			0,
-		)
-		.await?
-		.to_string();
+	let entry = ModelEntry {
+		artifact_hash: [7; 32],
+		uri: "file:///tmp/digits.pt".into(),
+		input: "f32:1,8,8".parse()?,
+		output: "f32:10".parse()?,
+		rule: AgreementRule::TopK { k: 1 },
+		fee: 0,
+	};
+	let model = chain.register_model(&keypair("//Bob")?, "digits", &entry).await?.to_string();
 	for (suri, worker) in [("//Alice", [1u8; 32]), ("//Dave", [2u8; 32])] {
 		let worker = format!("0x{}", hex::encode(worker));
 		infera(
@@ -158,5 +160,89 @@ async fn a_referendum_changes_the_default_redundancy_and_a_rejected_one_changes_
 	let three = chain.submit_job(&charlie, model.parse()?, &image, u128::MAX, Some(3)).await;
 	let three = format!("{:#}", three.expect_err("only two providers"));
 	assert!(three.contains("NotEnoughProviders"), "{three}");
+	Ok(())
+}
+
+async fn spec_version(client: &Client) -> Result<u32> {
+	Ok(client.at_current_block().await?.spec_version())
+}
+
+#[tokio::test]
+async fn a_referendum_upgrades_the_runtime_of_a_local_network_while_jobs_flow() -> Result<()> {
+	let code = std::env::var("INFERA_UPGRADE_WASM").context(
+		"INFERA_UPGRADE_WASM must name the spec-version-bump runtime blob (scripts/test.sh builds it)",
+	)?;
+	let digits = Digits::load()?;
+	let expected = digits.expected_top1(MODEL)?;
+	// The `local` chain with referendum periods of seconds; One stays down, and the other three
+	// of the four GRANDPA voters finalize.
+	let folder = tempfile::tempdir()?;
+	let spec_path = folder.path().join("local-fast-referenda.json");
+	local_spec_with_dev_referendum_timing(&spec_path)?;
+	let spec = spec_path.to_str().context("temp path is not UTF-8")?;
+	let mut validators = start_validators(spec, &["alice", "bob", "charlie"], "-referendum")?;
+	for node in validators.iter_mut() {
+		node.client(Duration::from_secs(180)).await?;
+	}
+	let client = validators[0].client(Duration::from_secs(10)).await?;
+	let alice = &validators[0];
+	let bootnode = alice.multiaddr(BOOTNODE_PEER_ID);
+	let mut dave = ProviderSite::start("dave-referendum", "//Dave", spec, &bootnode).await?;
+	let dave_client = dave.node.client(Duration::from_secs(60)).await?;
+	let (bob, eve) = (keypair("//Bob")?, keypair("//Eve")?);
+	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
+	market::register_provider(&client, &dave.key, &dave.terms(model, BOND, 16, PRICE)?).await?;
+	let old_spec = spec_version(&client).await?;
+	let submit_jobs = |range: std::ops::Range<usize>| {
+		market::submit_jobs(&client, &eve, model, &digits.inputs[range], 1, job_price(1))
+	};
+
+	let before = submit_jobs(0..3).await?;
+	let proposed = infera(alice, "//Alice", &["gov", "propose-upgrade", &code]).await?.json;
+	assert_eq!(proposed["track"], json!(0), "a runtime upgrade is decided on the root track");
+	let index = proposed["index"].to_string();
+	// 2.7M of 6M INF issued vote aye: 45% support, which the root track's curve (50% falling to
+	// 5% over the decision period) accepts a few blocks into the decision.
+	for suri in ["//Alice", "//Bob", "//Charlie"] {
+		let vote = ["gov", "vote", &index, "aye", "--amount", "900000INF", "--conviction", "1"];
+		infera(alice, suri, &vote).await?;
+	}
+	let during = submit_jobs(3..6).await?;
+	wait_for("the upgrade referendum to pass", Duration::from_secs(240), || async {
+		match state(alice, &index).await?["state"].as_str() {
+			Some("approved") => Ok(Some(())),
+			Some("ongoing") => Ok(None),
+			other => bail!("referendum {index} ended {other:?}"),
+		}
+	})
+	.await?;
+	for (name, client) in [("validator", &client), ("provider", &dave_client)] {
+		wait_for(
+			&format!("the {name} node to run spec {}", old_spec + 1),
+			Duration::from_secs(120),
+			|| async { Ok((spec_version(client).await? == old_spec + 1).then_some(())) },
+		)
+		.await?;
+	}
+	let after = submit_jobs(6..9).await?;
+
+	let ids: Vec<u64> = before.iter().chain(&during).chain(&after).map(|j| j.job_id).collect();
+	let settled = market::wait_until_settled(&client, &ids, Duration::from_secs(180)).await?;
+	for (i, id) in ids.iter().enumerate() {
+		ensure!(settled[id].status == "Completed", "job {id} ended {}", settled[id].status);
+		let class = market::result_class(&client, *id).await?;
+		ensure!(
+			class == expected[i],
+			"job {id}: chain says {class}, libtorch says {}",
+			expected[i]
+		);
+	}
+	let audit = market::audit(&client).await?;
+	println!(
+		"referendum {index} upgraded spec {old_spec} -> {} on the local network; 9 jobs across \
+		 the vote completed; audit: {audit:?}",
+		old_spec + 1
+	);
+	drop(dave);
 	Ok(())
 }

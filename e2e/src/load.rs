@@ -4,8 +4,9 @@
 //! record until it settles.
 //!
 //! Reported: submissions per second accepted by the node's pool, submissions per second
-//! included in blocks (and the most in one block), and the distribution of blocks from a job's
-//! inclusion to its settlement under that load. `infera-load` is the command-line front end;
+//! included in blocks (and the most in one block), the distribution of blocks from a job's
+//! inclusion to its settlement under that load, and how many jobs the chain's benchmarked
+//! weights let into one block. `infera-load` is the command-line front end;
 //! `e2e/tests/load.rs` runs a small load against a dev node.
 
 use crate::{
@@ -21,6 +22,7 @@ use std::{
 use subxt::{
 	config::substrate::SubstrateExtrinsicParamsBuilder,
 	dynamic::{self, Value},
+	events::Phase,
 	ext::scale_value::{At, Composite},
 	rpcs::{rpc_params, RpcClient},
 	SubstrateConfig,
@@ -79,6 +81,57 @@ pub struct LoadReport {
 	pub open: usize,
 	/// Blocks from inclusion to settlement of settled jobs, sorted.
 	pub latency_blocks: Vec<u64>,
+	/// What the chain's weights allow for these jobs.
+	pub capacity: WeightCapacity,
+}
+
+/// How many of the jobs sent the chain's weights let into a block, read from the chain itself:
+/// the weight an included job actually counted (`System.ExtrinsicSuccess`: the benchmarked
+/// `submit_job` weight for its input size, redundancy and candidate providers, after the call's
+/// refund of what it did not use) and the block limits of `System.BlockWeights`.
+#[derive(Clone, Debug, Default)]
+pub struct WeightCapacity {
+	/// Ref time (ps) one job extrinsic counts against the block: its call's actual weight plus
+	/// the base weight of every extrinsic.
+	pub job_ps: u64,
+	/// Ref time (ps) normal-class extrinsics may fill in one block.
+	pub normal_block_ps: u64,
+	/// Ref time (ps) of a whole block.
+	pub block_ps: u64,
+}
+
+impl WeightCapacity {
+	/// Jobs that fit in one block of this chain.
+	pub fn per_block(&self) -> u64 {
+		self.normal_block_ps / self.job_ps.max(1)
+	}
+
+	/// Jobs that fit in a block of two seconds of weight (Substrate's usual block weight) with
+	/// this chain's normal-class share: the unit our throughput target is stated in.
+	pub fn per_two_second_block(&self) -> u64 {
+		let normal_share = self.normal_block_ps as f64 / self.block_ps.max(1) as f64;
+		(2e12 * normal_share / self.job_ps.max(1) as f64) as u64
+	}
+}
+
+/// The [`WeightCapacity`] for jobs whose call actually weighed `call_ps`.
+async fn weight_capacity(client: &Client, call_ps: u64) -> Result<WeightCapacity> {
+	let at = client.at_current_block().await?;
+	let weights = at.constants().entry(dynamic::constant::<Value>("System", "BlockWeights"))?;
+	let ref_time = |v: Option<&Value>, what: &str| -> Result<u64> {
+		let ps = v.and_then(|v| v.at("ref_time")).and_then(|t| t.as_u128());
+		Ok(ps.with_context(|| format!("System.BlockWeights: {what}"))? as u64)
+	};
+	let normal = weights.at("per_class").and_then(|c| c.at("normal"));
+	Ok(WeightCapacity {
+		job_ps: call_ps + ref_time(normal.and_then(|n| n.at("base_extrinsic")), "base_extrinsic")?,
+		// `max_total` is an `Option<Weight>`: the weight inside `Some`.
+		normal_block_ps: ref_time(
+			normal.and_then(|n| n.at("max_total")).and_then(|t| t.at(0)),
+			"normal max_total",
+		)?,
+		block_ps: ref_time(weights.at("max_block"), "max_block")?,
+	})
 }
 
 impl LoadReport {
@@ -134,6 +187,17 @@ impl std::fmt::Display for LoadReport {
 			self.latency(0.95),
 			self.latency(0.99),
 			self.latency(1.0)
+		)?;
+		let c = &self.capacity;
+		write!(
+			f,
+			"\nweights: one job counts {:.1} µs against the block ({:.1} ms for normal \
+			 transactions in a block of {:.1} ms): {} jobs per block; {} per 2-second block",
+			c.job_ps as f64 / 1e6,
+			c.normal_block_ps as f64 / 1e9,
+			c.block_ps as f64 / 1e9,
+			c.per_block(),
+			c.per_two_second_block()
 		)
 	}
 }
@@ -168,19 +232,19 @@ pub async fn fund_senders(client: &Client, senders: &[Keypair], amount: u128) ->
 }
 
 /// Signs `config.jobs` `submit_job` extrinsics, round robin over `senders`, each at its next
-/// nonce; returns the encoded extrinsics.
+/// nonce; returns each sender's encoded extrinsics in nonce order.
 async fn sign_jobs(
 	client: &Client,
 	config: &LoadConfig,
 	senders: &[Keypair],
-) -> Result<Vec<Vec<u8>>> {
+) -> Result<Vec<Vec<Vec<u8>>>> {
 	let at = client.at_current_block().await?;
 	let mut nonces = Vec::new();
 	for sender in senders {
 		nonces.push(market::nonce(client, sender.public_key().0).await?);
 	}
 	let mut transactions = at.transactions();
-	let mut signed = Vec::with_capacity(config.jobs);
+	let mut signed = vec![Vec::new(); senders.len()];
 	for i in 0..config.jobs {
 		let s = i % senders.len();
 		let input = &config.inputs[i % config.inputs.len()];
@@ -193,7 +257,7 @@ async fn sign_jobs(
 			.build();
 		nonces[s] += 1;
 		let tx = transactions.create_signed(&call, &senders[s], params).await?;
-		signed.push(tx.into_encoded());
+		signed[s].push(tx.into_encoded());
 	}
 	Ok(signed)
 }
@@ -205,32 +269,35 @@ pub async fn run(client: &Client, config: &LoadConfig, senders: &[Keypair]) -> R
 		bail!("need at least one sender and one input");
 	}
 	let signed = sign_jobs(client, config, senders).await?;
-	let mut report = LoadReport { signed: signed.len(), ..Default::default() };
+	let mut report = LoadReport { signed: signed.iter().map(Vec::len).sum(), ..Default::default() };
 	let mut rpcs = Vec::new();
 	for _ in 0..config.connections.max(1) {
 		rpcs.push(RpcClient::from_insecure_url(&config.url).await?);
 	}
 	let first_block = client.at_current_block().await?.block_number();
 
-	// Submit everything, many requests in flight per connection.
+	// Submit everything: every sender at once, each sender's extrinsics one after another, so the
+	// pool receives every account's nonces in order (out of order, they would wait in the pool's
+	// small future queue, whose overflow it drops silently after accepting them).
 	let started = Instant::now();
-	let results: Vec<Result<String, String>> = stream::iter(signed.iter().enumerate())
-		.map(|(i, tx)| {
-			let rpc = &rpcs[i % rpcs.len()];
+	let results: Vec<Vec<Result<String, String>>> = stream::iter(signed.iter().enumerate())
+		.map(|(s, transactions)| {
+			let rpc = &rpcs[s % rpcs.len()];
 			async move {
-				rpc.request::<String>(
-					"author_submitExtrinsic",
-					rpc_params![format!("0x{}", hex::encode(tx))],
-				)
-				.await
-				.map_err(|e| e.to_string())
+				let mut answers = Vec::with_capacity(transactions.len());
+				for tx in transactions {
+					let hex = format!("0x{}", hex::encode(tx));
+					let answer = rpc.request::<String>("author_submitExtrinsic", rpc_params![hex]);
+					answers.push(answer.await.map_err(|e| e.to_string()));
+				}
+				answers
 			}
 		})
-		.buffer_unordered(256)
+		.buffer_unordered(signed.len())
 		.collect()
 		.await;
 	report.submit_secs = started.elapsed().as_secs_f64();
-	for result in results {
+	for result in results.into_iter().flatten() {
 		match result {
 			Ok(_) => report.accepted += 1,
 			Err(e) => {
@@ -245,22 +312,37 @@ pub async fn run(client: &Client, config: &LoadConfig, senders: &[Keypair]) -> R
 	let mut jobs: BTreeMap<u64, u64> = BTreeMap::new();
 	let mut next_block = first_block + 1;
 	let mut per_block: BTreeMap<u64, usize> = BTreeMap::new();
+	let mut job_ps = 0u64;
 	while jobs.len() < report.accepted && Instant::now() < deadline {
 		let finalized = client.at_current_block().await?.block_number();
 		while next_block <= finalized {
 			let at = client.at_block(next_block).await?;
+			let mut job_extrinsics = BTreeSet::new();
 			for event in at.events().fetch().await?.iter() {
 				let event = event?;
-				if event.pallet_name() != "JobEscrow" || event.event_name() != "JobSubmitted" {
-					continue;
+				let fields = || event.decode_fields_unchecked_as::<Composite<()>>();
+				match (event.pallet_name(), event.event_name(), event.phase()) {
+					// Every job submitted from here on is counted: run the load on a chain that
+					// no one else submits jobs to at the same time.
+					("JobEscrow", "JobSubmitted", Phase::ApplyExtrinsic(extrinsic)) => {
+						let id = fields()?.at("job_id").and_then(|v| v.as_u128());
+						jobs.insert(id.context("job_id")? as u64, next_block);
+						*per_block.entry(next_block).or_default() += 1;
+						report.include_secs = started.elapsed().as_secs_f64();
+						job_extrinsics.insert(extrinsic);
+					}
+					// Emitted after the call's own events: the weight it actually counted.
+					("System", "ExtrinsicSuccess", Phase::ApplyExtrinsic(extrinsic))
+						if job_extrinsics.contains(&extrinsic) =>
+					{
+						let fields = fields()?;
+						let weight = fields.at("dispatch_info").and_then(|i| i.at("weight"));
+						let ps = weight.and_then(|w| w.at("ref_time")).and_then(|t| t.as_u128());
+						let ps = ps.context("ExtrinsicSuccess weight")? as u64;
+						job_ps = job_ps.max(ps);
+					}
+					_ => {}
 				}
-				// Every job submitted from here on is counted: run the load on a chain that no
-				// one else submits jobs to at the same time.
-				let fields = event.decode_fields_unchecked_as::<Composite<()>>()?;
-				let id = fields.at("job_id").and_then(|v| v.as_u128()).context("job_id")?;
-				jobs.insert(id as u64, next_block);
-				*per_block.entry(next_block).or_default() += 1;
-				report.include_secs = started.elapsed().as_secs_f64();
 			}
 			next_block += 1;
 		}
@@ -269,6 +351,9 @@ pub async fn run(client: &Client, config: &LoadConfig, senders: &[Keypair]) -> R
 	report.included = jobs.len();
 	report.blocks = per_block.len();
 	report.max_per_block = per_block.values().copied().max().unwrap_or(0);
+	if job_ps > 0 {
+		report.capacity = weight_capacity(client, job_ps).await?;
+	}
 
 	// Wait for settlement.
 	let ids: Vec<u64> = jobs.keys().copied().collect();

@@ -1,13 +1,57 @@
-//! Provider sites for multi-node tests: a provider's own node (its provider key inserted with
-//! `infera-node key insert`, off-chain worker on every block) and its own inference worker.
+//! Multi-node networks for tests: validators of the `local` chain (or of a spec derived from
+//! it), and provider sites, each a provider's own node (its provider key inserted with
+//! `infera-node key insert`, off-chain worker on every block) with its own inference worker.
 
 use crate::{
 	market::{keypair, ProviderTerms},
-	Node, Worker,
+	node_binary, Node, Worker, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
-use anyhow::Result;
-use std::time::Duration;
+use anyhow::{bail, Context, Result};
+use std::{path::Path, process::Command, time::Duration};
 use subxt_signer::sr25519::Keypair;
+
+/// Starts validators of `chain` (`local`, or a spec file derived from it) with the dev keys of
+/// `names` (`["alice", "bob", …]`, each a node flag like `--alice`). The first is the bootnode
+/// (node key [`BOOTNODE_KEY`]); process names end in `suffix`.
+pub fn start_validators(chain: &str, names: &[&str], suffix: &str) -> Result<Vec<Node>> {
+	let Some((first, others)) = names.split_first() else { bail!("no validator named") };
+	let first_flag = format!("--{first}");
+	let bootnode = Node::spawn(
+		&format!("{first}{suffix}"),
+		&["--chain", chain, &first_flag, "--validator", "--node-key", BOOTNODE_KEY],
+	)?;
+	let address = bootnode.multiaddr(BOOTNODE_PEER_ID);
+	let mut nodes = vec![bootnode];
+	for name in others {
+		let flag = format!("--{name}");
+		nodes.push(Node::spawn(
+			&format!("{name}{suffix}"),
+			&["--chain", chain, &flag, "--validator", "--bootnodes", &address],
+		)?);
+	}
+	Ok(nodes)
+}
+
+/// Writes to `path` the `local` chain's spec with the referendum timing of the dev chain
+/// (periods of seconds instead of days), as an operator of a test network would derive it with
+/// `infera-node build-spec`, so a referendum can pass within a test.
+pub fn local_spec_with_dev_referendum_timing(path: &Path) -> Result<()> {
+	let spec_of = |chain: &str| -> Result<serde_json::Value> {
+		let output =
+			Command::new(node_binary()?).args(["build-spec", "--chain", chain]).output()?;
+		if !output.status.success() {
+			bail!("build-spec {chain} failed: {}", String::from_utf8_lossy(&output.stderr));
+		}
+		serde_json::from_slice(&output.stdout).with_context(|| format!("{chain} spec JSON"))
+	};
+	let timing_pointer = "/genesis/runtimeGenesis/patch/marketGovernance/timing";
+	let dev_timing =
+		spec_of("dev")?.pointer(timing_pointer).cloned().context("no timing in the dev spec")?;
+	let mut local = spec_of("local")?;
+	*local.pointer_mut(timing_pointer).context("no timing in the local spec")? = dev_timing;
+	std::fs::write(path, serde_json::to_vec_pretty(&local)?)
+		.with_context(|| format!("writing {}", path.display()))
+}
 
 /// One provider: account key, node and worker.
 pub struct ProviderSite {

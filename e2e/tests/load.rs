@@ -1,7 +1,8 @@
 //! The load tool against a dev node with a real worker: 400 jobs from 8 accounts, submitted
-//! pre-signed as fast as the node takes them. Prints the accepted and included rates and the
-//! latency distribution; asserts only outcomes: every accepted job is included, and every job
-//! ends paid or refunded (none stays open, none is lost).
+//! pre-signed as fast as the node takes them. Prints the accepted and included rates, the
+//! latency distribution and the block capacity the weights give; asserts only outcomes: every
+//! accepted job is included, no block holds more jobs than its weight allows, and every job ends
+//! paid or refunded (none stays open, none is lost).
 
 use anyhow::{ensure, Result};
 use infera_e2e::{
@@ -57,6 +58,13 @@ async fn a_burst_of_jobs_is_included_and_every_job_settles() -> Result<()> {
 	);
 	ensure!(report.open == 0, "{} jobs still open", report.open);
 	ensure!(report.completed + report.failed == report.included);
+	ensure!(report.capacity.job_ps > 0, "no weight read for submit_job");
+	ensure!(
+		report.max_per_block as u64 <= report.capacity.per_block(),
+		"a block held {} jobs, more than its weight allows ({})",
+		report.max_per_block,
+		report.capacity.per_block()
+	);
 	println!("{:?}", market::audit(&client).await?);
 	Ok(())
 }

@@ -1,4 +1,4 @@
-//! Chain specifications: `dev` (Alice alone, sudo) and `local` (Alice, Bob, Charlie).
+//! Chain specifications: `dev` (Alice alone, sudo) and `local` (Alice, Bob, Charlie, One).
 //! Both are built from the runtime's genesis presets, so the runtime owns the genesis state.
 
 use infera_runtime::WASM_BINARY;
@@ -31,7 +31,8 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 		.build())
 }
 
-/// Three validators (Alice, Bob, Charlie) with Aura + GRANDPA: a local multi-node network.
+/// Four validators (Alice, Bob, Charlie, One) with Aura + GRANDPA: a local multi-node network
+/// whose finality survives one validator down.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm_binary()?, None)
 		.with_name("Infera Local Testnet")

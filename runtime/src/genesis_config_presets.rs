@@ -1,5 +1,5 @@
 //! Genesis states the node's chain specs are built from: `development` (one validator, Alice,
-//! referenda in seconds) and `local_testnet` (Alice, Bob and Charlie as Aura + GRANDPA
+//! referenda in seconds) and `local_testnet` (Alice, Bob, Charlie and One as Aura + GRANDPA
 //! validators, referenda in days). Both name Alice as sudo; a production chain spec names none.
 
 use crate::{
@@ -90,13 +90,19 @@ pub fn development_config_genesis() -> Value {
 	)
 }
 
-/// The `local_testnet` preset: Alice, Bob and Charlie share authoring and finality.
+/// The `local_testnet` preset: Alice, Bob, Charlie and One share authoring and finality.
+///
+/// Four validators, because GRANDPA finalizes with more than two thirds of its voters: four
+/// voters tolerate one down (3 > 8/3), three would need all three. One (the dev keyring's
+/// `//One`, node flag `--one`) is the fourth so that Dave, Eve and Ferdie stay plain provider
+/// accounts in the testnet.
 pub fn local_config_genesis() -> Value {
 	testnet_genesis(
 		vec![
 			authority_keys(Sr25519Keyring::Alice, Ed25519Keyring::Alice),
 			authority_keys(Sr25519Keyring::Bob, Ed25519Keyring::Bob),
 			authority_keys(Sr25519Keyring::Charlie, Ed25519Keyring::Charlie),
+			authority_keys(Sr25519Keyring::One, Ed25519Keyring::One),
 		],
 		endowed_accounts(),
 		Sr25519Keyring::Alice.to_account_id(),

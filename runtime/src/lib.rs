@@ -27,6 +27,7 @@ pub mod genesis_config_presets;
 pub mod governance;
 #[cfg(test)]
 mod tests;
+pub mod weights;
 
 extern crate alloc;
 

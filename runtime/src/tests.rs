@@ -55,10 +55,15 @@ fn development_genesis_has_alice_as_only_validator_and_sudo() {
 }
 
 #[test]
-fn local_genesis_has_three_validators() {
+fn local_genesis_has_four_validators_so_finality_survives_one_down() {
 	with_preset_state(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET, || {
-		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 3);
-		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 3);
+		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
+		let voters = pallet_grandpa::Pallet::<Runtime>::grandpa_authorities();
+		assert_eq!(voters.len(), 4);
+		// GRANDPA's threshold: more than two thirds of the total weight.
+		let total: u64 = voters.iter().map(|(_, weight)| weight).sum();
+		let without_one = total - voters[3].1;
+		assert!(3 * without_one > 2 * total, "three of four voters must finalize");
 	});
 }
 

@@ -1,12 +1,12 @@
 
 //! Weights for `pallet_job_escrow`, measured by `infera-node benchmark pallet` (CLI 64.0.0).
 //!
-//! Measured on 2026-11-25: 5 steps, 3 repeats, `Compiled`
+//! Measured on 2026-11-26: 25 steps, 10 repeats, `Compiled`
 //! WASM execution, chain `Some("dev")`, host `vm` (AMD EPYC).
 //! Regenerate with `scripts/benchmark.sh`; never edit by hand.
 //!
 //! Command:
-//! /root/.cache/inference-market/target-bench/debug/infera-node
+//! /root/.cache/inference-market/target-bench/release/infera-node
 //! benchmark
 //! pallet
 //! --chain
@@ -18,9 +18,9 @@
 //! --extrinsic
 //! *
 //! --steps
-//! 5
+//! 25
 //! --repeat
-//! 3
+//! 10
 //! --template
 //! scripts/weights/pallet-weights.hbs
 //! --output
@@ -74,20 +74,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `i` ranges over `[1, 262144]`.
 	/// Component `r` ranges over `[1, 7]`.
 	/// Component `c` ranges over `[1, 128]`.
-	fn submit_job(_i: u32, r: u32, c: u32, ) -> Weight {
-		// Proof size (bytes), measured: `979 + c * (222 ±0)`
-		// Proof size (bytes), estimated: `21911 + c * (2776 ±23)`
-		// Fastest run: 10_118_349_000 ps.
-		Weight::from_parts(2_241_375_299, 21911)
-			// Standard error: 717_599_411
-			.saturating_add(Weight::from_parts(1_590_176_635, 0).saturating_mul(r.into()))
-			// Standard error: 35_064_209
-			.saturating_add(Weight::from_parts(370_186_882, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(21_u64))
+	fn submit_job(i: u32, r: u32, c: u32, ) -> Weight {
+		// Proof size (bytes), measured: `839 + c * (223 ±0)`
+		// Proof size (bytes), estimated: `21911 + c * (2835 ±7)`
+		// Fastest run: 2_121_391_000 ps.
+		Weight::from_parts(1_646_039_213, 21911)
+			// Standard error: 460
+			.saturating_add(Weight::from_parts(9_898, 0).saturating_mul(i.into()))
+			// Standard error: 946_277
+			.saturating_add(Weight::from_parts(14_950_698, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(15_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(T::DbWeight::get().writes(6_u64))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2776).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2835).saturating_mul(c.into()))
 	}
 	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
 	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
@@ -117,10 +117,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_result(o: u32, ) -> Weight {
 		// Proof size (bytes), measured: `1348`
 		// Proof size (bytes), estimated: `6196`
-		// Fastest run: 5_416_355_000 ps.
-		Weight::from_parts(7_127_089_220, 6196)
-			// Standard error: 89_260
-			.saturating_add(Weight::from_parts(138_672, 0).saturating_mul(o.into()))
+		// Fastest run: 336_702_000 ps.
+		Weight::from_parts(517_028_619, 6196)
+			// Standard error: 2_642
+			.saturating_add(Weight::from_parts(23_950, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -131,11 +131,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `JobEscrow::Deadlines` (r:1 w:1)
 	/// Proof: `JobEscrow::Deadlines` (`max_values`: None, `max_size`: Some(18446), added: 20921, mode: `MaxEncodedLen`)
 	/// Component `r` ranges over `[2, 7]`.
-	fn commit_result(_r: u32, ) -> Weight {
+	fn commit_result(r: u32, ) -> Weight {
 		// Proof size (bytes), measured: `335 + r * (81 ±0)`
 		// Proof size (bytes), estimated: `21911`
-		// Fastest run: 944_562_000 ps.
-		Weight::from_parts(1_287_393_425, 21911)
+		// Fastest run: 52_899_000 ps.
+		Weight::from_parts(92_098_664, 21911)
+			// Standard error: 413_671
+			.saturating_add(Weight::from_parts(1_817_507, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -166,14 +168,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Component `o` ranges over `[1, 4096]`.
 	/// Component `r` ranges over `[2, 7]`.
 	fn reveal_result(o: u32, r: u32, ) -> Weight {
-		// Proof size (bytes), measured: `1118 + o * (1 ±0) + r * (312 ±0)`
+		// Proof size (bytes), measured: `1072 + o * (1 ±0) + r * (319 ±0)`
 		// Proof size (bytes), estimated: `7611 + r * (2645 ±0)`
-		// Fastest run: 7_909_173_000 ps.
-		Weight::from_parts(4_793_971_428, 7611)
-			// Standard error: 565_202
-			.saturating_add(Weight::from_parts(488_558, 0).saturating_mul(o.into()))
-			// Standard error: 442_385_521
-			.saturating_add(Weight::from_parts(1_908_015_395, 0).saturating_mul(r.into()))
+		// Fastest run: 450_254_000 ps.
+		Weight::from_parts(322_585_390, 7611)
+			// Standard error: 12_120
+			.saturating_add(Weight::from_parts(31_754, 0).saturating_mul(o.into()))
+			// Standard error: 9_216_750
+			.saturating_add(Weight::from_parts(106_723_596, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -196,12 +198,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `r` ranges over `[1, 7]`.
 	fn cancel_job(r: u32, ) -> Weight {
-		// Proof size (bytes), measured: `875 + r * (201 ±0)`
+		// Proof size (bytes), measured: `885 + r * (199 ±0)`
 		// Proof size (bytes), estimated: `4278 + r * (2645 ±0)`
-		// Fastest run: 2_546_750_000 ps.
-		Weight::from_parts(3_637_835_527, 4278)
-			// Standard error: 60_273_620
-			.saturating_add(Weight::from_parts(103_805_799, 0).saturating_mul(r.into()))
+		// Fastest run: 114_615_000 ps.
+		Weight::from_parts(191_504_797, 4278)
+			// Standard error: 762_604
+			.saturating_add(Weight::from_parts(12_972_977, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -240,16 +242,16 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 16]`.
 	fn process_deadlines(n: u32, ) -> Weight {
-		// Proof size (bytes), measured: `7816 + n * (148 ±0)`
+		// Proof size (bytes), measured: `7822 + n * (147 ±0)`
 		// Proof size (bytes), estimated: `21911 + n * (6621 ±0)`
-		// Fastest run: 237_395_000 ps.
-		Weight::from_parts(237_395_000, 21911)
-			// Standard error: 835_902_427
-			.saturating_add(Weight::from_parts(18_826_995_841, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(15_u64))
-			.saturating_add(T::DbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(14_u64))
-			.saturating_add(T::DbWeight::get().writes((13_u64).saturating_mul(n.into())))
+		// Fastest run: 11_271_000 ps.
+		Weight::from_parts(12_424_000, 21911)
+			// Standard error: 13_935_994
+			.saturating_add(Weight::from_parts(795_896_051, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(26_u64))
+			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(T::DbWeight::get().writes(24_u64))
+			.saturating_add(T::DbWeight::get().writes((12_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6621).saturating_mul(n.into()))
 	}
 	/// Storage: `JobEscrow::ExpiryQueueBounds` (r:1 w:1)
@@ -266,12 +268,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `JobEscrow::UserJobs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
 	/// Component `n` ranges over `[0, 64]`.
 	fn expire_jobs(n: u32, ) -> Weight {
-		// Proof size (bytes), measured: `476 + n * (81 ±0)`
+		// Proof size (bytes), measured: `533 + n * (80 ±0)`
 		// Proof size (bytes), estimated: `3501 + n * (3288 ±0)`
-		// Fastest run: 273_824_000 ps.
-		Weight::from_parts(1_439_606_866, 3501)
-			// Standard error: 29_628_921
-			.saturating_add(Weight::from_parts(592_165_681, 0).saturating_mul(n.into()))
+		// Fastest run: 13_225_000 ps.
+		Weight::from_parts(42_703_439, 3501)
+			// Standard error: 945_572
+			.saturating_add(Weight::from_parts(26_629_468, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -282,31 +284,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
-	fn submit_job(_i: u32, r: u32, c: u32, ) -> Weight {
-		Weight::from_parts(2_241_375_299, 21911)
-			.saturating_add(Weight::from_parts(1_590_176_635, 0).saturating_mul(r.into()))
-			.saturating_add(Weight::from_parts(370_186_882, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(21_u64))
+	fn submit_job(i: u32, r: u32, c: u32, ) -> Weight {
+		Weight::from_parts(1_646_039_213, 21911)
+			.saturating_add(Weight::from_parts(9_898, 0).saturating_mul(i.into()))
+			.saturating_add(Weight::from_parts(14_950_698, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(15_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
 			.saturating_add(RocksDbWeight::get().writes(6_u64))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2776).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2835).saturating_mul(c.into()))
 	}
 	fn submit_result(o: u32, ) -> Weight {
-		Weight::from_parts(7_127_089_220, 6196)
-			.saturating_add(Weight::from_parts(138_672, 0).saturating_mul(o.into()))
+		Weight::from_parts(517_028_619, 6196)
+			.saturating_add(Weight::from_parts(23_950, 0).saturating_mul(o.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
-	fn commit_result(_r: u32, ) -> Weight {
-		Weight::from_parts(1_287_393_425, 21911)
+	fn commit_result(r: u32, ) -> Weight {
+		Weight::from_parts(92_098_664, 21911)
+			.saturating_add(Weight::from_parts(1_817_507, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn reveal_result(o: u32, r: u32, ) -> Weight {
-		Weight::from_parts(4_793_971_428, 7611)
-			.saturating_add(Weight::from_parts(488_558, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(1_908_015_395, 0).saturating_mul(r.into()))
+		Weight::from_parts(322_585_390, 7611)
+			.saturating_add(Weight::from_parts(31_754, 0).saturating_mul(o.into()))
+			.saturating_add(Weight::from_parts(106_723_596, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
@@ -314,8 +317,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
 	}
 	fn cancel_job(r: u32, ) -> Weight {
-		Weight::from_parts(3_637_835_527, 4278)
-			.saturating_add(Weight::from_parts(103_805_799, 0).saturating_mul(r.into()))
+		Weight::from_parts(191_504_797, 4278)
+			.saturating_add(Weight::from_parts(12_972_977, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -323,17 +326,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
 	}
 	fn process_deadlines(n: u32, ) -> Weight {
-		Weight::from_parts(237_395_000, 21911)
-			.saturating_add(Weight::from_parts(18_826_995_841, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(15_u64))
-			.saturating_add(RocksDbWeight::get().reads((4_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(14_u64))
-			.saturating_add(RocksDbWeight::get().writes((13_u64).saturating_mul(n.into())))
+		Weight::from_parts(12_424_000, 21911)
+			.saturating_add(Weight::from_parts(795_896_051, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(26_u64))
+			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
+			.saturating_add(RocksDbWeight::get().writes(24_u64))
+			.saturating_add(RocksDbWeight::get().writes((12_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6621).saturating_mul(n.into()))
 	}
 	fn expire_jobs(n: u32, ) -> Weight {
-		Weight::from_parts(1_439_606_866, 3501)
-			.saturating_add(Weight::from_parts(592_165_681, 0).saturating_mul(n.into()))
+		Weight::from_parts(42_703_439, 3501)
+			.saturating_add(Weight::from_parts(26_629_468, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))

@@ -1,12 +1,12 @@
 
 //! Weights for `pallet_model_registry`, measured by `infera-node benchmark pallet` (CLI 64.0.0).
 //!
-//! Measured on 2026-11-25: 50 steps, 20 repeats, `Compiled`
+//! Measured on 2026-11-26: 50 steps, 20 repeats, `Compiled`
 //! WASM execution, chain `Some("dev")`, host `vm` (AMD EPYC).
 //! Regenerate with `scripts/benchmark.sh`; never edit by hand.
 //!
 //! Command:
-//! /root/.cache/inference-market/target-bench/debug/infera-node
+//! /root/.cache/inference-market/target-bench/release/infera-node
 //! benchmark
 //! pallet
 //! --chain
@@ -51,14 +51,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::NextModelId` (r:1 w:1)
 	/// Proof: `ModelRegistry::NextModelId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:0 w:1)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	fn register_model() -> Weight {
 		// Proof size (bytes), measured: `42`
 		// Proof size (bytes), estimated: `3599`
-		// Fastest run: 2_014_571_000 ps.
-		Weight::from_parts(3_324_539_000, 3599)
+		// Fastest run: 83_006_000 ps.
+		Weight::from_parts(145_002_000, 3599)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -67,14 +67,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::NextModelId` (r:1 w:1)
 	/// Proof: `ModelRegistry::NextModelId` (`max_values`: Some(1), `max_size`: Some(4), added: 499, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::ModelByName` (r:0 w:1)
 	/// Proof: `ModelRegistry::ModelByName` (`max_values`: None, `max_size`: Some(134), added: 2609, mode: `MaxEncodedLen`)
 	fn publish_version() -> Weight {
 		// Proof size (bytes), measured: `705`
 		// Proof size (bytes), estimated: `3997`
-		// Fastest run: 2_178_208_000 ps.
-		Weight::from_parts(3_609_685_000, 3997)
+		// Fastest run: 94_748_000 ps.
+		Weight::from_parts(140_675_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -83,8 +83,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn deprecate() -> Weight {
 		// Proof size (bytes), measured: `650`
 		// Proof size (bytes), estimated: `3997`
-		// Fastest run: 458_851_000 ps.
-		Weight::from_parts(843_423_000, 3997)
+		// Fastest run: 21_360_000 ps.
+		Weight::from_parts(37_841_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -93,8 +93,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_fee() -> Weight {
 		// Proof size (bytes), measured: `650`
 		// Proof size (bytes), estimated: `3997`
-		// Fastest run: 445_856_000 ps.
-		Weight::from_parts(779_954_000, 3997)
+		// Fastest run: 21_300_000 ps.
+		Weight::from_parts(40_887_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -105,15 +105,15 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `System::Account` (r:1 w:1)
 	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:2 w:2)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Component `v` ranges over `[1, 64]`.
 	fn transfer_ownership(v: u32, ) -> Weight {
 		// Proof size (bytes), measured: `470 + v * (539 ±0)`
 		// Proof size (bytes), estimated: `6208 + v * (3007 ±0)`
-		// Fastest run: 4_221_162_000 ps.
-		Weight::from_parts(6_415_175_353, 6208)
-			// Standard error: 11_405_382
-			.saturating_add(Weight::from_parts(435_483_720, 0).saturating_mul(v.into()))
+		// Fastest run: 163_656_000 ps.
+		Weight::from_parts(146_440_444, 6208)
+			// Standard error: 368_310
+			.saturating_add(Weight::from_parts(21_799_925, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -123,12 +123,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ModelRegistry::Models` (r:3 w:3)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn remove() -> Weight {
 		// Proof size (bytes), measured: `1788`
 		// Proof size (bytes), estimated: `10011`
-		// Fastest run: 2_053_334_000 ps.
-		Weight::from_parts(2_423_187_000, 10011)
+		// Fastest run: 84_879_000 ps.
+		Weight::from_parts(144_131_000, 10011)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -137,28 +137,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(3_324_539_000, 3599)
+		Weight::from_parts(145_002_000, 3599)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn publish_version() -> Weight {
-		Weight::from_parts(3_609_685_000, 3997)
+		Weight::from_parts(140_675_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn deprecate() -> Weight {
-		Weight::from_parts(843_423_000, 3997)
+		Weight::from_parts(37_841_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_fee() -> Weight {
-		Weight::from_parts(779_954_000, 3997)
+		Weight::from_parts(40_887_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn transfer_ownership(v: u32, ) -> Weight {
-		Weight::from_parts(6_415_175_353, 6208)
-			.saturating_add(Weight::from_parts(435_483_720, 0).saturating_mul(v.into()))
+		Weight::from_parts(146_440_444, 6208)
+			.saturating_add(Weight::from_parts(21_799_925, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -166,7 +166,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3007).saturating_mul(v.into()))
 	}
 	fn remove() -> Weight {
-		Weight::from_parts(2_423_187_000, 10011)
+		Weight::from_parts(144_131_000, 10011)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}

@@ -1,12 +1,12 @@
 
 //! Weights for `pallet_provider_staking`, measured by `infera-node benchmark pallet` (CLI 64.0.0).
 //!
-//! Measured on 2026-11-25: 50 steps, 20 repeats, `Compiled`
+//! Measured on 2026-11-26: 50 steps, 20 repeats, `Compiled`
 //! WASM execution, chain `Some("dev")`, host `vm` (AMD EPYC).
 //! Regenerate with `scripts/benchmark.sh`; never edit by hand.
 //!
 //! Command:
-//! /root/.cache/inference-market/target-bench/debug/infera-node
+//! /root/.cache/inference-market/target-bench/release/infera-node
 //! benchmark
 //! pallet
 //! --chain
@@ -53,6 +53,8 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::WorkerKeys` (r:1 w:1)
 	/// Proof: `ProviderStaking::WorkerKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:16 w:0)
@@ -60,18 +62,18 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProviderStaking::ModelProviders` (r:16 w:16)
 	/// Proof: `ProviderStaking::ModelProviders` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Ledgers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[0, 16]`.
 	fn register_provider(m: u32, ) -> Weight {
-		// Proof size (bytes), measured: `4239 + m * (286 ±0)`
+		// Proof size (bytes), measured: `4280 + m * (286 ±0)`
 		// Proof size (bytes), estimated: `3850 + m * (6585 ±0)`
-		// Fastest run: 2_664_030_000 ps.
-		Weight::from_parts(3_450_234_677, 3850)
-			// Standard error: 12_437_075
-			.saturating_add(Weight::from_parts(484_290_497, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(4_u64))
+		// Fastest run: 92_213_000 ps.
+		Weight::from_parts(163_574_823, 3850)
+			// Standard error: 143_653
+			.saturating_add(Weight::from_parts(29_869_542, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(m.into())))
@@ -82,12 +84,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProviderStaking::Ledgers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn bond_extra() -> Weight {
-		// Proof size (bytes), measured: `289`
+		// Proof size (bytes), measured: `326`
 		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 2_155_967_000 ps.
-		Weight::from_parts(3_130_265_000, 3850)
+		// Fastest run: 86_282_000 ps.
+		Weight::from_parts(128_741_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -95,23 +97,25 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Ledgers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:2 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	fn unbond() -> Weight {
-		// Proof size (bytes), measured: `537`
-		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 656_802_000 ps.
-		Weight::from_parts(996_800_000, 3850)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Proof size (bytes), measured: `578`
+		// Proof size (bytes), estimated: `6012`
+		// Fastest run: 35_316_000 ps.
+		Weight::from_parts(66_425_000, 6012)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ProviderStaking::Ledgers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
 	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(103), added: 2578, mode: `MaxEncodedLen`)
+	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	fn withdraw_unbonded() -> Weight {
-		// Proof size (bytes), measured: `545`
+		// Proof size (bytes), measured: `582`
 		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 1_817_440_000 ps.
-		Weight::from_parts(3_079_810_000, 3850)
+		// Fastest run: 73_378_000 ps.
+		Weight::from_parts(87_635_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -123,12 +127,12 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProviderStaking::ModelProviders` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[0, 16]`.
 	fn set_models(m: u32, ) -> Weight {
-		// Proof size (bytes), measured: `9578 + m * (302 ±0)`
+		// Proof size (bytes), measured: `9615 + m * (302 ±0)`
 		// Proof size (bytes), estimated: `106350 + m * (6585 ±0)`
-		// Fastest run: 3_155_141_000 ps.
-		Weight::from_parts(5_103_860_279, 106350)
-			// Standard error: 13_454_543
-			.saturating_add(Weight::from_parts(394_462_788, 0).saturating_mul(m.into()))
+		// Fastest run: 170_560_000 ps.
+		Weight::from_parts(294_087_273, 106350)
+			// Standard error: 655_265
+			.saturating_add(Weight::from_parts(23_237_790, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
@@ -138,20 +142,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	fn set_price() -> Weight {
-		// Proof size (bytes), measured: `173`
+		// Proof size (bytes), measured: `210`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 433_053_000 ps.
-		Weight::from_parts(613_411_000, 3635)
+		// Fastest run: 19_917_000 ps.
+		Weight::from_parts(37_089_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	fn set_capacity() -> Weight {
-		// Proof size (bytes), measured: `173`
+		// Proof size (bytes), measured: `210`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 400_401_000 ps.
-		Weight::from_parts(485_161_000, 3635)
+		// Fastest run: 19_537_000 ps.
+		Weight::from_parts(30_216_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -160,20 +164,20 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProviderStaking::WorkerKeys` (r:1 w:2)
 	/// Proof: `ProviderStaking::WorkerKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn rotate_worker_key() -> Weight {
-		// Proof size (bytes), measured: `278`
+		// Proof size (bytes), measured: `315`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 713_549_000 ps.
-		Weight::from_parts(1_141_502_000, 3635)
+		// Fastest run: 32_110_000 ps.
+		Weight::from_parts(59_772_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	fn go_offline() -> Weight {
-		// Proof size (bytes), measured: `173`
+		// Proof size (bytes), measured: `210`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 425_298_000 ps.
-		Weight::from_parts(499_197_000, 3635)
+		// Fastest run: 19_597_000 ps.
+		Weight::from_parts(33_283_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -181,31 +185,35 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	fn go_online() -> Weight {
-		// Proof size (bytes), measured: `263`
+		// Proof size (bytes), measured: `304`
 		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 543_149_000 ps.
-		Weight::from_parts(707_939_000, 3850)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Fastest run: 29_946_000 ps.
+		Weight::from_parts(53_390_000, 3850)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Ledgers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
+	/// Storage: `Parameters::Parameters` (r:1 w:0)
+	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::ModelProviders` (r:16 w:16)
 	/// Proof: `ProviderStaking::ModelProviders` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::WorkerKeys` (r:0 w:1)
 	/// Proof: `ProviderStaking::WorkerKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[0, 16]`.
 	fn deregister(m: u32, ) -> Weight {
-		// Proof size (bytes), measured: `4353 + m * (51 ±0)`
+		// Proof size (bytes), measured: `4394 + m * (51 ±0)`
 		// Proof size (bytes), estimated: `3850 + m * (6585 ±0)`
-		// Fastest run: 968_648_000 ps.
-		Weight::from_parts(940_559_400, 3850)
-			// Standard error: 3_818_868
-			.saturating_add(Weight::from_parts(190_488_930, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Fastest run: 38_082_000 ps.
+		Weight::from_parts(60_187_356, 3850)
+			// Standard error: 114_501
+			.saturating_add(Weight::from_parts(11_142_659, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(m.into())))
@@ -216,32 +224,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn register_provider(m: u32, ) -> Weight {
-		Weight::from_parts(3_450_234_677, 3850)
-			.saturating_add(Weight::from_parts(484_290_497, 0).saturating_mul(m.into()))
-			.saturating_add(RocksDbWeight::get().reads(4_u64))
+		Weight::from_parts(163_574_823, 3850)
+			.saturating_add(Weight::from_parts(29_869_542, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(m.into())))
 			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(3_130_265_000, 3850)
+		Weight::from_parts(128_741_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(996_800_000, 3850)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(66_425_000, 6012)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(3_079_810_000, 3850)
+		Weight::from_parts(87_635_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_models(m: u32, ) -> Weight {
-		Weight::from_parts(5_103_860_279, 106350)
-			.saturating_add(Weight::from_parts(394_462_788, 0).saturating_mul(m.into()))
+		Weight::from_parts(294_087_273, 106350)
+			.saturating_add(Weight::from_parts(23_237_790, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(17_u64))
@@ -249,34 +257,34 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	fn set_price() -> Weight {
-		Weight::from_parts(613_411_000, 3635)
+		Weight::from_parts(37_089_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_capacity() -> Weight {
-		Weight::from_parts(485_161_000, 3635)
+		Weight::from_parts(30_216_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn rotate_worker_key() -> Weight {
-		Weight::from_parts(1_141_502_000, 3635)
+		Weight::from_parts(59_772_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn go_offline() -> Weight {
-		Weight::from_parts(499_197_000, 3635)
+		Weight::from_parts(33_283_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn go_online() -> Weight {
-		Weight::from_parts(707_939_000, 3850)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(53_390_000, 3850)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn deregister(m: u32, ) -> Weight {
-		Weight::from_parts(940_559_400, 3850)
-			.saturating_add(Weight::from_parts(190_488_930, 0).saturating_mul(m.into()))
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(60_187_356, 3850)
+			.saturating_add(Weight::from_parts(11_142_659, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(m.into())))
