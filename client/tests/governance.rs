@@ -8,7 +8,7 @@
 //! validators and a provider site), proposed with `infera gov propose-upgrade`: jobs submitted
 //! before, during and after the vote all complete, and every node runs the new spec version.
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{bail, Context, Result};
 use infera_client::{
 	chain::{keypair, Chain, ModelEntry},
 	cli::{execute, parse, Output},
@@ -17,7 +17,7 @@ use infera_client::{
 use infera_e2e::{
 	market::{self, job_price, Digits, AUTHOR_FEE, BOND, MODEL, PRICE},
 	network::{local_spec_with_dev_referendum_timing, start_validators, ProviderSite},
-	wait_for, Client, Node, BOOTNODE_PEER_ID,
+	spec_version, wait_for, wait_for_spec_version, Node, BOOTNODE_PEER_ID,
 };
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -163,10 +163,6 @@ async fn a_referendum_changes_the_default_redundancy_and_a_rejected_one_changes_
 	Ok(())
 }
 
-async fn spec_version(client: &Client) -> Result<u32> {
-	Ok(client.at_current_block().await?.spec_version())
-}
-
 #[tokio::test]
 async fn a_referendum_upgrades_the_runtime_of_a_local_network_while_jobs_flow() -> Result<()> {
 	let code = std::env::var("INFERA_UPGRADE_WASM").context(
@@ -217,26 +213,12 @@ async fn a_referendum_upgrades_the_runtime_of_a_local_network_while_jobs_flow() 
 	})
 	.await?;
 	for (name, client) in [("validator", &client), ("provider", &dave_client)] {
-		wait_for(
-			&format!("the {name} node to run spec {}", old_spec + 1),
-			Duration::from_secs(120),
-			|| async { Ok((spec_version(client).await? == old_spec + 1).then_some(())) },
-		)
-		.await?;
+		wait_for_spec_version(client, name, old_spec + 1, Duration::from_secs(120)).await?;
 	}
 	let after = submit_jobs(6..9).await?;
 
 	let ids: Vec<u64> = before.iter().chain(&during).chain(&after).map(|j| j.job_id).collect();
-	let settled = market::wait_until_settled(&client, &ids, Duration::from_secs(180)).await?;
-	for (i, id) in ids.iter().enumerate() {
-		ensure!(settled[id].status == "Completed", "job {id} ended {}", settled[id].status);
-		let class = market::result_class(&client, *id).await?;
-		ensure!(
-			class == expected[i],
-			"job {id}: chain says {class}, libtorch says {}",
-			expected[i]
-		);
-	}
+	market::assert_completed_with(&client, &ids, &expected, Duration::from_secs(180)).await?;
 	let audit = market::audit(&client).await?;
 	println!(
 		"referendum {index} upgraded spec {old_spec} -> {} on the local network; 9 jobs across \

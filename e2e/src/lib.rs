@@ -339,3 +339,22 @@ where
 pub async fn finalized_number(client: &Client) -> Result<u64> {
 	Ok(client.at_current_block().await?.block_number())
 }
+
+/// The runtime spec version the node runs at its latest finalized block.
+pub async fn spec_version(client: &Client) -> Result<u32> {
+	Ok(client.at_current_block().await?.spec_version())
+}
+
+/// Waits (at most `timeout`) until the node behind `client`, called `node` in messages, runs
+/// runtime spec `version`.
+pub async fn wait_for_spec_version(
+	client: &Client,
+	node: &str,
+	version: u32,
+	timeout: Duration,
+) -> Result<()> {
+	wait_for(&format!("the {node} node to run spec {version}"), timeout, || async {
+		Ok((spec_version(client).await? == version).then_some(()))
+	})
+	.await
+}

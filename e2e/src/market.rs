@@ -3,7 +3,7 @@
 //! digits models and held-out set that `scripts/export_models.py` exports.
 
 use crate::Client;
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{anyhow, bail, ensure, Context, Result};
 use std::{collections::BTreeMap, path::PathBuf};
 use subxt::{
 	config::substrate::SubstrateExtrinsicParamsBuilder,
@@ -511,6 +511,23 @@ pub async fn audit(client: &Client) -> Result<Audit> {
 		bail!("held as stake {held_as_stake} but ledgers total {ledger_totals}");
 	}
 	Ok(Audit { block, jobs, open_jobs, held_for_jobs, held_as_stake, held_as_deposits })
+}
+
+/// Waits (at most `timeout`) until every job of `jobs` settles, and checks that each completed
+/// with libtorch's class: `expected[i]` for `jobs[i]`.
+pub async fn assert_completed_with(
+	client: &Client,
+	jobs: &[u64],
+	expected: &[u32],
+	timeout: std::time::Duration,
+) -> Result<()> {
+	let settled = wait_until_settled(client, jobs, timeout).await?;
+	for (id, expected) in jobs.iter().zip(expected) {
+		ensure!(settled[id].status == "Completed", "job {id} ended {}", settled[id].status);
+		let class = result_class(client, *id).await?;
+		ensure!(class == *expected, "job {id}: chain says {class}, libtorch says {expected}");
+	}
+	Ok(())
 }
 
 /// Waits until none of `jobs` is open; returns their final records.

@@ -8,17 +8,13 @@ use anyhow::{ensure, Context, Result};
 use infera_e2e::{
 	market::{self, job_price, keypair, Digits, AUTHOR_FEE, BOND, MODEL, PRICE},
 	network::ProviderSite,
-	wait_for, Client, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
+	spec_version, wait_for_spec_version, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
 use std::time::Duration;
 use subxt::dynamic::{self, Value};
 
 const JOB_PRICE: u128 = job_price(1);
 const OLD_SPEC: u32 = 100;
-
-async fn spec_version(client: &Client) -> Result<u32> {
-	Ok(client.at_current_block().await?.spec_version())
-}
 
 #[tokio::test]
 async fn the_runtime_is_upgraded_in_place_while_jobs_flow() -> Result<()> {
@@ -57,28 +53,14 @@ async fn the_runtime_is_upgraded_in_place_while_jobs_flow() -> Result<()> {
 	let sudid = format!("{:?}", market::event(&events, "Sudo", "Sudid")?);
 	ensure!(sudid.contains("Ok"), "sudo dispatched set_code with an error: {sudid}");
 	for (name, client) in [("validator", &client), ("provider", &dave_client)] {
-		wait_for(
-			&format!("the {name} node to run spec {}", OLD_SPEC + 1),
-			Duration::from_secs(60),
-			|| async { Ok((spec_version(client).await? == OLD_SPEC + 1).then_some(())) },
-		)
-		.await?;
+		wait_for_spec_version(client, name, OLD_SPEC + 1, Duration::from_secs(60)).await?;
 	}
 
 	// Jobs after the upgrade.
 	let after =
 		market::submit_jobs(&client, &charlie, model, &digits.inputs[3..6], 1, JOB_PRICE).await?;
 	let ids: Vec<u64> = before.iter().chain(&after).map(|j| j.job_id).collect();
-	let settled = market::wait_until_settled(&client, &ids, Duration::from_secs(120)).await?;
-	for (i, id) in ids.iter().enumerate() {
-		ensure!(settled[id].status == "Completed", "job {id} ended {}", settled[id].status);
-		let class = market::result_class(&client, *id).await?;
-		ensure!(
-			class == expected[i],
-			"job {id}: chain says {class}, libtorch says {}",
-			expected[i]
-		);
-	}
+	market::assert_completed_with(&client, &ids, &expected, Duration::from_secs(120)).await?;
 	println!(
 		"upgraded spec {OLD_SPEC} -> {} in place; 6 jobs across the upgrade completed",
 		OLD_SPEC + 1
