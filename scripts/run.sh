@@ -10,7 +10,7 @@
 #      accuracy against the labels and who paid and earned what (balances before/after).
 #
 # Usage: scripts/run.sh [--jobs N] [--load N] [--node BIN] [--base-path DIR] [--keep-running]
-#                       [--no-build]
+#                       [--no-build] [-- NODE_ARG...]
 #   --jobs N          number of held-out images submitted (default 20)
 #   --load N          instead of step 4's jobs and step 5, send N pre-signed jobs from 16
 #                     accounts with `infera-load` and print its measurements (rates, latency,
@@ -19,6 +19,7 @@
 #   --base-path DIR   keep the chain's database in DIR (default: a temporary one)
 #   --keep-running    leave node and worker up at the end (Ctrl-C stops them)
 #   --no-build        use the binaries already built (skips setup and cargo)
+#   -- NODE_ARG...    the rest goes to the dev node (e.g. -- --pool-type single-state)
 # Ctrl-C stops everything at any point.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,6 +28,7 @@ jobs=20
 load=0
 node_bin=""
 base_path=()
+node_args=()
 keep_running=0
 build=1
 while [ $# -gt 0 ]; do
@@ -38,7 +40,8 @@ while [ $# -gt 0 ]; do
 	--base-path) base_path=(--base-path "${2:?--base-path needs a folder}"); shift 2 ;;
 	--keep-running) keep_running=1; shift ;;
 	--no-build) build=0; shift ;;
-	-h | --help) sed -n '2,24p' "$0"; exit 0 ;;
+	--) shift; node_args=("$@"); break ;;
+	-h | --help) sed -n '2,25p' "$0"; exit 0 ;;
 	*) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
 	esac
 done
@@ -113,7 +116,7 @@ log "starting the dev node: $url (logs: $work/node.log)"
 "$node_bin" --dev "${base_path[@]}" --offchain-worker always \
 	--inference-worker-url "http://127.0.0.1:$worker_port" \
 	--rpc-port "$rpc_port" --port "$p2p_port" --no-prometheus --no-telemetry --no-mdns \
-	>"$work/node.log" 2>&1 &
+	"${node_args[@]}" >"$work/node.log" 2>&1 &
 pids+=($!)
 
 infera() { "$cli_bin" --url "$url" "$@"; }

@@ -1332,3 +1332,24 @@ mod props {
 		}
 	}
 }
+
+#[test]
+fn submit_job_weight_adds_the_growth_of_redundancy_and_input_to_the_measured_call() {
+	type Measured = <Test as Config>::WeightInfo;
+	let smallest = JobEscrow::submit_job_weight(1, 1, 3);
+	assert_eq!(smallest, Measured::submit_job(3));
+
+	let redundancy_3 = JobEscrow::submit_job_weight(1, 3, 3);
+	let drawn = Measured::submit_job_providers(3) - Measured::submit_job_providers(1);
+	assert_eq!(redundancy_3, smallest + drawn);
+	assert!(drawn.ref_time() > 0, "each drawn provider costs");
+
+	let input_256 = JobEscrow::submit_job_weight(256, 1, 3);
+	let bytes = Measured::submit_job_input(256) - Measured::submit_job_input(1);
+	assert_eq!(input_256, smallest + bytes);
+	assert!(bytes.ref_time() > 0, "each input byte costs");
+
+	// The declared (pre-dispatch) weight covers the most candidates a call can consider.
+	let most: u32 = <<Test as Config>::MaxCandidates as Get<u32>>::get();
+	assert!(JobEscrow::submit_job_weight(1, 1, most).all_gt(smallest));
+}

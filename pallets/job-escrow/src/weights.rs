@@ -21,6 +21,8 @@
 //! 25
 //! --repeat
 //! 10
+//! --output-analysis
+//! max
 //! --template
 //! scripts/weights/pallet-weights.hbs
 //! --output
@@ -35,7 +37,9 @@ use frame::weights_prelude::*;
 
 /// What the calls and hooks of `pallet_job_escrow` weigh.
 pub trait WeightInfo {
-	fn submit_job(i: u32, r: u32, c: u32, ) -> Weight;
+	fn submit_job(c: u32, ) -> Weight;
+	fn submit_job_providers(r: u32, ) -> Weight;
+	fn submit_job_input(i: u32, ) -> Weight;
 	fn submit_result(o: u32, ) -> Weight;
 	fn commit_result(r: u32, ) -> Weight;
 	fn reveal_result(o: u32, r: u32, ) -> Weight;
@@ -53,7 +57,7 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::ModelProviders` (r:1 w:0)
 	/// Proof: `ProviderStaking::ModelProviders` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
-	/// Storage: `ProviderStaking::Providers` (r:128 w:7)
+	/// Storage: `ProviderStaking::Providers` (r:128 w:1)
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::Ledgers` (r:128 w:0)
 	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
@@ -67,27 +71,50 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::Jobs` (r:0 w:1)
 	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
-	/// Storage: `JobEscrow::AssignedJobs` (r:0 w:7)
+	/// Storage: `JobEscrow::AssignedJobs` (r:0 w:1)
 	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Storage: `JobEscrow::UserJobs` (r:0 w:1)
 	/// Proof: `JobEscrow::UserJobs` (`max_values`: None, `max_size`: Some(56), added: 2531, mode: `MaxEncodedLen`)
-	/// Component `i` ranges over `[1, 262144]`.
-	/// Component `r` ranges over `[1, 7]`.
 	/// Component `c` ranges over `[1, 128]`.
-	fn submit_job(i: u32, r: u32, c: u32, ) -> Weight {
-		// Proof size (bytes), measured: `839 + c * (223 ±0)`
-		// Proof size (bytes), estimated: `21911 + c * (2835 ±7)`
-		// Fastest run: 2_121_391_000 ps.
-		Weight::from_parts(1_646_039_213, 21911)
-			// Standard error: 460
-			.saturating_add(Weight::from_parts(9_898, 0).saturating_mul(i.into()))
-			// Standard error: 946_277
-			.saturating_add(Weight::from_parts(14_950_698, 0).saturating_mul(c.into()))
-			.saturating_add(T::DbWeight::get().reads(15_u64))
+	fn submit_job(c: u32, ) -> Weight {
+		// Proof size (bytes), measured: `800 + c * (224 ±0)`
+		// Proof size (bytes), estimated: `21911 + c * (2860 ±0)`
+		// Fastest run: 365_055_000 ps.
+		Weight::from_parts(446_801_756, 21911)
+			// Standard error: 677_904
+			.saturating_add(Weight::from_parts(21_009_925, 0).saturating_mul(c.into()))
+			.saturating_add(T::DbWeight::get().reads(12_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(T::DbWeight::get().writes(6_u64))
+			.saturating_add(T::DbWeight::get().writes(8_u64))
+			.saturating_add(Weight::from_parts(0, 2860).saturating_mul(c.into()))
+	}
+	/// Storage: `RandomnessCollectiveFlip::RandomMaterial` (r:1 w:0)
+	/// Proof: `RandomnessCollectiveFlip::RandomMaterial` (`max_values`: Some(1), `max_size`: Some(2594), added: 3089, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::Providers` (r:7 w:7)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
+	/// Storage: `JobEscrow::AssignedJobs` (r:0 w:7)
+	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
+	/// Component `r` ranges over `[1, 7]`.
+	fn submit_job_providers(r: u32, ) -> Weight {
+		// Proof size (bytes), measured: `836 + r * (219 ±0)`
+		// Proof size (bytes), estimated: `4079 + r * (2645 ±0)`
+		// Fastest run: 68_418_000 ps.
+		Weight::from_parts(93_521_000, 4079)
+			// Standard error: 1_095_872
+			.saturating_add(Weight::from_parts(17_498_000, 0).saturating_mul(r.into()))
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes((2_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2835).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
+	}
+	/// Component `i` ranges over `[1, 262144]`.
+	fn submit_job_input(i: u32, ) -> Weight {
+		// Proof size (bytes), measured: `0`
+		// Proof size (bytes), estimated: `0`
+		// Fastest run: 3_477_000 ps.
+		Weight::from_parts(3_878_000, 0)
+			// Standard error: 9
+			.saturating_add(Weight::from_parts(9_054, 0).saturating_mul(i.into()))
 	}
 	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
 	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
@@ -117,10 +144,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn submit_result(o: u32, ) -> Weight {
 		// Proof size (bytes), measured: `1348`
 		// Proof size (bytes), estimated: `6196`
-		// Fastest run: 336_702_000 ps.
-		Weight::from_parts(517_028_619, 6196)
-			// Standard error: 2_642
-			.saturating_add(Weight::from_parts(23_950, 0).saturating_mul(o.into()))
+		// Fastest run: 305_534_000 ps.
+		Weight::from_parts(532_274_712, 6196)
+			// Standard error: 2_401
+			.saturating_add(Weight::from_parts(13_292, 0).saturating_mul(o.into()))
 			.saturating_add(T::DbWeight::get().reads(9_u64))
 			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
@@ -134,10 +161,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn commit_result(r: u32, ) -> Weight {
 		// Proof size (bytes), measured: `335 + r * (81 ±0)`
 		// Proof size (bytes), estimated: `21911`
-		// Fastest run: 52_899_000 ps.
-		Weight::from_parts(92_098_664, 21911)
-			// Standard error: 413_671
-			.saturating_add(Weight::from_parts(1_817_507, 0).saturating_mul(r.into()))
+		// Fastest run: 47_018_000 ps.
+		Weight::from_parts(85_033_545, 21911)
+			// Standard error: 273_386
+			.saturating_add(Weight::from_parts(1_904_000, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -167,15 +194,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
 	/// Component `o` ranges over `[1, 4096]`.
 	/// Component `r` ranges over `[2, 7]`.
-	fn reveal_result(o: u32, r: u32, ) -> Weight {
+	fn reveal_result(_o: u32, r: u32, ) -> Weight {
 		// Proof size (bytes), measured: `1072 + o * (1 ±0) + r * (319 ±0)`
 		// Proof size (bytes), estimated: `7611 + r * (2645 ±0)`
-		// Fastest run: 450_254_000 ps.
-		Weight::from_parts(322_585_390, 7611)
-			// Standard error: 12_120
-			.saturating_add(Weight::from_parts(31_754, 0).saturating_mul(o.into()))
-			// Standard error: 9_216_750
-			.saturating_add(Weight::from_parts(106_723_596, 0).saturating_mul(r.into()))
+		// Fastest run: 583_114_000 ps.
+		Weight::from_parts(1_173_188_512, 7611)
+			// Standard error: 9_528_844
+			.saturating_add(Weight::from_parts(46_488_505, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(8_u64))
@@ -200,10 +225,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn cancel_job(r: u32, ) -> Weight {
 		// Proof size (bytes), measured: `885 + r * (199 ±0)`
 		// Proof size (bytes), estimated: `4278 + r * (2645 ±0)`
-		// Fastest run: 114_615_000 ps.
-		Weight::from_parts(191_504_797, 4278)
-			// Standard error: 762_604
-			.saturating_add(Weight::from_parts(12_972_977, 0).saturating_mul(r.into()))
+		// Fastest run: 111_008_000 ps.
+		Weight::from_parts(137_442_400, 4278)
+			// Standard error: 817_495
+			.saturating_add(Weight::from_parts(23_538_668, 0).saturating_mul(r.into()))
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -244,13 +269,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn process_deadlines(n: u32, ) -> Weight {
 		// Proof size (bytes), measured: `7822 + n * (147 ±0)`
 		// Proof size (bytes), estimated: `21911 + n * (6621 ±0)`
-		// Fastest run: 11_271_000 ps.
-		Weight::from_parts(12_424_000, 21911)
-			// Standard error: 13_935_994
-			.saturating_add(Weight::from_parts(795_896_051, 0).saturating_mul(n.into()))
-			.saturating_add(T::DbWeight::get().reads(26_u64))
+		// Fastest run: 12_493_000 ps.
+		Weight::from_parts(359_552_516, 21911)
+			// Standard error: 23_714_379
+			.saturating_add(Weight::from_parts(930_810_000, 0).saturating_mul(n.into()))
+			.saturating_add(T::DbWeight::get().reads(35_u64))
 			.saturating_add(T::DbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(T::DbWeight::get().writes(24_u64))
+			.saturating_add(T::DbWeight::get().writes(33_u64))
 			.saturating_add(T::DbWeight::get().writes((12_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6621).saturating_mul(n.into()))
 	}
@@ -270,10 +295,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn expire_jobs(n: u32, ) -> Weight {
 		// Proof size (bytes), measured: `533 + n * (80 ±0)`
 		// Proof size (bytes), estimated: `3501 + n * (3288 ±0)`
-		// Fastest run: 13_225_000 ps.
-		Weight::from_parts(42_703_439, 3501)
-			// Standard error: 945_572
-			.saturating_add(Weight::from_parts(26_629_468, 0).saturating_mul(n.into()))
+		// Fastest run: 9_387_000 ps.
+		Weight::from_parts(10_239_000, 3501)
+			// Standard error: 339_791
+			.saturating_add(Weight::from_parts(41_222_388, 0).saturating_mul(n.into()))
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
@@ -284,32 +309,41 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 
 /// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
-	fn submit_job(i: u32, r: u32, c: u32, ) -> Weight {
-		Weight::from_parts(1_646_039_213, 21911)
-			.saturating_add(Weight::from_parts(9_898, 0).saturating_mul(i.into()))
-			.saturating_add(Weight::from_parts(14_950_698, 0).saturating_mul(c.into()))
-			.saturating_add(RocksDbWeight::get().reads(15_u64))
+	fn submit_job(c: u32, ) -> Weight {
+		Weight::from_parts(446_801_756, 21911)
+			.saturating_add(Weight::from_parts(21_009_925, 0).saturating_mul(c.into()))
+			.saturating_add(RocksDbWeight::get().reads(12_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(c.into())))
-			.saturating_add(RocksDbWeight::get().writes(6_u64))
+			.saturating_add(RocksDbWeight::get().writes(8_u64))
+			.saturating_add(Weight::from_parts(0, 2860).saturating_mul(c.into()))
+	}
+	fn submit_job_providers(r: u32, ) -> Weight {
+		Weight::from_parts(93_521_000, 4079)
+			.saturating_add(Weight::from_parts(17_498_000, 0).saturating_mul(r.into()))
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes((2_u64).saturating_mul(r.into())))
-			.saturating_add(Weight::from_parts(0, 2835).saturating_mul(c.into()))
+			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
+	}
+	fn submit_job_input(i: u32, ) -> Weight {
+		Weight::from_parts(3_878_000, 0)
+			.saturating_add(Weight::from_parts(9_054, 0).saturating_mul(i.into()))
 	}
 	fn submit_result(o: u32, ) -> Weight {
-		Weight::from_parts(517_028_619, 6196)
-			.saturating_add(Weight::from_parts(23_950, 0).saturating_mul(o.into()))
+		Weight::from_parts(532_274_712, 6196)
+			.saturating_add(Weight::from_parts(13_292, 0).saturating_mul(o.into()))
 			.saturating_add(RocksDbWeight::get().reads(9_u64))
 			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn commit_result(r: u32, ) -> Weight {
-		Weight::from_parts(92_098_664, 21911)
-			.saturating_add(Weight::from_parts(1_817_507, 0).saturating_mul(r.into()))
+		Weight::from_parts(85_033_545, 21911)
+			.saturating_add(Weight::from_parts(1_904_000, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
-	fn reveal_result(o: u32, r: u32, ) -> Weight {
-		Weight::from_parts(322_585_390, 7611)
-			.saturating_add(Weight::from_parts(31_754, 0).saturating_mul(o.into()))
-			.saturating_add(Weight::from_parts(106_723_596, 0).saturating_mul(r.into()))
+	fn reveal_result(_o: u32, r: u32, ) -> Weight {
+		Weight::from_parts(1_173_188_512, 7611)
+			.saturating_add(Weight::from_parts(46_488_505, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(8_u64))
@@ -317,8 +351,8 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
 	}
 	fn cancel_job(r: u32, ) -> Weight {
-		Weight::from_parts(191_504_797, 4278)
-			.saturating_add(Weight::from_parts(12_972_977, 0).saturating_mul(r.into()))
+		Weight::from_parts(137_442_400, 4278)
+			.saturating_add(Weight::from_parts(23_538_668, 0).saturating_mul(r.into()))
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(r.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -326,17 +360,17 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 2645).saturating_mul(r.into()))
 	}
 	fn process_deadlines(n: u32, ) -> Weight {
-		Weight::from_parts(12_424_000, 21911)
-			.saturating_add(Weight::from_parts(795_896_051, 0).saturating_mul(n.into()))
-			.saturating_add(RocksDbWeight::get().reads(26_u64))
+		Weight::from_parts(359_552_516, 21911)
+			.saturating_add(Weight::from_parts(930_810_000, 0).saturating_mul(n.into()))
+			.saturating_add(RocksDbWeight::get().reads(35_u64))
 			.saturating_add(RocksDbWeight::get().reads((3_u64).saturating_mul(n.into())))
-			.saturating_add(RocksDbWeight::get().writes(24_u64))
+			.saturating_add(RocksDbWeight::get().writes(33_u64))
 			.saturating_add(RocksDbWeight::get().writes((12_u64).saturating_mul(n.into())))
 			.saturating_add(Weight::from_parts(0, 6621).saturating_mul(n.into()))
 	}
 	fn expire_jobs(n: u32, ) -> Weight {
-		Weight::from_parts(42_703_439, 3501)
-			.saturating_add(Weight::from_parts(26_629_468, 0).saturating_mul(n.into()))
+		Weight::from_parts(10_239_000, 3501)
+			.saturating_add(Weight::from_parts(41_222_388, 0).saturating_mul(n.into()))
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(n.into())))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))

@@ -21,6 +21,8 @@
 //! 50
 //! --repeat
 //! 20
+//! --output-analysis
+//! max
 //! --template
 //! scripts/weights/pallet-weights.hbs
 //! --output
@@ -57,8 +59,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_model() -> Weight {
 		// Proof size (bytes), measured: `42`
 		// Proof size (bytes), estimated: `3599`
-		// Fastest run: 83_006_000 ps.
-		Weight::from_parts(145_002_000, 3599)
+		// Fastest run: 86_954_000 ps.
+		Weight::from_parts(150_202_000, 3599)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -73,8 +75,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn publish_version() -> Weight {
 		// Proof size (bytes), measured: `705`
 		// Proof size (bytes), estimated: `3997`
-		// Fastest run: 94_748_000 ps.
-		Weight::from_parts(140_675_000, 3997)
+		// Fastest run: 97_202_000 ps.
+		Weight::from_parts(170_550_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -83,8 +85,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn deprecate() -> Weight {
 		// Proof size (bytes), measured: `650`
 		// Proof size (bytes), estimated: `3997`
-		// Fastest run: 21_360_000 ps.
-		Weight::from_parts(37_841_000, 3997)
+		// Fastest run: 22_161_000 ps.
+		Weight::from_parts(41_839_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -93,8 +95,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_fee() -> Weight {
 		// Proof size (bytes), measured: `650`
 		// Proof size (bytes), estimated: `3997`
-		// Fastest run: 21_300_000 ps.
-		Weight::from_parts(40_887_000, 3997)
+		// Fastest run: 22_041_000 ps.
+		Weight::from_parts(41_137_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -110,10 +112,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn transfer_ownership(v: u32, ) -> Weight {
 		// Proof size (bytes), measured: `470 + v * (539 ±0)`
 		// Proof size (bytes), estimated: `6208 + v * (3007 ±0)`
-		// Fastest run: 163_656_000 ps.
-		Weight::from_parts(146_440_444, 6208)
-			// Standard error: 368_310
-			.saturating_add(Weight::from_parts(21_799_925, 0).saturating_mul(v.into()))
+		// Fastest run: 241_884_000 ps.
+		Weight::from_parts(287_547_700, 6208)
+			// Standard error: 203_028
+			.saturating_add(Weight::from_parts(25_220_300, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -127,8 +129,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn remove() -> Weight {
 		// Proof size (bytes), measured: `1788`
 		// Proof size (bytes), estimated: `10011`
-		// Fastest run: 84_879_000 ps.
-		Weight::from_parts(144_131_000, 10011)
+		// Fastest run: 88_756_000 ps.
+		Weight::from_parts(157_465_000, 10011)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -137,28 +139,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(145_002_000, 3599)
+		Weight::from_parts(150_202_000, 3599)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn publish_version() -> Weight {
-		Weight::from_parts(140_675_000, 3997)
+		Weight::from_parts(170_550_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn deprecate() -> Weight {
-		Weight::from_parts(37_841_000, 3997)
+		Weight::from_parts(41_839_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_fee() -> Weight {
-		Weight::from_parts(40_887_000, 3997)
+		Weight::from_parts(41_137_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn transfer_ownership(v: u32, ) -> Weight {
-		Weight::from_parts(146_440_444, 6208)
-			.saturating_add(Weight::from_parts(21_799_925, 0).saturating_mul(v.into()))
+		Weight::from_parts(287_547_700, 6208)
+			.saturating_add(Weight::from_parts(25_220_300, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -166,7 +168,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3007).saturating_mul(v.into()))
 	}
 	fn remove() -> Weight {
-		Weight::from_parts(144_131_000, 10011)
+		Weight::from_parts(157_465_000, 10011)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}

@@ -7,8 +7,8 @@
 //! On every imported block, for each provider key in the node's keystore (key type `infr`,
 //! see [`crypto`]), the off-chain worker finds the open jobs assigned to that provider, reads
 //! each job's input from the off-chain index (written by `pallet-job-escrow` at submission),
-//! POSTs it to the provider's inference worker, checks the worker's attested answer and submits
-//! it as a signed transaction of the provider's account:
+//! POSTs the inputs to the provider's inference worker all at once (so the worker batches them),
+//! checks each attested answer and submits it as a signed transaction of the provider's account:
 //!
 //! - redundancy 1: `submit_result`;
 //! - redundancy > 1: `commit_result` with `blake2(output_hash ‖ salt ‖ provider)`, then, once the
@@ -45,7 +45,7 @@ pub mod crypto;
 pub mod progress;
 pub mod worker_rpc;
 
-use alloc::{string::String, vec::Vec};
+use alloc::{collections::BTreeMap, string::String, vec::Vec};
 use frame::{
 	deps::{
 		sp_io,
@@ -65,7 +65,7 @@ use infera_primitives::{
 };
 use pallet_job_escrow::{commitment_of, input_key, Answer, Attestation, Job, JobStatus};
 use progress::{RevealSecret, Step};
-use worker_rpc::{CallError, Inference, WorkerClient};
+use worker_rpc::{CallError, InferRequest, Inference, WorkerClient};
 
 pub use pallet::*;
 
@@ -85,6 +85,46 @@ pub enum Action {
 	Commit,
 	/// Reveal the committed result (reveal phase).
 	Reveal,
+}
+
+/// One job a run acts on, for one of the node's provider accounts.
+struct Task<'a, T: Config> {
+	account: &'a Account<T>,
+	job_id: JobId,
+	job: Job<T>,
+	action: Action,
+}
+
+impl<T: Config> Task<'_, T> {
+	/// Off-chain storage key of the lock that keeps concurrent runs off this task.
+	fn lock_key(&self) -> Vec<u8> {
+		let mut key = b"infera/ocw/lock/".to_vec();
+		(self.job_id, &self.account.id).encode_to(&mut key);
+		key
+	}
+
+	/// The worker request that answers this task's job on `input`.
+	fn infer_request<'r>(&'r self, input: &'r [u8]) -> InferRequest<'r> {
+		InferRequest {
+			model: &self.job.model_hash,
+			input,
+			job_id: self.job_id,
+			input_hash: &self.job.input_hash,
+		}
+	}
+}
+
+/// What a task needs in this run, from what the node recorded of it.
+enum Plan<T: Config> {
+	/// Nothing: a sent step is not due for resending yet, or a failure's backoff runs.
+	Wait,
+	/// Send this call (a commit to resend, or a reveal).
+	Send(pallet_job_escrow::Call<T>),
+	/// Ask the worker; `attempts` calls in a row failed before.
+	Infer {
+		/// Consecutive failures so far.
+		attempts: u32,
+	},
 }
 
 /// What `provider` must do next for `job` at block `now`, if anything.
@@ -159,6 +199,11 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Serves every open job assigned to a provider key of this node.
+	///
+	/// Each job is taken under a lock, so no concurrent run does the same. Steps that need no
+	/// inference (resending a commit, revealing) are sent at once; the run's inferences are then
+	/// sent to the worker all together, so it batches them instead of answering one job per
+	/// round trip.
 	pub fn serve_assigned_jobs(now: BlockNumberFor<T>) {
 		let accounts: Vec<_> = Signer::<T, T::AuthorityId>::keystore_accounts().collect();
 		if accounts.is_empty() {
@@ -171,63 +216,91 @@ impl<T: Config> Pallet<T> {
 		progress::prune::<T::AccountId>(|job_id| {
 			pallet_job_escrow::Jobs::<T>::get(job_id).is_some_and(|job| job.is_open())
 		});
+		let tasks = Self::tasks(&accounts, now);
+		let lock_keys: Vec<Vec<u8>> = tasks.iter().map(Task::lock_key).collect();
+		let lock_for = Duration::from_millis(T::WorkerTimeoutMs::get().saturating_mul(3));
+		let mut locks: Vec<_> = lock_keys
+			.iter()
+			.map(|key| {
+				StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
+					key, 1, lock_for,
+				)
+			})
+			.collect();
+		// Held until the run ends.
+		let mut guards = Vec::with_capacity(locks.len());
+		let mut to_infer = Vec::new();
+		for (task, lock) in tasks.iter().zip(locks.iter_mut()) {
+			let Ok(guard) = lock.try_lock() else { continue };
+			guards.push(guard);
+			let plan = Self::plan(task, now);
+			// Checked after `plan` read the task's record: a newer run registers before it
+			// prunes, so a record read without a newer run registered cannot have been pruned.
+			if progress::superseded(now) {
+				log::debug!(target: "infera-ocw", "block {now:?}: a later block's run took over");
+				return;
+			}
+			match plan {
+				Plan::Wait => {}
+				Plan::Send(call) => Self::submit(task, call, now),
+				Plan::Infer { attempts } => match Self::indexed_input(task) {
+					Ok(input) => to_infer.push((task, attempts, input)),
+					Err(reason) => Self::record_failure(task, attempts, &reason, now),
+				},
+			}
+		}
+
 		let url = Self::worker_url();
 		let client = WorkerClient::new(&url, T::WorkerTimeoutMs::get());
-		let mut budget = T::MaxJobsPerRun::get();
+		let answers = Self::infer_all(&client, &to_infer);
+		for ((task, attempts, _), answer) in to_infer.iter().zip(answers) {
+			let checked = answer.and_then(|inference| {
+				Self::check(task, &inference)?;
+				Ok(inference)
+			});
+			match checked {
+				Ok(inference) => {
+					let call = Self::answer_call(task, inference, now);
+					Self::submit(task, call, now);
+				}
+				Err(reason) => Self::record_failure(task, *attempts, &reason, now),
+			}
+		}
+		drop(guards);
+	}
+
+	/// The run's work: the open jobs assigned to `accounts` that need a step from them, at most
+	/// [`Config::MaxJobsPerRun`].
+	fn tasks(accounts: &[Account<T>], now: BlockNumberFor<T>) -> Vec<Task<'_, T>> {
+		let budget = T::MaxJobsPerRun::get() as usize;
+		let mut tasks = Vec::new();
 		for account in accounts {
 			for job_id in pallet_job_escrow::AssignedJobs::<T>::iter_key_prefix(&account.id) {
-				if budget == 0 {
+				if tasks.len() == budget {
 					log::debug!(target: "infera-ocw", "job budget of this run spent; rest next block");
-					return;
-				}
-				if progress::superseded(now) {
-					log::debug!(target: "infera-ocw", "block {now:?}: a later block's run took over");
-					return;
+					return tasks;
 				}
 				let Some(job) = pallet_job_escrow::Jobs::<T>::get(job_id) else { continue };
 				let Some(action) = next_action(&job, &account.id, now) else { continue };
-				budget -= 1;
-				Self::serve_job(&client, &account, job_id, &job, action, now);
+				tasks.push(Task { account, job_id, job, action });
 			}
 		}
+		tasks
 	}
 
-	/// Takes the next step of `action` for one job, under a lock so no concurrent run of the
-	/// off-chain worker does the same.
-	fn serve_job(
-		client: &WorkerClient,
-		account: &Account<T>,
-		job_id: JobId,
-		job: &Job<T>,
-		action: Action,
-		now: BlockNumberFor<T>,
-	) {
-		let mut lock_key = b"infera/ocw/lock/".to_vec();
-		(job_id, &account.id).encode_to(&mut lock_key);
-		let mut lock =
-			StorageLock::<BlockAndTime<frame_system::Pallet<T>>>::with_block_and_time_deadline(
-				&lock_key,
-				1,
-				Duration::from_millis(T::WorkerTimeoutMs::get().saturating_mul(3)),
-			);
-		let Ok(_guard) = lock.try_lock() else { return };
-
-		let recorded = progress::load(job_id, &account.id);
-		// Checked after loading: a newer run registers before it prunes, so a record read here
-		// without a newer run registered cannot have been pruned under us.
-		if progress::superseded(now) {
-			return;
-		}
+	/// What `task` needs now, from what this node recorded of it.
+	fn plan(task: &Task<'_, T>, now: BlockNumberFor<T>) -> Plan<T> {
+		let (job_id, account) = (task.job_id, task.account);
 		let resubmit_after = T::ResubmitAfter::get();
 		let waiting = |at: BlockNumberFor<T>| now < at.saturating_add(resubmit_after);
-		let call = match (action, recorded) {
-			(_, Some(Step::Failed { retry_at, .. })) if now < retry_at => return,
-			(Action::Answer, Some(Step::Answered { at })) if waiting(at) => return,
-			(Action::Commit, Some(Step::Committed { at, .. })) if waiting(at) => return,
-			(Action::Reveal, Some(Step::Revealed { at, .. })) if waiting(at) => return,
+		match (task.action, progress::load(job_id, &account.id)) {
+			(_, Some(Step::Failed { retry_at, .. })) if now < retry_at => Plan::Wait,
+			(Action::Answer, Some(Step::Answered { at })) if waiting(at) => Plan::Wait,
+			(Action::Commit, Some(Step::Committed { at, .. })) if waiting(at) => Plan::Wait,
+			(Action::Reveal, Some(Step::Revealed { at, .. })) if waiting(at) => Plan::Wait,
 			// A commit whose transaction got lost: commit the same secret again.
 			(Action::Commit, Some(Step::Committed { secret, .. })) => {
-				Self::commit_call(job_id, account, secret, now)
+				Plan::Send(Self::commit_call(job_id, account, secret, now))
 			}
 			(
 				Action::Reveal,
@@ -238,52 +311,68 @@ impl<T: Config> Pallet<T> {
 					&account.id,
 					&Step::Revealed { at: now, secret: secret.clone() },
 				);
-				pallet_job_escrow::Call::<T>::reveal_result {
+				Plan::Send(pallet_job_escrow::Call::<T>::reveal_result {
 					job_id,
 					output: BoundedVec::truncate_from(secret.output),
 					salt: secret.salt,
 					attestation: secret.attestation,
-				}
+				})
 			}
 			(Action::Reveal, _) => {
 				log::error!(
 					target: "infera-ocw",
 					"job {job_id}: reveal phase but this node has no commit secret (local storage lost?)"
 				);
-				return;
+				Plan::Wait
 			}
-			(Action::Answer | Action::Commit, recorded) => {
-				let attempts = match recorded {
+			(Action::Answer | Action::Commit, recorded) => Plan::Infer {
+				attempts: match recorded {
 					Some(Step::Failed { attempts, .. }) => attempts,
 					_ => 0,
-				};
-				match Self::run_inference(client, account, job_id, job) {
-					Ok(secret) if action == Action::Answer => {
-						progress::save(job_id, &account.id, &Step::Answered { at: now });
-						pallet_job_escrow::Call::<T>::submit_result {
-							job_id,
-							output: BoundedVec::truncate_from(secret.output),
-							attestation: secret.attestation,
-						}
-					}
-					Ok(secret) => Self::commit_call(job_id, account, secret, now),
-					Err(reason) => {
-						let backoff = 1u32 << attempts.min(5);
-						let retry_at = now.saturating_add(backoff.min(MAX_BACKOFF_BLOCKS).into());
-						log::warn!(
-							target: "infera-ocw",
-							"job {job_id}: no answer yet ({reason}); attempt {} failed, retry in {backoff} blocks",
-							attempts + 1,
-						);
-						let failed =
-							Step::Failed { attempts: attempts.saturating_add(1), retry_at };
-						progress::save(job_id, &account.id, &failed);
-						return;
-					}
-				}
-			}
+				},
+			},
+		}
+	}
+
+	/// Records the worker's failure for `task` (its `attempts + 1`th in a row) and when to try
+	/// again: after 1, 2, 4, … up to [`MAX_BACKOFF_BLOCKS`] blocks.
+	fn record_failure(task: &Task<'_, T>, attempts: u32, reason: &str, now: BlockNumberFor<T>) {
+		let backoff = 1u32 << attempts.min(5);
+		let retry_at = now.saturating_add(backoff.min(MAX_BACKOFF_BLOCKS).into());
+		log::warn!(
+			target: "infera-ocw",
+			"job {}: no answer yet ({reason}); attempt {} failed, retry in {backoff} blocks",
+			task.job_id,
+			attempts + 1,
+		);
+		let failed = Step::Failed { attempts: attempts.saturating_add(1), retry_at };
+		progress::save(task.job_id, &task.account.id, &failed);
+	}
+
+	/// The call that sends a checked answer: `submit_result` (redundancy 1) or `commit_result`.
+	fn answer_call(
+		task: &Task<'_, T>,
+		inference: Inference,
+		now: BlockNumberFor<T>,
+	) -> pallet_job_escrow::Call<T> {
+		let attestation = Attestation {
+			output_hash: inference.output_hash,
+			signature: WorkerSignature::from_raw(inference.signature),
 		};
-		Self::submit(account, call, now, job_id);
+		if task.action == Action::Answer {
+			progress::save(task.job_id, &task.account.id, &Step::Answered { at: now });
+			return pallet_job_escrow::Call::<T>::submit_result {
+				job_id: task.job_id,
+				output: BoundedVec::truncate_from(inference.output),
+				attestation,
+			};
+		}
+		let secret = RevealSecret {
+			salt: sp_io::offchain::random_seed(),
+			attestation,
+			output: inference.output,
+		};
+		Self::commit_call(task.job_id, task.account, secret, now)
 	}
 
 	/// Records the commit secret (before anything is sent, so a crash cannot lose it) and
@@ -299,42 +388,63 @@ impl<T: Config> Pallet<T> {
 		pallet_job_escrow::Call::<T>::commit_result { job_id, commitment }
 	}
 
-	/// Reads the job's input, asks the worker, and checks its answer; returns what to submit.
-	fn run_inference(
-		client: &WorkerClient,
-		account: &Account<T>,
-		job_id: JobId,
-		job: &Job<T>,
-	) -> Result<RevealSecret, String> {
+	/// The job's input from the off-chain index, checked against its on-chain hash.
+	fn indexed_input(task: &Task<'_, T>) -> Result<Vec<u8>, String> {
 		let input = sp_io::offchain::local_storage_get(
 			frame::deps::sp_core::offchain::StorageKind::PERSISTENT,
-			&input_key(job_id),
+			&input_key(task.job_id),
 		)
 		.ok_or_else(|| {
 			String::from(
 				"input not in the off-chain index (node without --enable-offchain-indexing?)",
 			)
 		})?;
-		if digest(&input) != job.input_hash {
+		if digest(&input) != task.job.input_hash {
 			return Err("indexed input does not match the job's input hash".into());
 		}
-		let inference = match client.infer(&job.model_hash, &input, job_id, &job.input_hash) {
-			Err(CallError::Rpc { code: worker_rpc::UNKNOWN_MODEL, .. }) => {
-				Self::load_model(client, job)?;
-				client.infer(&job.model_hash, &input, job_id, &job.input_hash)
+		Ok(input)
+	}
+
+	/// Asks the worker for every `(task, _, input)` at once. Models it has not loaded yet are
+	/// loaded (each once) from their registered URI, and their jobs asked again.
+	fn infer_all(
+		client: &WorkerClient,
+		batch: &[(&Task<'_, T>, u32, Vec<u8>)],
+	) -> Vec<Result<Inference, String>> {
+		let unknown_model = |a: &Result<Inference, CallError>| {
+			matches!(a, Err(CallError::Rpc { code: worker_rpc::UNKNOWN_MODEL, .. }))
+		};
+		let requests: Vec<_> =
+			batch.iter().map(|(task, _, input)| task.infer_request(input)).collect();
+		let mut answers = client.infer_all(&requests);
+		let mut loads = BTreeMap::new();
+		let mut again = Vec::new();
+		for (i, answer) in answers.iter().enumerate() {
+			if !unknown_model(answer) {
+				continue;
 			}
-			other => other,
+			let job = &batch[i].0.job;
+			let loaded =
+				loads.entry(job.model_hash).or_insert_with(|| Self::load_model(client, job));
+			if loaded.is_ok() {
+				again.push(i);
+			}
 		}
-		.map_err(|e| alloc::format!("worker: {e:?}"))?;
-		Self::check(account, job_id, job, &inference)?;
-		Ok(RevealSecret {
-			salt: sp_io::offchain::random_seed(),
-			attestation: Attestation {
-				output_hash: inference.output_hash,
-				signature: WorkerSignature::from_raw(inference.signature),
-			},
-			output: inference.output,
-		})
+		let retried =
+			client.infer_all(&again.iter().map(|&i| requests[i].clone()).collect::<Vec<_>>());
+		for (i, answer) in again.into_iter().zip(retried) {
+			answers[i] = answer;
+		}
+		answers
+			.into_iter()
+			.zip(batch)
+			.map(|(answer, (task, _, _))| {
+				answer.map_err(|e| match loads.get(&task.job.model_hash) {
+					Some(Err(load_failure)) => load_failure.clone(),
+					_ => alloc::format!("worker: {e:?}"),
+				})
+			})
+			.collect()
 	}
 
 	/// Asks the worker to load the job's model from the URI registered on chain.
@@ -349,22 +459,18 @@ impl<T: Config> Pallet<T> {
 
 	/// Refuses answers the chain would reject: wrong length, wrong hash, or a signature that is
 	/// not by the provider's registered worker key.
-	fn check(
-		account: &Account<T>,
-		job_id: JobId,
-		job: &Job<T>,
-		inference: &Inference,
-	) -> Result<(), String> {
+	fn check(task: &Task<'_, T>, inference: &Inference) -> Result<(), String> {
+		let job = &task.job;
 		if inference.output.len() as u32 != job.output_len {
 			return Err("output length differs from the model's canonical length".into());
 		}
 		if digest(&inference.output) != inference.output_hash {
 			return Err("output does not hash to the stated output hash".into());
 		}
-		let worker = <T as pallet_job_escrow::Config>::Providers::worker_key(&account.id)
+		let worker = <T as pallet_job_escrow::Config>::Providers::worker_key(&task.account.id)
 			.ok_or_else(|| String::from("this account has no registered worker key"))?;
 		let payload = AttestationPayload {
-			job_id,
+			job_id: task.job_id,
 			model_hash: job.model_hash,
 			input_hash: job.input_hash,
 			output_hash: inference.output_hash,
@@ -376,12 +482,8 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Signs `call` with the provider's key and puts it in the transaction pool.
-	fn submit(
-		account: &Account<T>,
-		call: pallet_job_escrow::Call<T>,
-		now: BlockNumberFor<T>,
-		job_id: JobId,
-	) {
+	fn submit(task: &Task<'_, T>, call: pallet_job_escrow::Call<T>, now: BlockNumberFor<T>) {
+		let (account, job_id) = (task.account, task.job_id);
 		let chain_nonce = frame_system::Pallet::<T>::account_nonce(&account.id);
 		let nonce = progress::take_nonce(&account.id, chain_nonce, now, T::ResubmitAfter::get());
 		let submitted = T::create_signed_transaction::<T::AuthorityId>(

@@ -8,7 +8,7 @@
 use alloc::{format, string::String, vec, vec::Vec};
 use frame::deps::{
 	sp_io,
-	sp_runtime::offchain::{http, Duration},
+	sp_runtime::offchain::{http, Duration, Timestamp},
 };
 use infera_primitives::{
 	model::{AgreementRule, DType, TensorSpec},
@@ -104,26 +104,81 @@ struct InferAnswer {
 	signature: String,
 }
 
+/// One `infer` request: run the model with artifact hash `model` on `input` for `job_id`.
+#[derive(Clone)]
+pub struct InferRequest<'r> {
+	/// Artifact hash of the model.
+	pub model: &'r Digest,
+	/// The job's input bytes.
+	pub input: &'r [u8],
+	/// The job the answer is attested for.
+	pub job_id: JobId,
+	/// blake2-256 of `input`, as recorded on chain.
+	pub input_hash: &'r Digest,
+}
+
 impl<'a> WorkerClient<'a> {
 	/// A client of the worker at `url` (e.g. `http://127.0.0.1:9960`).
 	pub fn new(url: &'a str, timeout_ms: u64) -> Self {
 		Self { url, timeout_ms }
 	}
 
+	/// JSON-RPC calls sent together and awaited under one deadline, so the worker can batch
+	/// them; each call's result (or error) in the order given.
+	fn call_all(&self, calls: Vec<(&str, Value)>) -> Vec<Result<Value, CallError>> {
+		let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(self.timeout_ms));
+		let mut results = Vec::with_capacity(calls.len());
+		let (mut pending, mut slots) = (Vec::new(), Vec::new());
+		for (method, params) in calls {
+			match self.send(method, params, deadline) {
+				Ok(request) => {
+					slots.push(results.len());
+					pending.push(request);
+					results.push(Err(CallError::Unreachable("deadline passed")));
+				}
+				Err(e) => results.push(Err(e)),
+			}
+		}
+		if pending.is_empty() {
+			return results;
+		}
+		for (slot, answer) in
+			slots.into_iter().zip(http::PendingRequest::try_wait_all(pending, deadline))
+		{
+			results[slot] = match answer {
+				Err(_still_pending) => Err(CallError::Unreachable("deadline passed")),
+				Ok(Err(_)) => Err(CallError::Unreachable("connection failed")),
+				Ok(Ok(response)) => Self::read(response),
+			};
+		}
+		results
+	}
+
 	/// One JSON-RPC call; the result on success.
 	fn call(&self, method: &str, params: Value) -> Result<Value, CallError> {
+		self.call_all(vec![(method, params)])
+			.pop()
+			.unwrap_or(Err(CallError::Malformed("no answer")))
+	}
+
+	/// POSTs one JSON-RPC request.
+	fn send(
+		&self,
+		method: &str,
+		params: Value,
+		deadline: Timestamp,
+	) -> Result<http::PendingRequest, CallError> {
 		let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
 		let body = serde_json::to_vec(&body).map_err(|_| CallError::Malformed("request"))?;
-		let deadline = sp_io::offchain::timestamp().add(Duration::from_millis(self.timeout_ms));
-		let pending = http::Request::post(self.url, vec![body])
+		http::Request::post(self.url, vec![body])
 			.add_header("Content-Type", "application/json")
 			.deadline(deadline)
 			.send()
-			.map_err(|_| CallError::Unreachable("cannot send the request"))?;
-		let response = pending
-			.try_wait(deadline)
-			.map_err(|_| CallError::Unreachable("deadline passed"))?
-			.map_err(|_| CallError::Unreachable("connection failed"))?;
+			.map_err(|_| CallError::Unreachable("cannot send the request"))
+	}
+
+	/// The result of a JSON-RPC response.
+	fn read(response: http::Response) -> Result<Value, CallError> {
 		if response.code != 200 {
 			return Err(CallError::Unreachable("HTTP status is not 200"));
 		}
@@ -137,23 +192,29 @@ impl<'a> WorkerClient<'a> {
 		}
 	}
 
-	/// Runs the model with artifact hash `model` on `input` for `job_id`.
-	pub fn infer(
-		&self,
-		model: &Digest,
-		input: &[u8],
-		job_id: JobId,
-		input_hash: &Digest,
-	) -> Result<Inference, CallError> {
-		let params = json!({
-			"model": hex_0x(model),
-			"input": hex_0x(input),
-			"encoding": "hex",
-			"job_id": job_id,
-			"input_hash": hex_0x(input_hash),
-		});
-		let answer: InferAnswer = serde_json::from_value(self.call("infer", params)?)
-			.map_err(|_| CallError::Malformed("infer result"))?;
+	/// Runs every request at once (the worker batches concurrent requests); the answers in
+	/// the order of `requests`.
+	pub fn infer_all(&self, requests: &[InferRequest<'_>]) -> Vec<Result<Inference, CallError>> {
+		let calls = requests
+			.iter()
+			.map(|r| {
+				let params = json!({
+					"model": hex_0x(r.model),
+					"input": hex_0x(r.input),
+					"encoding": "hex",
+					"job_id": r.job_id,
+					"input_hash": hex_0x(r.input_hash),
+				});
+				("infer", params)
+			})
+			.collect();
+		self.call_all(calls).into_iter().map(|result| Self::inference(result?)).collect()
+	}
+
+	/// The worker's `infer` result, decoded.
+	fn inference(result: Value) -> Result<Inference, CallError> {
+		let answer: InferAnswer =
+			serde_json::from_value(result).map_err(|_| CallError::Malformed("infer result"))?;
 		let output = from_hex(&answer.output).ok_or(CallError::Malformed("output hex"))?;
 		let output_hash = from_hex(&answer.output_hash)
 			.and_then(|b| b.try_into().ok())

@@ -21,6 +21,8 @@
 //! 50
 //! --repeat
 //! 20
+//! --output-analysis
+//! max
 //! --template
 //! scripts/weights/pallet-weights.hbs
 //! --output
@@ -69,10 +71,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_provider(m: u32, ) -> Weight {
 		// Proof size (bytes), measured: `4280 + m * (286 ±0)`
 		// Proof size (bytes), estimated: `3850 + m * (6585 ±0)`
-		// Fastest run: 92_213_000 ps.
-		Weight::from_parts(163_574_823, 3850)
-			// Standard error: 143_653
-			.saturating_add(Weight::from_parts(29_869_542, 0).saturating_mul(m.into()))
+		// Fastest run: 123_692_000 ps.
+		Weight::from_parts(184_904_650, 3850)
+			// Standard error: 185_040
+			.saturating_add(Weight::from_parts(32_850_700, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
@@ -88,8 +90,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn bond_extra() -> Weight {
 		// Proof size (bytes), measured: `326`
 		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 86_282_000 ps.
-		Weight::from_parts(128_741_000, 3850)
+		// Fastest run: 86_903_000 ps.
+		Weight::from_parts(141_115_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -102,8 +104,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn unbond() -> Weight {
 		// Proof size (bytes), measured: `578`
 		// Proof size (bytes), estimated: `6012`
-		// Fastest run: 35_316_000 ps.
-		Weight::from_parts(66_425_000, 6012)
+		// Fastest run: 36_188_000 ps.
+		Weight::from_parts(66_254_000, 6012)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -114,8 +116,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_unbonded() -> Weight {
 		// Proof size (bytes), measured: `582`
 		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 73_378_000 ps.
-		Weight::from_parts(87_635_000, 3850)
+		// Fastest run: 74_940_000 ps.
+		Weight::from_parts(133_511_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -129,10 +131,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_models(m: u32, ) -> Weight {
 		// Proof size (bytes), measured: `9615 + m * (302 ±0)`
 		// Proof size (bytes), estimated: `106350 + m * (6585 ±0)`
-		// Fastest run: 170_560_000 ps.
-		Weight::from_parts(294_087_273, 106350)
-			// Standard error: 655_265
-			.saturating_add(Weight::from_parts(23_237_790, 0).saturating_mul(m.into()))
+		// Fastest run: 214_503_000 ps.
+		Weight::from_parts(322_209_500, 106350)
+			// Standard error: 675_914
+			.saturating_add(Weight::from_parts(29_046_166, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
@@ -144,8 +146,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_price() -> Weight {
 		// Proof size (bytes), measured: `210`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 19_917_000 ps.
-		Weight::from_parts(37_089_000, 3635)
+		// Fastest run: 20_269_000 ps.
+		Weight::from_parts(35_817_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -154,8 +156,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_capacity() -> Weight {
 		// Proof size (bytes), measured: `210`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 19_537_000 ps.
-		Weight::from_parts(30_216_000, 3635)
+		// Fastest run: 20_197_000 ps.
+		Weight::from_parts(36_108_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -166,8 +168,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn rotate_worker_key() -> Weight {
 		// Proof size (bytes), measured: `315`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 32_110_000 ps.
-		Weight::from_parts(59_772_000, 3635)
+		// Fastest run: 31_800_000 ps.
+		Weight::from_parts(51_767_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -176,8 +178,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn go_offline() -> Weight {
 		// Proof size (bytes), measured: `210`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 19_597_000 ps.
-		Weight::from_parts(33_283_000, 3635)
+		// Fastest run: 19_897_000 ps.
+		Weight::from_parts(23_514_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -190,8 +192,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn go_online() -> Weight {
 		// Proof size (bytes), measured: `304`
 		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 29_946_000 ps.
-		Weight::from_parts(53_390_000, 3850)
+		// Fastest run: 29_385_000 ps.
+		Weight::from_parts(47_068_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -209,10 +211,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn deregister(m: u32, ) -> Weight {
 		// Proof size (bytes), measured: `4394 + m * (51 ±0)`
 		// Proof size (bytes), estimated: `3850 + m * (6585 ±0)`
-		// Fastest run: 38_082_000 ps.
-		Weight::from_parts(60_187_356, 3850)
-			// Standard error: 114_501
-			.saturating_add(Weight::from_parts(11_142_659, 0).saturating_mul(m.into()))
+		// Fastest run: 50_915_000 ps.
+		Weight::from_parts(70_385_610, 3850)
+			// Standard error: 97_253
+			.saturating_add(Weight::from_parts(16_892_777, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
@@ -224,8 +226,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn register_provider(m: u32, ) -> Weight {
-		Weight::from_parts(163_574_823, 3850)
-			.saturating_add(Weight::from_parts(29_869_542, 0).saturating_mul(m.into()))
+		Weight::from_parts(184_904_650, 3850)
+			.saturating_add(Weight::from_parts(32_850_700, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
@@ -233,23 +235,23 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(128_741_000, 3850)
+		Weight::from_parts(141_115_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(66_425_000, 6012)
+		Weight::from_parts(66_254_000, 6012)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(87_635_000, 3850)
+		Weight::from_parts(133_511_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_models(m: u32, ) -> Weight {
-		Weight::from_parts(294_087_273, 106350)
-			.saturating_add(Weight::from_parts(23_237_790, 0).saturating_mul(m.into()))
+		Weight::from_parts(322_209_500, 106350)
+			.saturating_add(Weight::from_parts(29_046_166, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(17_u64))
@@ -257,33 +259,33 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	fn set_price() -> Weight {
-		Weight::from_parts(37_089_000, 3635)
+		Weight::from_parts(35_817_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_capacity() -> Weight {
-		Weight::from_parts(30_216_000, 3635)
+		Weight::from_parts(36_108_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn rotate_worker_key() -> Weight {
-		Weight::from_parts(59_772_000, 3635)
+		Weight::from_parts(51_767_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn go_offline() -> Weight {
-		Weight::from_parts(33_283_000, 3635)
+		Weight::from_parts(23_514_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn go_online() -> Weight {
-		Weight::from_parts(53_390_000, 3850)
+		Weight::from_parts(47_068_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn deregister(m: u32, ) -> Weight {
-		Weight::from_parts(60_187_356, 3850)
-			.saturating_add(Weight::from_parts(11_142_659, 0).saturating_mul(m.into()))
+		Weight::from_parts(70_385_610, 3850)
+			.saturating_add(Weight::from_parts(16_892_777, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
