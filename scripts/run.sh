@@ -41,7 +41,7 @@ while [ $# -gt 0 ]; do
 	--keep-running) keep_running=1; shift ;;
 	--no-build) build=0; shift ;;
 	--) shift; node_args=("$@"); break ;;
-	-h | --help) sed -n '2,25p' "$0"; exit 0 ;;
+	-h | --help) sed -n '2,23p' "$0"; exit 0 ;;
 	*) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
 	esac
 done

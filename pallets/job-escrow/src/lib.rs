@@ -838,9 +838,9 @@ impl<T: Config> Pallet<T> {
 	/// one provider drawn, over every number of candidates; `submit_job_providers` and
 	/// `submit_job_input` the parts that grow with the redundancy (`draw`, `reserve_slots`) and
 	/// with the input (`record_input`), of which only the
-	/// growth beyond one is added. Measured in one sweep, each component was varied with the
-	/// others at their maximum, so the noise of 128-candidate, 256 KiB calls decided the fixed
-	/// cost of the small calls real models make.
+	/// growth beyond one is added. (One benchmark of the whole call swept each component with
+	/// the others at their maximum, so the noise of 128-candidate, 256 KiB calls decided the
+	/// fixed cost of the small calls real models make.)
 	pub fn submit_job_weight(input_len: u32, r: u32, candidates: u32) -> Weight {
 		let more_providers = T::WeightInfo::submit_job_providers(r)
 			.saturating_sub(T::WeightInfo::submit_job_providers(1));

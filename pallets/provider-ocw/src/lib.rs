@@ -18,13 +18,14 @@
 //!
 //! - **Nothing twice.** Each (job, provider) pair is guarded by a storage lock while it is
 //!   processed, and its progress is recorded in the node's off-chain database ([`progress`]).
-//!   When runs for consecutive blocks overlap, only the newest acts
+//!   When runs for consecutive blocks overlap, only the newest starts new steps
 //!   ([`progress::start_run`]): older ones read chain state in which answered jobs look open.
+//!   (An older run still sends the answers its worker batch returns: those jobs are locked.)
 //!   A submitted step is only resubmitted if the chain has not seen it after
 //!   [`Config::ResubmitAfter`] blocks. A restarted node resumes from those records.
-//! - **Never stall block import.** Off-chain workers run beside import; every worker call has a
-//!   deadline ([`Config::WorkerTimeoutMs`]) and one run handles at most
-//!   [`Config::MaxJobsPerRun`] jobs.
+//! - **Never stall block import.** Off-chain workers run beside import; a run's batch of worker
+//!   calls shares one deadline ([`Config::WorkerTimeoutMs`]), a run loads at most one model,
+//!   and one run handles at most [`Config::MaxJobsPerRun`] jobs.
 //! - **Backoff.** A failing worker call (down, queue full, model not loadable) is retried after
 //!   1, 2, 4, … up to 32 blocks, while the job's deadline allows.
 //! - **Never post a wrong answer.** The output must have the job's canonical length, hash to the
@@ -45,7 +46,7 @@ pub mod crypto;
 pub mod progress;
 pub mod worker_rpc;
 
-use alloc::{collections::BTreeMap, string::String, vec::Vec};
+use alloc::{string::String, vec::Vec};
 use frame::{
 	deps::{
 		sp_io,
@@ -61,7 +62,7 @@ use infera_primitives::{
 	attestation::{AttestationPayload, WorkerSignature},
 	digest,
 	traits::{ModelArtifacts, ModelRegistry, ProviderRegistry},
-	JobId,
+	Digest, JobId,
 };
 use pallet_job_escrow::{commitment_of, input_key, Answer, Attestation, Job, JobStatus};
 use progress::{RevealSecret, Step};
@@ -116,7 +117,8 @@ impl<T: Config> Task<'_, T> {
 
 /// What a task needs in this run, from what the node recorded of it.
 enum Plan<T: Config> {
-	/// Nothing: a sent step is not due for resending yet, or a failure's backoff runs.
+	/// Nothing: a sent step is not due for resending yet, a failure's backoff runs, or a reveal
+	/// is due but this node lost the commit's secret.
 	Wait,
 	/// Send this call (a commit to resend, or a reveal).
 	Send(pallet_job_escrow::Call<T>),
@@ -164,7 +166,8 @@ pub mod pallet {
 		/// The provider key's crypto (see [`crypto::ProviderAuthId`]).
 		type AuthorityId: AppCrypto<Self::Public, Self::Signature>;
 
-		/// Milliseconds one call to the inference worker may take. A batch of digit
+		/// Milliseconds one call, or one run's batch of calls sent together, to the inference
+		/// worker may take. A batch of digit
 		/// classifications takes a few milliseconds; model loading up to seconds.
 		#[pallet::constant]
 		type WorkerTimeoutMs: Get<u64>;
@@ -233,13 +236,10 @@ impl<T: Config> Pallet<T> {
 		for (task, lock) in tasks.iter().zip(locks.iter_mut()) {
 			let Ok(guard) = lock.try_lock() else { continue };
 			guards.push(guard);
-			let plan = Self::plan(task, now);
-			// Checked after `plan` read the task's record: a newer run registers before it
-			// prunes, so a record read without a newer run registered cannot have been pruned.
-			if progress::superseded(now) {
+			let Some(plan) = Self::plan(task, now) else {
 				log::debug!(target: "infera-ocw", "block {now:?}: a later block's run took over");
 				return;
-			}
+			};
 			match plan {
 				Plan::Wait => {}
 				Plan::Send(call) => Self::submit(task, call, now),
@@ -288,12 +288,20 @@ impl<T: Config> Pallet<T> {
 		tasks
 	}
 
-	/// What `task` needs now, from what this node recorded of it.
-	fn plan(task: &Task<'_, T>, now: BlockNumberFor<T>) -> Plan<T> {
+	/// What `task` needs now, from what this node recorded of it; `None` once a later block's
+	/// run has started (this run must stop). Records the steps it prepares (a reveal, a resent
+	/// commit) before they are sent, so a crash cannot lose them.
+	fn plan(task: &Task<'_, T>, now: BlockNumberFor<T>) -> Option<Plan<T>> {
 		let (job_id, account) = (task.job_id, task.account);
+		let recorded = progress::load(job_id, &account.id);
+		// Checked after loading and before saving anything: a newer run registers before it
+		// prunes, so a record read without a newer run registered cannot have been pruned.
+		if progress::superseded(now) {
+			return None;
+		}
 		let resubmit_after = T::ResubmitAfter::get();
 		let waiting = |at: BlockNumberFor<T>| now < at.saturating_add(resubmit_after);
-		match (task.action, progress::load(job_id, &account.id)) {
+		let plan = match (task.action, recorded) {
 			(_, Some(Step::Failed { retry_at, .. })) if now < retry_at => Plan::Wait,
 			(Action::Answer, Some(Step::Answered { at })) if waiting(at) => Plan::Wait,
 			(Action::Commit, Some(Step::Committed { at, .. })) if waiting(at) => Plan::Wait,
@@ -331,7 +339,8 @@ impl<T: Config> Pallet<T> {
 					_ => 0,
 				},
 			},
-		}
+		};
+		Some(plan)
 	}
 
 	/// Records the worker's failure for `task` (its `attempts + 1`th in a row) and when to try
@@ -405,8 +414,10 @@ impl<T: Config> Pallet<T> {
 		Ok(input)
 	}
 
-	/// Asks the worker for every `(task, _, input)` at once. Models it has not loaded yet are
-	/// loaded (each once) from their registered URI, and their jobs asked again.
+	/// Asks the worker for every `(task, _, input)` at once. If it has not loaded a job's model,
+	/// one such model is loaded from its registered URI and its jobs asked again; the jobs of
+	/// other unloaded models fail this run (and retry after the backoff). So a run takes at most
+	/// three worker deadlines (ask, load, ask again), which the task locks outlast.
 	fn infer_all(
 		client: &WorkerClient,
 		batch: &[(&Task<'_, T>, u32, Vec<u8>)],
@@ -417,16 +428,17 @@ impl<T: Config> Pallet<T> {
 		let requests: Vec<_> =
 			batch.iter().map(|(task, _, input)| task.infer_request(input)).collect();
 		let mut answers = client.infer_all(&requests);
-		let mut loads = BTreeMap::new();
+		// The first unloaded model, and whether loading it worked.
+		let mut loaded: Option<(Digest, Result<(), String>)> = None;
 		let mut again = Vec::new();
 		for (i, answer) in answers.iter().enumerate() {
 			if !unknown_model(answer) {
 				continue;
 			}
 			let job = &batch[i].0.job;
-			let loaded =
-				loads.entry(job.model_hash).or_insert_with(|| Self::load_model(client, job));
-			if loaded.is_ok() {
+			let (model, result) =
+				loaded.get_or_insert_with(|| (job.model_hash, Self::load_model(client, job)));
+			if *model == job.model_hash && result.is_ok() {
 				again.push(i);
 			}
 		}
@@ -439,8 +451,10 @@ impl<T: Config> Pallet<T> {
 			.into_iter()
 			.zip(batch)
 			.map(|(answer, (task, _, _))| {
-				answer.map_err(|e| match loads.get(&task.job.model_hash) {
-					Some(Err(load_failure)) => load_failure.clone(),
+				answer.map_err(|e| match &loaded {
+					Some((model, Err(load_failure))) if *model == task.job.model_hash => {
+						load_failure.clone()
+					}
 					_ => alloc::format!("worker: {e:?}"),
 				})
 			})

@@ -2,8 +2,9 @@
 //!
 //! Speaks the worker's `infer` and `load_model` methods (see the `infera-worker` crate docs):
 //! bytes travel as `0x` hex, hashes as `0x` hex digests, specs and rules in the JSON form of
-//! `infera_primitives::model`. Every call has a deadline, so a hung worker never stalls the
-//! off-chain worker for longer than [`Config::WorkerTimeoutMs`](crate::Config).
+//! `infera_primitives::model`. Every call, or batch of calls sent together, has one deadline, so
+//! a hung worker never stalls the off-chain worker for longer than
+//! [`Config::WorkerTimeoutMs`](crate::Config).
 
 use alloc::{format, string::String, vec, vec::Vec};
 use frame::deps::{
