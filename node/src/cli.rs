@@ -1,6 +1,6 @@
 //! Command line of the node: the standard Substrate run flags plus the usual subcommands.
 
-use polkadot_sdk::{frame_benchmarking_cli, sc_cli};
+use polkadot_sdk::sc_cli;
 
 /// Subcommands besides running the node.
 #[derive(Debug, clap::Subcommand)]
@@ -31,9 +31,12 @@ pub enum Subcommand {
 	/// Revert the chain to a previous state.
 	Revert(sc_cli::RevertCmd),
 
-	/// Benchmarks: `pallet` (needs `--features runtime-benchmarks`), `storage`, `block`, `machine`.
+	/// Benchmarks: `pallet`, `storage`, `block`, `machine`. Only in a node built with
+	/// `--features runtime-benchmarks` (`scripts/benchmark.sh`), which keeps the benchmarking CLI
+	/// and the relay-chain crates it pulls out of the default build.
+	#[cfg(feature = "runtime-benchmarks")]
 	#[command(subcommand)]
-	Benchmark(frame_benchmarking_cli::BenchmarkCmd),
+	Benchmark(polkadot_sdk::frame_benchmarking_cli::BenchmarkCmd),
 
 	/// Database meta columns information.
 	ChainInfo(sc_cli::ChainInfoCmd),
