@@ -56,7 +56,7 @@ source "$root/scripts/env.sh"
 cd "$root"
 
 if [ "$build" -eq 1 ]; then
-	log "building (first build: about 25 minutes on 2 cores)"
+	log "building (first build: about 14 minutes on 2 cores)"
 	cargo build --locked --workspace --bins
 fi
 
@@ -151,7 +151,9 @@ model=$(infera --suri //Bob --json model register --name digits-cnn \
 infera model show "$model"
 
 log "Alice bonds 1000 INF as provider of model $model (price 0.02 INF, worker $worker_key)"
-infera --suri //Alice provider register --bond 1000INF --worker-key "$worker_key" \
+# The worker signs the proof that its key is Alice's (prove_key); --worker-key is checked.
+infera --suri //Alice provider register --bond 1000INF \
+	--worker-url "http://127.0.0.1:$worker_port" --worker-key "$worker_key" \
 	--models "$model" --capacity "$((jobs > load ? jobs : load))" --price 0.02INF
 
 if [ "$load" -gt 0 ]; then

@@ -15,16 +15,15 @@ cargo fmt --all -- --check
 echo "[test] docker/compose.yml against scripts/testnet.sh (no Docker daemon here)"
 python3 scripts/check_compose.py
 
-echo "[test] building binaries (first build: about 25 minutes on 2 cores)"
+# The runtime-upgrade tests need a second blob: the same runtime one spec version later. With
+# INFERA_UPGRADE_BLOB set, the runtime's build script builds it beside the main blob, from the
+# same compiled dependencies (one more WASM compile of the runtime crate; see runtime/build.rs).
+# Exported for every cargo command below: the build script reruns when it changes.
+export INFERA_UPGRADE_BLOB=1
+echo "[test] building binaries, tests and the upgrade blob"
 cargo build --locked --workspace --bins --tests
-
-# The runtime-upgrade test needs a second blob: the same runtime one spec version later. `check`
-# runs the runtime's build script (which builds the blob) without compiling the native runtime;
-# its own target dir keeps the main blob untouched.
-echo "[test] building the spec-version-bump runtime blob for the upgrade test"
-upgrade_target="$INFER_CACHE/target-upgrade"
-CARGO_TARGET_DIR="$upgrade_target" cargo check --locked -p infera-runtime --features spec-version-bump
-export INFERA_UPGRADE_WASM="$upgrade_target/debug/wbuild/infera-runtime/infera_runtime.wasm"
+export INFERA_UPGRADE_WASM="$CARGO_TARGET_DIR/debug/wbuild/infera-runtime/infera_runtime_upgrade.wasm"
+[ -f "$INFERA_UPGRADE_WASM" ] || { echo "[test] no upgrade blob at $INFERA_UPGRADE_WASM" >&2; exit 1; }
 
 export INFERA_NODE_BIN="$CARGO_TARGET_DIR/debug/infera-node"
 echo "[test] running the tests"

@@ -311,7 +311,8 @@ print_endpoints() {
 }
 
 # Registers the demo models (owner Alice) and the three providers (bond 1000 INF = 1000 * 10^12,
-# capacity 4, price 0, both models) with the CLI when it is built; otherwise prints the commands.
+# capacity 4, price 0, both models; each worker proves its key with --worker-url) with the CLI
+# when it is built; otherwise prints the commands.
 # Model ids are assigned in registration order from 0, so on a fresh chain they are 0 and 1.
 register() {
 	local manifest="$DIR/models/manifest.json" url m n ids=() i=0 failed=0 cmds=()
@@ -336,7 +337,7 @@ register() {
 	done
 	for n in "${PROVIDERS[@]}"; do
 		cmd=("$CLI_BIN" --url "$url" --suri "//$(capitalized "$n")" provider register
-			--bond 1000000000000000 --worker-key "$(rpc "$(worker_port "$n")" health | jq -r .worker)"
+			--bond 1000000000000000 --worker-url "http://127.0.0.1:$(worker_port "$n")"
 			--models "$(
 				IFS=,
 				echo "${ids[*]}"
@@ -344,7 +345,7 @@ register() {
 		cmds+=("$(printf '%q ' "${cmd[@]}")")
 	done
 	if [ ! -x "$CLI_BIN" ]; then
-		log "no CLI built yet ($CLI_BIN). Register the models and providers once it is (or with polkadot.js: modelRegistry.registerModel, providerStaking.registerProvider):"
+		log "no CLI built yet ($CLI_BIN). Register the models and providers once it is (or with polkadot.js: modelRegistry.registerModel, providerStaking.registerProvider with the proof from the worker's prove_key):"
 		printf '  %s\n' "${cmds[@]}"
 		return 0
 	fi

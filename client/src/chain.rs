@@ -2,7 +2,10 @@
 //! subxt's dynamic API (pallet, call and storage names plus `scale_value` / `DecodeAsType`
 //! types), so the client needs no generated code and follows the node's metadata.
 
-use crate::spec::{AgreementRule, TensorSpec};
+use crate::{
+	keys::ProvenWorkerKey,
+	spec::{AgreementRule, TensorSpec},
+};
 use anyhow::{anyhow, bail, Context, Result};
 use scale_value::Value;
 use serde::Serialize;
@@ -202,6 +205,18 @@ pub enum FailureReason {
 	NoMajority,
 }
 
+/// Why a model could not answer a job's input (a signed refusal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, scale_decode::DecodeAsType)]
+#[serde(rename_all = "snake_case")]
+pub enum RefusalReason {
+	/// The output was not finite (NaN or infinity).
+	NonFiniteOutput,
+	/// The forward pass failed on the input.
+	ForwardFailed,
+	/// The output was too large for the model's agreement rule.
+	OutOfRange,
+}
+
 /// Where a job is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, scale_decode::DecodeAsType)]
 #[serde(rename_all = "snake_case", tag = "state")]
@@ -224,6 +239,13 @@ pub enum JobStatus {
 		/// Settlement block.
 		at: u32,
 	},
+	/// Settled with a majority refusal: the model cannot answer this input; paid.
+	Refused {
+		/// Why.
+		reason: RefusalReason,
+		/// Settlement block.
+		at: u32,
+	},
 	/// Settled without one; refunded.
 	Failed {
 		/// Why.
@@ -231,7 +253,7 @@ pub enum JobStatus {
 		/// Settlement block.
 		at: u32,
 	},
-	/// Cancelled; refunded.
+	/// Cancelled; refunded all but the protocol fee.
 	Cancelled {
 		/// Block.
 		at: u32,
@@ -249,6 +271,7 @@ impl JobStatus {
 		match self {
 			JobStatus::Pending { .. } | JobStatus::Revealing { .. } => None,
 			JobStatus::Completed { at, .. }
+			| JobStatus::Refused { at, .. }
 			| JobStatus::Failed { at, .. }
 			| JobStatus::Cancelled { at } => Some(*at),
 		}
@@ -260,6 +283,7 @@ impl JobStatus {
 			JobStatus::Pending { .. } => "pending",
 			JobStatus::Revealing { .. } => "revealing",
 			JobStatus::Completed { .. } => "completed",
+			JobStatus::Refused { .. } => "refused",
 			JobStatus::Failed { .. } => "failed",
 			JobStatus::Cancelled { .. } => "cancelled",
 		}
@@ -292,6 +316,8 @@ pub struct Job {
 	pub assignments: Vec<Assignment>,
 	/// Block of submission.
 	pub submitted_at: u32,
+	/// Block a requested cancellation takes effect, unless a provider answers first.
+	pub cancel_at: Option<u32>,
 	/// Status.
 	pub status: JobStatus,
 }
@@ -565,12 +591,18 @@ impl Chain {
 
 	// --- provider staking -------------------------------------------------------------------
 
-	/// Registers `signer` as a provider.
+	/// The chain's genesis hash: what worker-key proofs and attestations are bound to.
+	pub fn genesis_hash(&self) -> [u8; 32] {
+		self.client.genesis_hash().0
+	}
+
+	/// Registers `signer` as a provider with `worker`'s key, whose proof must be for `signer`
+	/// on this chain ([`crate::keys::prove_worker_key`]).
 	pub async fn register_provider(
 		&self,
 		signer: &Keypair,
 		bond: Balance,
-		worker: [u8; 32],
+		worker: &ProvenWorkerKey,
 		models: &[ModelId],
 		capacity: u32,
 		price: Balance,
@@ -580,7 +612,8 @@ impl Chain {
 			"register_provider",
 			vec![
 				Value::u128(bond),
-				Value::from_bytes(worker),
+				Value::from_bytes(worker.worker),
+				Value::from_bytes(worker.proof),
 				Value::unnamed_composite(models.iter().map(|&m| Value::u128(m as u128))),
 				Value::u128(capacity as u128),
 				Value::u128(price),
@@ -588,6 +621,17 @@ impl Chain {
 		);
 		self.submit(&call, signer).await?;
 		Ok(())
+	}
+
+	/// Replaces `signer`'s worker key by `worker`'s, whose proof must be for `signer` on this
+	/// chain.
+	pub async fn rotate_worker_key(
+		&self,
+		signer: &Keypair,
+		worker: &ProvenWorkerKey,
+	) -> Result<()> {
+		let args = vec![Value::from_bytes(worker.worker), Value::from_bytes(worker.proof)];
+		self.call(signer, "ProviderStaking", "rotate_worker_key", args).await
 	}
 
 	/// Calls `pallet::call` with `args` as `signer` and waits for finality.

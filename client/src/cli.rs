@@ -6,10 +6,11 @@ use crate::{
 		account_of, keypair, parse_account, Chain, JobUpdate, JobView, Model, ModelEntry,
 		ProviderView,
 	},
+	keys::{ProvenWorkerKey, WorkerKeySource},
 	spec::{format_amount, parse_amount, parse_hex32, parse_ids, AgreementRule, TensorSpec},
 };
 use anyhow::{bail, Context, Result};
-use clap::{Parser, Subcommand};
+use clap::{Args, Parser, Subcommand};
 use scale_value::Value;
 use serde_json::json;
 use std::{fmt::Write as _, path::PathBuf, time::Duration};
@@ -163,9 +164,9 @@ pub enum ProviderCmd {
 		/// Stake to bond (base units, or `100INF`).
 		#[arg(long, value_parser = parse_amount)]
 		bond: u128,
-		/// sr25519 public key of the inference worker, `0x` hex.
-		#[arg(long, value_parser = parse_hex32)]
-		worker_key: [u8; 32],
+		/// The inference worker's key and where its proof comes from.
+		#[command(flatten)]
+		worker: WorkerKeyArgs,
 		/// Models served, comma-separated ids.
 		#[arg(long, value_parser = parse_ids)]
 		models: ::std::vec::Vec<u32>,
@@ -209,6 +210,13 @@ pub enum ProviderCmd {
 	SetCapacity {
 		/// Concurrent jobs.
 		capacity: u32,
+	},
+	/// Replaces the signer's worker key (rotate between jobs: results of running jobs are
+	/// checked against the key registered when they are submitted).
+	RotateWorkerKey {
+		/// The new worker key and where its proof comes from.
+		#[command(flatten)]
+		worker: WorkerKeyArgs,
 	},
 	/// Releases the signer's unbonded stake whose unlock block passed.
 	Withdraw,
@@ -268,7 +276,8 @@ pub enum JobCmd {
 		#[arg(long)]
 		redundancy: Option<u32>,
 	},
-	/// Cancels one of the signer's jobs that no provider has answered yet (full refund).
+	/// Asks to cancel one of the signer's jobs that no provider has answered yet: it takes effect
+	/// after the governed grace unless an answer lands first; refunds all but the protocol fee.
 	Cancel {
 		/// Job id.
 		id: u64,
@@ -283,12 +292,65 @@ pub enum JobCmd {
 	},
 }
 
+/// The worker key a provider registers, and where the proof that the provider holds it comes
+/// from: the chain takes a worker key only with the key's signature over the provider's account
+/// and the chain's genesis hash, so that nobody can register it first.
+#[derive(Debug, Args)]
+pub struct WorkerKeyArgs {
+	/// URL of the running inference worker (as given to the node's `--inference-worker-url`);
+	/// it signs the proof with its key (`prove_key`).
+	#[arg(long, conflicts_with = "worker_key_file")]
+	pub worker_url: Option<String>,
+	/// The worker's key file (`keys generate-worker`, `infera-worker --key-file`); the proof is
+	/// signed here.
+	#[arg(long)]
+	pub worker_key_file: Option<PathBuf>,
+	/// The worker's sr25519 public key, `0x` hex: optional, checked against the worker's.
+	#[arg(long, value_parser = parse_hex32)]
+	pub worker_key: Option<[u8; 32]>,
+}
+
+impl WorkerKeyArgs {
+	/// Where the proof comes from; an error naming both options if neither is given.
+	pub fn source(&self) -> Result<WorkerKeySource> {
+		match (&self.worker_url, &self.worker_key_file) {
+			(Some(url), _) => Ok(WorkerKeySource::Worker(url.clone())),
+			(None, Some(file)) => Ok(WorkerKeySource::KeyFile(file.clone())),
+			(None, None) => bail!(
+				"a worker key is registered only with a proof that you hold it{}: give \
+				 --worker-url URL (the running worker signs the proof) or --worker-key-file \
+				 FILE (the proof is signed here with the worker's key file)",
+				if self.worker_key.is_some() {
+					", so --worker-key alone is not enough"
+				} else {
+					""
+				}
+			),
+		}
+	}
+
+	/// The worker key and its proof for `signer` on `chain`.
+	async fn prove(
+		&self,
+		chain: &Chain,
+		signer: &subxt_signer::sr25519::Keypair,
+	) -> Result<ProvenWorkerKey> {
+		crate::keys::prove_worker_key(
+			&self.source()?,
+			self.worker_key,
+			chain.genesis_hash(),
+			&account_of(signer),
+		)
+		.await
+	}
+}
+
 /// Key commands.
 #[derive(Debug, Subcommand)]
 pub enum KeysCmd {
 	/// Generates an sr25519 attestation key for an inference worker: writes its `0x` seed to
-	/// `file` (owner-only permissions, for `infera-worker --key-file`) and prints the public key
-	/// to register with `provider register --worker-key`.
+	/// `file` (owner-only permissions, for `infera-worker --key-file`) and prints the public key;
+	/// register it with `provider register --worker-key-file <file>` (or `--worker-url`).
 	GenerateWorker {
 		/// Where to write the seed; an existing file is not overwritten.
 		file: PathBuf,
@@ -452,11 +514,17 @@ pub fn describe_job(v: &JobView) -> String {
 		crate::chain::JobStatus::Pending { deadline }
 		| crate::chain::JobStatus::Revealing { deadline } => {
 			let _ = write!(s, "\n  deadline block {deadline}");
+			if let Some(at) = j.cancel_at {
+				let _ = write!(s, "\n  cancellation takes effect at block {at} unless answered");
+			}
 		}
 		crate::chain::JobStatus::Failed { reason, at } => {
 			let _ = write!(s, "\n  failed at block {at}: {reason:?} (user refunded)");
 		}
-		_ => {}
+		crate::chain::JobStatus::Refused { reason, at } => {
+			let _ = write!(s, "\n  refused at block {at}: {reason:?} (the model cannot answer)");
+		}
+		crate::chain::JobStatus::Completed { .. } | crate::chain::JobStatus::Cancelled { .. } => {}
 	}
 	if let Some(out) = &v.output_text {
 		let _ = write!(s, "\n  output: {out}");
@@ -483,10 +551,15 @@ pub fn describe_update(u: &JobUpdate) -> String {
 				crate::chain::JobStatus::Failed { reason, at } => {
 					let _ = write!(s, " at block {at}: {reason:?}, user refunded");
 				}
-				crate::chain::JobStatus::Completed { at, .. } => {
+				crate::chain::JobStatus::Refused { reason, at } => {
+					let _ = write!(s, " at block {at}: {reason:?}, the model cannot answer");
+				}
+				crate::chain::JobStatus::Completed { at, .. }
+				| crate::chain::JobStatus::Cancelled { at } => {
 					let _ = write!(s, " at block {at}");
 				}
-				_ => {}
+				crate::chain::JobStatus::Pending { .. }
+				| crate::chain::JobStatus::Revealing { .. } => {}
 			}
 			if let Some(p) = paid {
 				let _ = write!(
@@ -513,6 +586,13 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 	let mut progress = move |s: String| progress(s);
 	if let Command::Keys(KeysCmd::GenerateWorker { file }) = &cli.command {
 		return generate_worker_key(file);
+	}
+	// A missing worker-key proof is reported before connecting.
+	if let Command::Provider(
+		ProviderCmd::Register { worker, .. } | ProviderCmd::RotateWorkerKey { worker },
+	) = &cli.command
+	{
+		worker.source()?;
 	}
 	let chain = Chain::connect(&cli.url).await?;
 	let secret = cli.secret()?;
@@ -579,12 +659,23 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 			v["id"] = json!(id);
 			Output::new(describe_model(*id, &m), v)
 		}
-		Command::Provider(ProviderCmd::Register { bond, worker_key, models, capacity, price }) => {
+		Command::Provider(ProviderCmd::Register { bond, worker, models, capacity, price }) => {
 			let key = signer()?;
-			chain.register_provider(&key, *bond, *worker_key, models, *capacity, *price).await?;
+			let worker = worker.prove(&chain, &key).await?;
+			chain.register_provider(&key, *bond, &worker, models, *capacity, *price).await?;
 			let view = chain.provider(&account_of(&key)).await?;
 			Output::new(
 				format!("registered provider\n{}", describe_provider(&view)),
+				serde_json::to_value(&view)?,
+			)
+		}
+		Command::Provider(ProviderCmd::RotateWorkerKey { worker }) => {
+			let key = signer()?;
+			let worker = worker.prove(&chain, &key).await?;
+			chain.rotate_worker_key(&key, &worker).await?;
+			let view = chain.provider(&account_of(&key)).await?;
+			Output::new(
+				format!("worker key rotated\n{}", describe_provider(&view)),
 				serde_json::to_value(&view)?,
 			)
 		}
@@ -719,9 +810,15 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 			chain
 				.call(&signer()?, "JobEscrow", "cancel_job", vec![Value::u128(*id as u128)])
 				.await?;
+			let at = chain.job(*id).await?.and_then(|j| j.cancel_at);
+			let at_text = at.map_or_else(|| "soon".into(), |b| format!("at block {b}"));
 			Output::new(
-				format!("job {id} cancelled, payment refunded"),
-				json!({ "id": id, "cancelled": true }),
+				format!(
+					"job {id}: cancellation requested; it takes effect {at_text} unless a \
+					 provider answers first (then the job completes and is paid). A cancelled \
+					 job refunds all but the protocol fee."
+				),
+				json!({ "id": id, "cancel_at": at }),
 			)
 		}
 		Command::Job(JobCmd::Show { id }) => {
@@ -926,6 +1023,8 @@ mod tests {
 			"register",
 			"--bond",
 			"100INF",
+			"--worker-url",
+			"http://127.0.0.1:8700",
 			"--worker-key",
 			&key,
 			"--models",
@@ -938,15 +1037,13 @@ mod tests {
 		.unwrap();
 		assert_eq!(cli.suri, "//Bob");
 		match cli.command {
-			Command::Provider(ProviderCmd::Register {
-				bond,
-				worker_key,
-				models,
-				capacity,
-				price,
-			}) => {
+			Command::Provider(ProviderCmd::Register { bond, worker, models, capacity, price }) => {
 				assert_eq!(bond, 100 * crate::spec::UNIT);
-				assert_eq!(worker_key, [0x11; 32]);
+				assert_eq!(worker.worker_key, Some([0x11; 32]));
+				assert_eq!(
+					worker.source().unwrap(),
+					WorkerKeySource::Worker("http://127.0.0.1:8700".into())
+				);
 				assert_eq!(models, vec![0, 1]);
 				assert_eq!(capacity, 3);
 				assert_eq!(price, 5000);
@@ -967,6 +1064,52 @@ mod tests {
 			"1",
 		]);
 		assert!(short.is_err());
+	}
+
+	#[tokio::test]
+	async fn a_worker_key_needs_a_proof_from_the_worker_or_its_key_file() {
+		let key = format!("0x{}", "11".repeat(32));
+		let register = |extra: &[&str]| {
+			let mut args = vec!["infera", "--url", "ws://127.0.0.1:1", "provider", "register"];
+			args.extend(["--bond", "1", "--models", "0", "--price", "1"]);
+			args.extend(extra);
+			parse(args)
+		};
+		// `--worker-key` alone parses, but is refused before connecting, naming both options.
+		let alone = register(&["--worker-key", &key]).unwrap();
+		let error = execute(&alone, |_| {}).await.unwrap_err().to_string();
+		assert!(error.contains("--worker-key alone is not enough"), "{error}");
+		assert!(error.contains("--worker-url URL") && error.contains("--worker-key-file FILE"));
+		let none = register(&[]).unwrap();
+		let error = execute(&none, |_| {}).await.unwrap_err().to_string();
+		assert!(error.contains("--worker-url URL") && error.contains("--worker-key-file FILE"));
+		// One source, not two.
+		assert!(register(&["--worker-url", "http://w:1", "--worker-key-file", "w.key"]).is_err());
+		let file = register(&["--worker-key-file", "w.key"]).unwrap();
+		match file.command {
+			Command::Provider(ProviderCmd::Register { worker, .. }) => assert_eq!(
+				worker.source().unwrap(),
+				WorkerKeySource::KeyFile(PathBuf::from("w.key"))
+			),
+			other => panic!("unexpected {other:?}"),
+		}
+		// Rotation takes the same options.
+		let rotate =
+			parse(["infera", "provider", "rotate-worker-key", "--worker-key-file", "w.key"]);
+		match rotate.unwrap().command {
+			Command::Provider(ProviderCmd::RotateWorkerKey { worker }) => assert_eq!(
+				worker.source().unwrap(),
+				WorkerKeySource::KeyFile(PathBuf::from("w.key"))
+			),
+			other => panic!("unexpected {other:?}"),
+		}
+		let rotate = parse(["infera", "provider", "rotate-worker-key", "--worker-key", &key]);
+		match rotate.unwrap().command {
+			Command::Provider(ProviderCmd::RotateWorkerKey { worker }) => {
+				assert!(worker.source().is_err())
+			}
+			other => panic!("unexpected {other:?}"),
+		}
 	}
 
 	#[tokio::test]

@@ -28,6 +28,7 @@ use crate::{
 	spec::{format_amount, parse_amount},
 };
 use anyhow::{anyhow, bail, Context, Result};
+use infera_primitives::params::{self, OutOfBounds};
 use serde::Serialize;
 use subxt_signer::sr25519::Keypair;
 
@@ -35,7 +36,7 @@ use subxt_signer::sr25519::Keypair;
 pub type ReferendumIndex = u32;
 
 /// The marketplace parameters, by the names the CLI accepts, with the unit of their value.
-pub const PARAMETERS: [(&str, &str); 12] = [
+pub const PARAMETERS: [(&str, &str); 14] = [
 	("default-redundancy", "providers"),
 	("max-redundancy", "providers"),
 	("commit-period", "blocks"),
@@ -48,45 +49,119 @@ pub const PARAMETERS: [(&str, &str); 12] = [
 	("max-input-bytes", "bytes"),
 	("max-output-bytes", "bytes"),
 	("result-retention", "blocks"),
+	("cancel-grace", "blocks"),
+	("job-byte-fee", "INF"),
 ];
 
+/// `value` of parameter `name` if it is within `bounds` (the runtime refuses any other: see
+/// `infera_primitives::params`), else an error naming them.
+fn within<T: Copy + std::fmt::Display>(
+	name: &str,
+	value: T,
+	checked: Result<(), OutOfBounds>,
+	bounds: (T, T),
+) -> Result<T> {
+	checked.map(|()| value).map_err(|_| {
+		anyhow!(
+			"OutOfBounds: {name} must be between {} and {} (the chain refuses other values), not {value}",
+			bounds.0,
+			bounds.1
+		)
+	})
+}
+
 /// The new value of parameter `name`, parsed from `value`: `10%` for a percentage, an amount
-/// like `100` or `0.5INF` for a stake, a whole number otherwise.
+/// like `100` or `0.5INF` for a stake or fee, a whole number otherwise. Values outside the
+/// parameter's bounds (`infera_primitives::params`) are refused here with `OutOfBounds`, as the
+/// chain would refuse them.
 pub fn parameter_value(name: &str, value: &str) -> Result<RuntimeParameters> {
 	let count = || -> Result<u32> {
 		value.trim().parse().map_err(|_| anyhow!("`{value}` is not a whole number for {name}"))
 	};
-	let percent = || -> Result<Perbill> {
+	let percent = || -> Result<u32> {
 		let v = value.trim().trim_end_matches('%').trim();
 		let pct: f64 =
 			v.parse().map_err(|_| anyhow!("`{value}` is not a percentage for {name}"))?;
 		if !(0.0..=100.0).contains(&pct) {
 			bail!("{name} must be between 0% and 100%, not {value}");
 		}
-		Ok(Perbill((pct * 10_000_000.0).round() as u32))
+		Ok((pct * 10_000_000.0).round() as u32)
+	};
+	let ratio = |max_percent: u32| -> Result<Perbill> {
+		let parts = percent()?;
+		let bounds = (0, max_percent * 10_000_000);
+		within(name, parts, check(parts, bounds), bounds).map(Perbill)
+	};
+	let counted = |bounds: (u32, u32)| -> Result<u32> {
+		let v = count()?;
+		within(name, v, check(v, bounds), bounds)
+	};
+	let amount = |bounds: (u128, u128)| -> Result<u128> {
+		let v = parse_amount(value)?;
+		within(name, v, check(v, bounds), bounds)
 	};
 	use market::Parameters as P;
 	let parameter = match name {
-		"default-redundancy" => P::DefaultRedundancy(market::DefaultRedundancy, Some(count()?)),
-		"max-redundancy" => P::MaxRedundancy(market::MaxRedundancy, Some(count()?)),
-		"commit-period" => P::CommitPeriod(market::CommitPeriod, Some(count()?)),
-		"reveal-period" => P::RevealPeriod(market::RevealPeriod, Some(count()?)),
-		"wrong-result-slash" => P::WrongResultSlash(market::WrongResultSlash, Some(percent()?)),
-		"timeout-slash" => P::TimeoutSlash(market::TimeoutSlash, Some(percent()?)),
-		"min-provider-stake" => {
-			P::MinProviderStake(market::MinProviderStake, Some(parse_amount(value)?))
+		"default-redundancy" => P::DefaultRedundancy(
+			market::DefaultRedundancy,
+			Some(counted(params::Redundancy::bounds())?),
+		),
+		"max-redundancy" => {
+			P::MaxRedundancy(market::MaxRedundancy, Some(counted(params::Redundancy::bounds())?))
 		}
-		"unbonding-period" => P::UnbondingPeriod(market::UnbondingPeriod, Some(count()?)),
-		"protocol-fee" => P::ProtocolFee(market::ProtocolFee, Some(percent()?)),
-		"max-input-bytes" => P::MaxInputBytes(market::MaxInputBytes, Some(count()?)),
-		"max-output-bytes" => P::MaxOutputBytes(market::MaxOutputBytes, Some(count()?)),
-		"result-retention" => P::ResultRetention(market::ResultRetention, Some(count()?)),
+		"commit-period" => {
+			P::CommitPeriod(market::CommitPeriod, Some(counted(params::PhaseBlocks::bounds())?))
+		}
+		"reveal-period" => {
+			P::RevealPeriod(market::RevealPeriod, Some(counted(params::PhaseBlocks::bounds())?))
+		}
+		"cancel-grace" => {
+			P::CancelGrace(market::CancelGrace, Some(counted(params::PhaseBlocks::bounds())?))
+		}
+		"wrong-result-slash" => {
+			P::WrongResultSlash(market::WrongResultSlash, Some(ratio(params::MAX_SLASH_PERCENT)?))
+		}
+		"timeout-slash" => {
+			P::TimeoutSlash(market::TimeoutSlash, Some(ratio(params::MAX_SLASH_PERCENT)?))
+		}
+		"min-provider-stake" => {
+			P::MinProviderStake(market::MinProviderStake, Some(amount(params::MinStake::bounds())?))
+		}
+		"unbonding-period" => P::UnbondingPeriod(
+			market::UnbondingPeriod,
+			Some(counted(params::UnbondingBlocks::bounds())?),
+		),
+		"protocol-fee" => {
+			P::ProtocolFee(market::ProtocolFee, Some(ratio(params::MAX_PROTOCOL_FEE_PERCENT)?))
+		}
+		"max-input-bytes" => {
+			P::MaxInputBytes(market::MaxInputBytes, Some(counted(params::InputBytes::bounds())?))
+		}
+		"max-output-bytes" => {
+			P::MaxOutputBytes(market::MaxOutputBytes, Some(counted(params::OutputBytes::bounds())?))
+		}
+		"result-retention" => P::ResultRetention(
+			market::ResultRetention,
+			Some(counted(params::RetentionBlocks::bounds())?),
+		),
+		"job-byte-fee" => {
+			P::JobByteFee(market::JobByteFee, Some(amount(params::ByteFee::bounds())?))
+		}
 		_ => {
 			let names: Vec<&str> = PARAMETERS.iter().map(|(n, _)| *n).collect();
 			bail!("unknown parameter `{name}`; the parameters are: {}", names.join(", "))
 		}
 	};
 	Ok(RuntimeParameters::Market(parameter))
+}
+
+/// Whether `value` lies in `bounds` (inclusive).
+fn check<T: PartialOrd>(value: T, bounds: (T, T)) -> Result<(), OutOfBounds> {
+	if value >= bounds.0 && value <= bounds.1 {
+		Ok(())
+	} else {
+		Err(OutOfBounds { bounds: "the parameter's" })
+	}
 }
 
 /// The referendum a proposal opened.

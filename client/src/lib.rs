@@ -2,7 +2,8 @@
 //!
 //! Library and command-line client (`infera`) of the Infera marketplace chain, for every actor:
 //! model authors (`model register/version/deprecate/set-fee/list/show`), providers (`provider
-//! register/bond/unbond/withdraw/set-models/set-price/set-capacity/offline/online/show`, `keys`),
+//! register/rotate-worker-key/bond/unbond/withdraw/set-models/set-price/set-capacity/offline/
+//! online/show`, `keys`),
 //! users (`job submit/quote/show/list/cancel/wait`, `balance`) and token holders (`gov
 //! propose-parameter/propose-upgrade/vote/status/parameters`).
 //!
@@ -15,7 +16,8 @@
 //!   the node's `market_*` JSON-RPC methods answer quotes and job lists.
 //! - [`governance`]: referenda on the parameters track, conviction votes, referendum state.
 //! - [`input`]: job inputs from `.npy`, JSON numbers or raw bytes, checked against the spec.
-//! - [`keys`]: worker attestation keys and the node keystore's provider key type.
+//! - [`keys`]: worker attestation keys, the proof that a provider holds one (from the running
+//!   worker or its key file), and the node keystore's provider key type.
 //! - [`spec`]: command-line forms of tensor specs, agreement rules, amounts;
 //! - [`cli`]: the clap command tree and [`cli::execute`], which runs a command and returns
 //!   both a human-readable text and a JSON value (main.rs prints one of them).

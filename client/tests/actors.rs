@@ -11,7 +11,7 @@ use infera_client::{
 	spec::UNIT,
 };
 use infera_e2e::{
-	market::{keypair, Digits, MODEL},
+	market::{self, keypair, Digits, MODEL},
 	Node, Worker,
 };
 use serde_json::{json, Value};
@@ -70,7 +70,8 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	let shown = run("//Bob", v(&["model", "show", &second])).await?;
 	assert_eq!((shown["fee"].clone(), shown["version"].clone()), (json!(UNIT / 50), json!(2)));
 
-	// Provider Dave: registration with his worker's key, then every change of stake and terms.
+	// Provider Dave: registration with his worker's key, proven by the running worker
+	// (`prove_key`), then every change of stake and terms.
 	let worker_key = format!("0x{}", hex::encode(keypair("//DaveWorker")?.public_key().0));
 	run(
 		"//Dave",
@@ -79,6 +80,8 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 			"register",
 			"--bond",
 			"100INF",
+			"--worker-url",
+			&worker.url(),
 			"--worker-key",
 			&worker_key,
 			"--models",
@@ -97,10 +100,12 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	assert_eq!(shown["provider"]["capacity"], json!(3));
 
 	// User Charlie: a quote, then a job from JSON numbers. The node holds no key of Dave yet,
-	// so nothing answers it, and Charlie cancels it for a full refund.
+	// so nothing answers it, and Charlie cancels it: after the grace, everything but the
+	// protocol fee comes back.
 	let quote = run("//Charlie", v(&["job", "quote", "--model", &second])).await?;
-	// Provider 0.03 + author 0.02 + 5% of 0.03.
-	let total = 30_000_000_000u128 + 20_000_000_000 + 1_500_000_000;
+	// Provider 0.03 + author 0.02 + 5% of 0.03 + the storage fee of input and result.
+	let storage = market::DIGITS_STORED_BYTES * infera_primitives::params::DEFAULT_BYTE_FEE;
+	let total = 30_000_000_000u128 + 20_000_000_000 + 1_500_000_000 + storage;
 	assert_eq!(quote["total"], json!(total.to_string()));
 	let numbers: Vec<f32> =
 		digits.inputs[0].chunks(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
@@ -109,12 +114,14 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	let input = input.to_string_lossy().to_string();
 	let submit = v(&["job", "submit", "--model", &second, "--input", &input]);
 	let unanswered = run("//Charlie", submit.clone()).await?["job_id"].to_string();
-	run("//Charlie", v(&["job", "cancel", &unanswered])).await?;
-	let shown = run("//Charlie", v(&["job", "show", &unanswered])).await?;
-	assert_eq!(
-		(shown["held"].clone(), shown["status"]["state"].clone()),
-		(json!(0), json!("cancelled"))
-	);
+	let requested = run("//Charlie", v(&["job", "cancel", &unanswered])).await?;
+	assert!(requested["cancel_at"].is_u64(), "{requested}");
+	let shown = infera_e2e::wait_for("the cancellation", Duration::from_secs(60), || async {
+		let shown = run("//Charlie", v(&["job", "show", &unanswered])).await?;
+		Ok((shown["status"]["state"] == json!("cancelled")).then_some(shown))
+	})
+	.await?;
+	assert_eq!(shown["held"], json!(0));
 
 	// Dave's key goes into the node: his jobs are now answered. A full round, through `--wait`.
 	run("//Dave", v(&["keys", "insert-provider"])).await?;
@@ -144,6 +151,21 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	let key_file = key_file.to_string_lossy().to_string();
 	let again = error_of(&url, "//Dave", &["keys", "generate-worker", &key_file]).await;
 	assert!(again.contains("never overwritten"), "{again}");
+	// Dave rotates to it, the proof signed with the key file.
+	let rotate = ["provider", "rotate-worker-key", "--worker-key-file", &key_file];
+	let rotated = run("//Dave", v(&rotate)).await?;
+	assert_eq!(rotated["provider"]["worker"], generated["public"]);
+
+	// A worker key is registered only with its proof: the key alone is refused before any
+	// transaction, and an unreachable worker is named.
+	let register = ["provider", "register", "--bond", "100INF", "--models", &second];
+	let alone = [&register[..], &["--price", "0.01INF", "--worker-key", &worker_key][..]].concat();
+	let alone = error_of(&url, "//Eve", &alone).await;
+	assert!(alone.contains("--worker-url") && alone.contains("--worker-key-file"), "{alone}");
+	let no_worker =
+		[&register[..], &["--price", "0.01INF", "--worker-url", "http://127.0.0.1:1"][..]];
+	let no_worker = error_of(&url, "//Eve", &no_worker.concat()).await;
+	assert!(no_worker.contains("cannot reach the inference worker"), "{no_worker}");
 
 	// Errors say what happened and what to do.
 	let unreachable = error_of("ws://127.0.0.1:1", "//Alice", &["balance"]).await;

@@ -57,8 +57,12 @@ async fn registers_a_model_and_a_provider_and_reads_them_back() -> Result<()> {
 		chain.submit_job(&charlie, id, &image, u128::MAX, None).await.expect_err("no provider");
 	assert!(format!("{none:#}").contains("NotEnoughProviders"), "{none:#}");
 
-	// Alice registers as a provider through the command-line layer (as `infera` would).
+	// Alice registers as a provider through the command-line layer (as `infera` would), proving
+	// with the worker's key file that she holds the worker key.
 	let worker = keypair("//AliceWorker")?.public_key().0;
+	let dir = tempfile::tempdir()?;
+	let key_file = dir.path().join("worker.key");
+	std::fs::write(&key_file, "//AliceWorker")?;
 	let cli = parse([
 		"infera",
 		"--url",
@@ -70,8 +74,8 @@ async fn registers_a_model_and_a_provider_and_reads_them_back() -> Result<()> {
 		"register",
 		"--bond",
 		"100INF",
-		"--worker-key",
-		&format!("0x{}", hex::encode(worker)),
+		"--worker-key-file",
+		&key_file.to_string_lossy(),
 		"--models",
 		&id.to_string(),
 		"--capacity",

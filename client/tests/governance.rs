@@ -56,8 +56,12 @@ async fn a_referendum_changes_the_default_redundancy_and_a_rejected_one_changes_
 		fee: 0,
 	};
 	let model = chain.register_model(&keypair("//Bob")?, "digits", &entry).await?.to_string();
-	for (suri, worker) in [("//Alice", [1u8; 32]), ("//Dave", [2u8; 32])] {
-		let worker = format!("0x{}", hex::encode(worker));
+	let dir = tempfile::tempdir()?;
+	for (suri, worker) in [("//Alice", "//AliceWorker"), ("//Dave", "//DaveWorker")] {
+		// A key file per worker: the CLI signs the proof that the provider holds it.
+		let key_file = dir.path().join(format!("{}.key", &suri[2..]));
+		std::fs::write(&key_file, worker)?;
+		let key_file = key_file.to_string_lossy().to_string();
 		infera(
 			&node,
 			suri,
@@ -66,8 +70,8 @@ async fn a_referendum_changes_the_default_redundancy_and_a_rejected_one_changes_
 				"register",
 				"--bond",
 				"200INF",
-				"--worker-key",
-				&worker,
+				"--worker-key-file",
+				&key_file,
 				"--models",
 				&model,
 				"--capacity",

@@ -21,6 +21,41 @@ use subxt::{OnlineClient, SubstrateConfig};
 /// A client of an Infera node.
 pub type Client = OnlineClient<SubstrateConfig>;
 
+/// A client of the node at `url` over the legacy JSON-RPC methods (`chain_*`, `state_*`,
+/// `author_*`). subxt's default backend follows blocks through `chainHead_v1_follow` and reads
+/// headers through `archive_v1_header`; under a burst of transactions on a debug node the first
+/// reported finalized blocks the second could not yet find ("cannot find the block header").
+/// The legacy methods read one database.
+async fn legacy_client(url: &str) -> Result<Client> {
+	let rpc = subxt::rpcs::RpcClient::from_insecure_url(url).await?;
+	let backend = subxt::backend::LegacyBackend::<SubstrateConfig>::builder().build(rpc);
+	Ok(Client::from_backend(std::sync::Arc::new(backend)).await?)
+}
+
+/// Attempts of [`at_current_block`] before it gives up.
+const CURRENT_BLOCK_ATTEMPTS: u32 = 5;
+
+/// The client at the latest finalized block. Retried a few times: under a burst of
+/// transactions the node's `chainHead` subscription may drop the block it just reported, and
+/// subxt then cannot find that block's header ("cannot find the block header"); the next
+/// finalized block is fine.
+pub async fn at_current_block(
+	client: &Client,
+) -> Result<subxt::OnlineClientAtBlock<SubstrateConfig>> {
+	let mut attempt = 1;
+	loop {
+		match client.at_current_block().await {
+			Ok(at) => return Ok(at),
+			Err(e) if attempt < CURRENT_BLOCK_ATTEMPTS => {
+				eprintln!("at_current_block failed (attempt {attempt}): {e}; retrying");
+				attempt += 1;
+				tokio::time::sleep(Duration::from_millis(300)).await;
+			}
+			Err(e) => return Err(e.into()),
+		}
+	}
+}
+
 /// Node key of the first node of a network, so others can name it as bootnode.
 pub const BOOTNODE_KEY: &str = "0000000000000000000000000000000000000000000000000000000000000001";
 /// The libp2p peer id of [`BOOTNODE_KEY`].
@@ -253,7 +288,7 @@ impl Node {
 		let deadline = Instant::now() + timeout;
 		loop {
 			self.process.ensure_running()?;
-			match Client::from_insecure_url(self.ws_url()).await {
+			match legacy_client(&self.ws_url()).await {
 				Ok(client) => return Ok(client),
 				Err(e) if Instant::now() > deadline => bail!(
 					"{} serves no JSON-RPC after {timeout:?}: {e}\n{}",

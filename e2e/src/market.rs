@@ -4,6 +4,7 @@
 
 use crate::Client;
 use anyhow::{anyhow, bail, ensure, Context, Result};
+use infera_primitives::attestation::WorkerKeyProof;
 use std::{collections::BTreeMap, path::PathBuf};
 use subxt::{
 	config::substrate::SubstrateExtrinsicParamsBuilder,
@@ -27,10 +28,20 @@ pub const AUTHOR_FEE: u128 = 2 * MILLI;
 /// ... and each provider's stake.
 pub const BOND: u128 = 1_000 * UNIT;
 
+/// Bytes a digits job stores: its input (an f32 8×8 image) and its canonical output (one u32
+/// class index).
+pub const DIGITS_STORED_BYTES: u128 = 8 * 8 * 4 + 4;
+
+/// The protocol fee of a digits job at redundancy `r` on those terms: the runtime's 5% of the
+/// prices, plus the default storage fee for its input and result.
+pub const fn protocol_fee(r: u128) -> u128 {
+	r * PRICE / 20 + DIGITS_STORED_BYTES * infera_primitives::params::DEFAULT_BYTE_FEE
+}
+
 /// Total price of a job at redundancy `r` on those terms: `r` prices, the author fee and the
-/// runtime's protocol fee (5% of the prices).
+/// protocol fee.
 pub const fn job_price(r: u128) -> u128 {
-	r * PRICE + AUTHOR_FEE + r * PRICE / 20
+	r * PRICE + AUTHOR_FEE + protocol_fee(r)
 }
 
 /// The `JobEscrow.submit_job` call.
@@ -162,8 +173,9 @@ pub async fn register_digits_model(
 pub struct ProviderTerms {
 	/// Stake bonded.
 	pub bond: u128,
-	/// Public key of its inference worker.
-	pub worker_key: [u8; 32],
+	/// Its inference worker's key (the same secret URI the worker runs with): its public key is
+	/// registered, and it signs the proof that the provider holds it.
+	pub worker: Keypair,
 	/// The model it serves.
 	pub model: u128,
 	/// Most jobs at once.
@@ -172,7 +184,19 @@ pub struct ProviderTerms {
 	pub price: u128,
 }
 
-/// Registers `provider` with `terms`.
+/// The worker key's signature over the `WorkerKeyProof` for `provider` on `client`'s chain, as
+/// `register_provider` and `rotate_worker_key` require (signed here, as the worker's
+/// `prove_key` would).
+pub fn worker_key_proof(client: &Client, provider: &Keypair, worker: &Keypair) -> [u8; 64] {
+	let provider = infera_primitives::AccountId::from(provider.public_key().0);
+	let proof = WorkerKeyProof {
+		genesis_hash: infera_primitives::Hash::from(client.genesis_hash().0),
+		provider: &provider,
+	};
+	worker.sign(&proof.message()).0
+}
+
+/// Registers `provider` with `terms`, proving that it holds the worker key.
 pub async fn register_provider(
 	client: &Client,
 	provider: &Keypair,
@@ -183,7 +207,8 @@ pub async fn register_provider(
 		"register_provider",
 		(
 			Value::u128(terms.bond),
-			Value::from_bytes(terms.worker_key),
+			Value::from_bytes(terms.worker.public_key().0),
+			Value::from_bytes(worker_key_proof(client, provider, &terms.worker)),
 			Value::unnamed_composite([Value::u128(terms.model)]),
 			Value::u128(terms.capacity as u128),
 			Value::u128(terms.price),
@@ -264,8 +289,7 @@ pub async fn submit(
 	if let Some(n) = nonce {
 		params = params.nonce(n);
 	}
-	let events = client
-		.at_current_block()
+	let events = crate::at_current_block(client)
 		.await?
 		.transactions()
 		.sign_and_submit_then_watch(call, signer, params.build())
@@ -306,7 +330,7 @@ pub fn fee_paid(events: &Events) -> Result<u128> {
 
 /// Free balance of `account` at the latest finalized block.
 pub async fn free_balance(client: &Client, account: [u8; 32]) -> Result<u128> {
-	let at = client.at_current_block().await?;
+	let at = crate::at_current_block(client).await?;
 	let address = dynamic::storage::<([u8; 32],), Value>("System", "Account");
 	let info = at.storage().fetch(address, (account,)).await?.decode()?;
 	info.at("data")
@@ -326,7 +350,7 @@ pub async fn free_balances(client: &Client, accounts: &[[u8; 32]]) -> Result<Vec
 
 /// `ProviderStaking.Ledgers` of `account`: its bonded stake (zero without a ledger).
 pub async fn bonded(client: &Client, account: [u8; 32]) -> Result<u128> {
-	let at = client.at_current_block().await?;
+	let at = crate::at_current_block(client).await?;
 	let address = dynamic::storage::<([u8; 32],), Value>("ProviderStaking", "Ledgers");
 	let Some(ledger) = at.storage().try_fetch(address, (account,)).await? else { return Ok(0) };
 	ledger.decode()?.at("bonded").and_then(|b| b.as_u128()).context("ledger has no bonded")
@@ -334,7 +358,7 @@ pub async fn bonded(client: &Client, account: [u8; 32]) -> Result<u128> {
 
 /// Next unused nonce of `account` at the latest finalized block.
 pub async fn nonce(client: &Client, account: [u8; 32]) -> Result<u64> {
-	let at = client.at_current_block().await?;
+	let at = crate::at_current_block(client).await?;
 	let call = dynamic::runtime_api_call::<_, u32>("AccountNonceApi", "account_nonce", (account,));
 	Ok(at.runtime_apis().call(call).await? as u64)
 }
@@ -358,7 +382,7 @@ impl JobView {
 
 /// The job record of `job_id`, if it exists.
 pub async fn job(client: &Client, job_id: u64) -> Result<Option<JobView>> {
-	let at = client.at_current_block().await?;
+	let at = crate::at_current_block(client).await?;
 	let address = dynamic::storage::<(u64,), Value>("JobEscrow", "Jobs");
 	let Some(record) = at.storage().try_fetch(address, (job_id,)).await? else { return Ok(None) };
 	let record = record.decode()?;
@@ -377,7 +401,7 @@ pub async fn job(client: &Client, job_id: u64) -> Result<Option<JobView>> {
 
 /// The stored winning output of a completed job.
 pub async fn result(client: &Client, job_id: u64) -> Result<Option<Vec<u8>>> {
-	let at = client.at_current_block().await?;
+	let at = crate::at_current_block(client).await?;
 	let address = dynamic::storage::<(u64,), Vec<u8>>("JobEscrow", "Results");
 	Ok(match at.storage().try_fetch(address, (job_id,)).await? {
 		Some(v) => Some(v.decode()?),
@@ -452,7 +476,7 @@ pub struct Audit {
 /// a ledger (bonded or unbonding), every balance held by the registry is a registered model's
 /// deposit, and no open job has outlived its deadline. Valid at any block, with jobs in flight.
 pub async fn audit(client: &Client) -> Result<Audit> {
-	let at = client.at_current_block().await?;
+	let at = crate::at_current_block(client).await?;
 	let block = at.block_number();
 	let (mut held_for_jobs, mut held_as_stake, mut held_as_deposits) = (0u128, 0u128, 0u128);
 	let holds = dynamic::storage::<([u8; 32],), Value>("Balances", "Holds");

@@ -3,8 +3,10 @@
 //! `infera-node key insert`, off-chain worker on every block) with its own inference worker.
 
 use crate::{
-	market::{keypair, ProviderTerms},
-	node_binary, Node, Worker, BOOTNODE_KEY, BOOTNODE_PEER_ID,
+	market::{
+		keypair, register_digits_model, register_provider, Digits, ProviderTerms, AUTHOR_FEE, MODEL,
+	},
+	node_binary, Client, Node, Worker, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
 use anyhow::{bail, Context, Result};
 use std::{path::Path, process::Command, time::Duration};
@@ -101,13 +103,7 @@ impl ProviderSite {
 		capacity: u32,
 		price: u128,
 	) -> Result<ProviderTerms> {
-		Ok(ProviderTerms {
-			bond,
-			worker_key: keypair(&self.worker_seed)?.public_key().0,
-			model,
-			capacity,
-			price,
-		})
+		Ok(ProviderTerms { bond, worker: keypair(&self.worker_seed)?, model, capacity, price })
 	}
 
 	/// Replaces the worker (same port and key) by one started with `extra` flags, or stops it if
@@ -123,5 +119,45 @@ impl ProviderSite {
 			self.worker = Some(worker);
 		}
 		Ok(())
+	}
+}
+
+/// A dev chain (Alice authoring, node key [`BOOTNODE_KEY`]) with Bob's digits model registered
+/// and the three providers Dave, Eve and Ferdie, each a [`ProviderSite`] connected to it and
+/// registered for the model with `bond`, a capacity of 16 and `price`.
+pub struct DevMarket {
+	/// The chain's node.
+	pub chain: Node,
+	/// A client of it.
+	pub client: Client,
+	/// Dave's, Eve's and Ferdie's sites, in that order.
+	pub sites: Vec<ProviderSite>,
+	/// The digits model's id.
+	pub model: u128,
+}
+
+impl DevMarket {
+	/// Starts it; process names start with `name`.
+	pub async fn start(name: &str, digits: &Digits, bond: u128, price: u128) -> Result<Self> {
+		let mut chain = Node::spawn(name, &["--dev", "--node-key", BOOTNODE_KEY])?;
+		let bootnode = chain.multiaddr(BOOTNODE_PEER_ID);
+		let client = chain.client(Duration::from_secs(180)).await?;
+		let mut sites = Vec::new();
+		for (site, suri) in [("dave", "//Dave"), ("eve", "//Eve"), ("ferdie", "//Ferdie")] {
+			sites.push(
+				ProviderSite::start(&format!("{name}-{site}"), suri, "dev", &bootnode).await?,
+			);
+		}
+		let bob = keypair("//Bob")?;
+		let model = register_digits_model(&client, &bob, digits, MODEL, AUTHOR_FEE).await?;
+		for site in &sites {
+			register_provider(&client, &site.key, &site.terms(model, bond, 16, price)?).await?;
+		}
+		Ok(DevMarket { chain, client, sites, model })
+	}
+
+	/// The providers' accounts, in order.
+	pub fn providers(&self) -> Vec<[u8; 32]> {
+		self.sites.iter().map(|s| s.key.public_key().0).collect()
 	}
 }

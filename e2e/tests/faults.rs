@@ -7,8 +7,9 @@
 //!   out, the user is refunded, the provider is slashed the timeout ratio.
 //! - A provider node killed with a pending job: the same timeout, refund and slash.
 //! - A burst of malformed extrinsics (wrong sizes, unknown model, price over the maximum,
-//!   answers from a provider that was not assigned, bad attestation signatures, a copied
-//!   commitment, replayed reveals): each is rejected with its error and the chain goes on.
+//!   answers from a provider that was not assigned, bad attestation signatures, replayed
+//!   reveals, a reveal behind a copied commitment): each is rejected with its error and the
+//!   chain goes on. The copied commitment itself is accepted and costs only the copier.
 
 use anyhow::{bail, ensure, Result};
 use infera_e2e::{
@@ -17,9 +18,13 @@ use infera_e2e::{
 	network::ProviderSite,
 	Client, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
-use infera_primitives::digest;
+use infera_primitives::{
+	attestation::{AttestationPayload, Outcome},
+	digest,
+};
 use std::time::Duration;
 use subxt::dynamic::{self, Value};
+use subxt::ext::codec::Encode;
 use subxt_signer::sr25519::Keypair;
 
 /// Price of a redundancy-1 job.
@@ -137,16 +142,28 @@ async fn restarted_provider_answers_once_corrupt_artifact_and_dead_node_time_out
 	Ok(())
 }
 
-/// The SCALE encoding of `AttestationPayload { job_id, model_hash, input_hash, output_hash }`,
-/// which a worker key signs.
-fn attestation_payload(job_id: u64, model: [u8; 32], input: [u8; 32], output: [u8; 32]) -> Vec<u8> {
-	[&job_id.to_le_bytes()[..], &model, &input, &output].concat()
+/// The SCALE encoding of the `AttestationPayload` a worker key signs for an output.
+fn attestation_payload(
+	client: &Client,
+	job_id: u64,
+	model_hash: [u8; 32],
+	input_hash: [u8; 32],
+	output_hash: [u8; 32],
+) -> Vec<u8> {
+	AttestationPayload {
+		genesis_hash: infera_primitives::Hash::from(client.genesis_hash().0),
+		job_id,
+		model_hash,
+		input_hash,
+		outcome: Outcome::Output(output_hash),
+	}
+	.encode()
 }
 
-/// `Attestation { output_hash, signature }` as a dynamic value.
+/// `Attestation { outcome: Output(output_hash), signature }` as a dynamic value.
 fn attestation(output_hash: [u8; 32], signature: [u8; 64]) -> Value {
 	Value::named_composite([
-		("output_hash", Value::from_bytes(output_hash)),
+		("outcome", Value::unnamed_variant("Output", [Value::from_bytes(output_hash)])),
 		("signature", Value::from_bytes(signature)),
 	])
 }
@@ -176,7 +193,7 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 	for (provider, worker) in providers.iter().zip(&workers) {
 		let terms = market::ProviderTerms {
 			bond: BOND,
-			worker_key: worker.public_key().0,
+			worker: worker.clone(),
 			model,
 			capacity: 8,
 			price: PRICE,
@@ -204,7 +221,7 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 	let input_hash = digest(&input);
 	let output = 3u32.to_le_bytes().to_vec();
 	let output_hash = digest(&output);
-	let payload = attestation_payload(job_id, model_hash, input_hash, output_hash);
+	let payload = attestation_payload(&client, job_id, model_hash, input_hash, output_hash);
 	let signature = |worker: &Keypair| worker.sign(&payload).0;
 	let salt = [7u8; 32];
 	let commitment =
@@ -249,11 +266,9 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 		"AlreadyCommitted",
 		rejection(&client, &providers[0], &commit(commitment(&providers[0]))).await?,
 	));
-	expectations.push((
-		"DuplicateCommitment",
-		rejection(&client, &providers[1], &commit(commitment(&providers[0]))).await?,
-	));
-	market::submit(&client, &providers[1], &commit(commitment(&providers[1])), None).await?;
+	// Eve copies Dave's commitment from the pool: accepted (commitments are never compared, so
+	// Dave is not hurt), but it binds Dave's account, so Eve can never reveal behind it.
+	market::submit(&client, &providers[1], &commit(commitment(&providers[0])), None).await?;
 	// Both committed: reveals open. A reveal signed by the wrong worker key is refused; the
 	// right one succeeds; replaying it is refused.
 	expectations.push((
@@ -265,10 +280,26 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 		"AlreadyAnswered",
 		rejection(&client, &providers[0], &reveal(signature(&workers[0]))).await?,
 	));
-	market::submit(&client, &providers[1], &reveal(signature(&workers[1])), None).await?;
+	expectations.push((
+		"CommitmentMismatch",
+		rejection(&client, &providers[1], &reveal(signature(&workers[1]))).await?,
+	));
+	// One reveal of two is no majority: the user is refunded, the copier slashed for the
+	// missed reveal, and Dave, who answered, keeps its whole stake.
+	let stakes = [
+		market::bonded(&client, providers[0].public_key().0).await?,
+		market::bonded(&client, providers[1].public_key().0).await?,
+	];
 	let settled = market::wait_until_settled(&client, &[job_id], Duration::from_secs(60)).await?;
-	ensure!(settled[&job_id].status == "Completed", "job ended {}", settled[&job_id].status);
-	ensure!(market::result(&client, job_id).await?.as_deref() == Some(&output[..]));
+	ensure!(settled[&job_id].status == "Failed", "job ended {}", settled[&job_id].status);
+	ensure!(market::bonded(&client, providers[0].public_key().0).await? == stakes[0]);
+	let copier = market::bonded(&client, providers[1].public_key().0).await?;
+	ensure!(
+		copier == stakes[1] - stakes[1] * TIMEOUT_SLASH_PERCENT / 100,
+		"the copier was slashed {} of {}",
+		stakes[1] - copier,
+		stakes[1]
+	);
 
 	for (error, got) in &expectations {
 		ensure!(got.contains(error), "expected {error}, got: {got}");

@@ -27,7 +27,7 @@ async fn a_burst_of_jobs_is_included_and_every_job_settles() -> Result<()> {
 			.await?;
 	let terms = ProviderTerms {
 		bond: 1_000 * UNIT,
-		worker_key: keypair("//AliceWorker")?.public_key().0,
+		worker: keypair("//AliceWorker")?,
 		model,
 		capacity: 1_000,
 		price: 10 * MILLI,

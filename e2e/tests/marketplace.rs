@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use subxt::rpcs::{rpc_params, Error as RpcError, RpcClient};
 
 /// The runtime's protocol fee: 5% of the providers' price.
-const PROTOCOL_FEE: u128 = PRICE / 20;
+const PROTOCOL_FEE: u128 = market::protocol_fee(1);
 const JOBS: usize = 50;
 
 #[tokio::test]
@@ -32,7 +32,7 @@ async fn redundancy_one_jobs_are_answered_by_libtorch_and_paid_exactly() -> Resu
 	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
 	let terms = ProviderTerms {
 		bond: market::BOND,
-		worker_key: keypair("//AliceWorker")?.public_key().0,
+		worker: keypair("//AliceWorker")?,
 		model,
 		capacity: 64,
 		price: PRICE,

@@ -16,8 +16,8 @@
 use anyhow::{ensure, Context, Result};
 use infera_e2e::{
 	market::{self, job_price, keypair, Digits, JobView, AUTHOR_FEE, BOND, MODEL, PRICE},
-	network::ProviderSite,
-	Client, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
+	network::DevMarket,
+	Client,
 };
 use std::{collections::BTreeMap, time::Duration};
 use subxt::ext::scale_value::At;
@@ -64,19 +64,9 @@ async fn assert_libtorch_answers(
 async fn three_providers_agree_outvote_a_faulty_one_and_a_silent_one_is_slashed() -> Result<()> {
 	let digits = Digits::load()?;
 	let expected = digits.expected_top1(MODEL)?;
-	let mut chain = Node::spawn("dev-r3", &["--dev", "--node-key", BOOTNODE_KEY])?;
-	let bootnode = chain.multiaddr(BOOTNODE_PEER_ID);
-	let client = chain.client(Duration::from_secs(180)).await?;
-	let mut providers = Vec::new();
-	for (name, suri) in [("dave", "//Dave"), ("eve", "//Eve"), ("ferdie", "//Ferdie")] {
-		providers.push(ProviderSite::start(name, suri, "dev", &bootnode).await?);
-	}
+	let DevMarket { chain: _chain, client, sites: mut providers, model } =
+		DevMarket::start("dev-r3", &digits, BOND, PRICE).await?;
 	let (bob, charlie) = (keypair("//Bob")?, keypair("//Charlie")?);
-	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
-	for provider in &providers {
-		let terms = provider.terms(model, BOND, 16, PRICE)?;
-		market::register_provider(&client, &provider.key, &terms).await?;
-	}
 	let [dave, eve, ferdie] = [0, 1, 2].map(|i| providers[i].key.public_key().0);
 	let accounts =
 		[dave, eve, ferdie, bob.public_key().0, charlie.public_key().0, market::treasury()];
@@ -93,7 +83,7 @@ async fn three_providers_agree_outvote_a_faulty_one_and_a_silent_one_is_slashed(
 	}
 	assert_eq!(after[3] - before[3], n * AUTHOR_FEE, "author");
 	assert_eq!(before[4] - after[4], n * job_price(3) + fees, "user");
-	assert_eq!(after[5] - before[5], n * (3 * PRICE / 20), "treasury: protocol fees");
+	assert_eq!(after[5] - before[5], n * market::protocol_fee(3), "treasury: protocol fees");
 	market::print_latency("r=3, unanimous", settled.values())?;
 
 	// 2. Ferdie's worker turns faulty: outvoted and slashed on every job.
@@ -121,7 +111,11 @@ async fn three_providers_agree_outvote_a_faulty_one_and_a_silent_one_is_slashed(
 	assert_eq!(after[2], before[2], "ferdie earns nothing (its stake is held, not free)");
 	assert_eq!(after[3] - before[3], n * AUTHOR_FEE, "author");
 	assert_eq!(before[4] - after[4], n * job_price(3) + fees, "user");
-	assert_eq!(after[5] - before[5], n * (3 * PRICE / 20) + slashed, "treasury: fees + slashes");
+	assert_eq!(
+		after[5] - before[5],
+		n * market::protocol_fee(3) + slashed,
+		"treasury: fees + slashes"
+	);
 	println!("faulty provider outvoted on {n} jobs; slashed {slashed} in total");
 
 	// 3. Ferdie's worker is down and it is the only provider online: the job times out.

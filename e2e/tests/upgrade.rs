@@ -14,7 +14,9 @@ use std::time::Duration;
 use subxt::dynamic::{self, Value};
 
 const JOB_PRICE: u128 = job_price(1);
-const OLD_SPEC: u32 = 100;
+/// The spec version of the workspace's runtime (`runtime/src/lib.rs`); the upgrade blob has
+/// the next one.
+const OLD_SPEC: u32 = 101;
 
 #[tokio::test]
 async fn the_runtime_is_upgraded_in_place_while_jobs_flow() -> Result<()> {
@@ -31,7 +33,8 @@ async fn the_runtime_is_upgraded_in_place_while_jobs_flow() -> Result<()> {
 	let (alice, bob, charlie) = (keypair("//Alice")?, keypair("//Bob")?, keypair("//Charlie")?);
 	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
 	market::register_provider(&client, &dave.key, &dave.terms(model, BOND, 16, PRICE)?).await?;
-	ensure!(spec_version(&client).await? == OLD_SPEC, "the chain starts at spec {OLD_SPEC}");
+	let old_spec = spec_version(&client).await?;
+	ensure!(old_spec == OLD_SPEC, "the chain starts at spec {old_spec}, not {OLD_SPEC}");
 
 	// Jobs before the upgrade, left open while it is enacted.
 	let before =

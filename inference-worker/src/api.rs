@@ -1,15 +1,26 @@
 //! The JSON-RPC API (HTTP and WebSocket on one port) and the `GET /metrics` endpoint.
 //!
-//! Every method takes its params as one JSON object (named params); hashes are 32-byte
-//! blake2-256 digests in hex, with or without `0x`.
+//! Every method takes its params as one JSON object (named params); hashes, genesis hashes
+//! and account ids are 32 bytes in hex, with or without `0x`.
 //!
-//! - `infer {model, input, encoding?, job_id, input_hash}` → [`InferResponse`]. `input` is
+//! - `infer {model, input, encoding?, job_id, input_hash, genesis_hash}` → [`InferResponse`]:
+//!   `{job_id, model, input_hash, outcome, output, signature, worker, timings}`. `input` is
 //!   the raw little-endian input tensor (exactly `dtype size × shape` bytes of the model's
 //!   input spec) encoded as `encoding`: `"base64"` (standard alphabet, padded; the default) or
 //!   `"hex"` (optional `0x`). `input_hash` is blake2-256 of the decoded bytes, as the chain
-//!   recorded it. The response's `output` uses the same encoding; `signature` is the worker's
-//!   sr25519 signature over SCALE(`AttestationPayload { job_id, model_hash, input_hash,
-//!   output_hash }`) and `worker` its public key.
+//!   recorded it; `genesis_hash` is the genesis hash of the job's chain. `outcome` is
+//!   `{"output": "0x<blake2-256 of the canonical output>"}`, or a *signed refusal*
+//!   `{"refused": "non_finite_output" | "forward_failed"}` when the model cannot answer this
+//!   input (its output holds NaN or infinity, or its forward pass fails on it; see
+//!   [`crate::engine`]). `output` is the canonical output in the request's encoding (`""` for a
+//!   refusal). `signature` is the worker's sr25519 signature over SCALE(`AttestationPayload {
+//!   genesis_hash, job_id, model_hash, input_hash, outcome }`) and `worker` its public key.
+//!   Failures that are not the input's fault (unknown model, bad encoding, hash mismatch,
+//!   wrong input length, full queue, timeout) are JSON-RPC errors ([`crate::error`]).
+//! - `prove_key {provider, genesis_hash}` → [`KeyProof`] `{worker, signature}`: the worker key's
+//!   signature over `WorkerKeyProof { genesis_hash, provider }`, the proof of possession the
+//!   provider (an `AccountId32`) registers with the key on chain. The key signs nothing else
+//!   through it (the message is domain-separated), so it is safe to expose.
 //! - `models {}` → every known model ([`ModelInfo`]).
 //! - `load_model {hash, uri, input, output, rule}` → the [`ModelInfo`]; specs as in
 //!   `infera_primitives::model`, e.g. `{"dtype":"f32","shape":[1,8,8]}` and
@@ -22,13 +33,16 @@
 
 use crate::{
 	attest::Attestor,
-	engine::{Engine, ModelInfo, ModelSpec},
+	engine::{Answer, Engine, ModelInfo, ModelSpec},
 	error::{Result, WorkerError},
 	metrics::Metrics,
 };
 use base64::Engine as _;
 use futures::future::BoxFuture;
-use infera_primitives::{digest, Digest, JobId};
+use infera_primitives::{
+	attestation::{AttestationPayload, Outcome, RefusalReason},
+	digest, Digest, Hash, JobId,
+};
 use jsonrpsee::{
 	server::{HttpBody, HttpRequest, HttpResponse, RpcModule, Server, ServerHandle},
 	types::ErrorObjectOwned,
@@ -85,13 +99,61 @@ pub fn hex_0x(bytes: &[u8]) -> String {
 	format!("0x{}", hex::encode(bytes))
 }
 
-/// Parses a 32-byte hex digest; `field` names the parameter in the error.
+/// Parses 32 bytes in hex (a digest, a genesis hash, an account id); `field` names the
+/// parameter in the error.
 pub fn parse_digest(field: &'static str, text: &str) -> Result<Digest> {
 	let bytes = Encoding::Hex.decode(field, text)?;
 	bytes.try_into().map_err(|b: Vec<u8>| WorkerError::MalformedEncoding {
 		field,
-		reason: format!("a blake2-256 digest has 32 bytes, not {}", b.len()),
+		reason: format!("expected 32 bytes, not {}", b.len()),
 	})
+}
+
+/// Serde form of a [`Digest`] as `0x` hex (`0x` optional when parsed).
+mod hex_digest {
+	use super::{hex_0x, parse_digest};
+	use infera_primitives::Digest;
+	use serde::{Deserialize, Deserializer, Serializer};
+
+	/// Writes `0x` hex.
+	pub fn serialize<S: Serializer>(digest: &Digest, s: S) -> Result<S::Ok, S::Error> {
+		s.serialize_str(&hex_0x(digest))
+	}
+
+	/// Reads 32 bytes of hex.
+	pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Digest, D::Error> {
+		let text = String::deserialize(d)?;
+		parse_digest("outcome", &text).map_err(serde::de::Error::custom)
+	}
+}
+
+/// The JSON form of an [`Outcome`]: `{"output": "0x<hash>"}` or `{"refused": "<reason>"}`,
+/// the reason in snake case (`non_finite_output`, `forward_failed`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum JsonOutcome {
+	/// blake2-256 of the canonical output.
+	Output(#[serde(with = "hex_digest")] Digest),
+	/// The model cannot answer the input.
+	Refused(RefusalReason),
+}
+
+impl From<Outcome> for JsonOutcome {
+	fn from(outcome: Outcome) -> Self {
+		match outcome {
+			Outcome::Output(hash) => JsonOutcome::Output(hash),
+			Outcome::Refused(reason) => JsonOutcome::Refused(reason),
+		}
+	}
+}
+
+impl From<JsonOutcome> for Outcome {
+	fn from(outcome: JsonOutcome) -> Self {
+		match outcome {
+			JsonOutcome::Output(hash) => Outcome::Output(hash),
+			JsonOutcome::Refused(reason) => Outcome::Refused(reason),
+		}
+	}
 }
 
 /// Params of `infer`.
@@ -109,6 +171,8 @@ pub struct InferParams {
 	pub job_id: JobId,
 	/// blake2-256 of the input bytes as the chain recorded them.
 	pub input_hash: String,
+	/// Genesis hash of the job's chain (signed into the attestation).
+	pub genesis_hash: String,
 }
 
 /// Where the time of one `infer` call went.
@@ -133,16 +197,35 @@ pub struct InferResponse {
 	pub model: String,
 	/// blake2-256 of the input, `0x` hex.
 	pub input_hash: String,
-	/// Canonical output bytes, in the request's encoding.
+	/// The output's hash, or the refusal.
+	pub outcome: JsonOutcome,
+	/// Canonical output bytes, in the request's encoding; empty for a refusal.
 	pub output: String,
-	/// blake2-256 of the canonical output, `0x` hex.
-	pub output_hash: String,
 	/// sr25519 signature over SCALE(`AttestationPayload`), `0x` hex (64 bytes).
 	pub signature: String,
 	/// The worker's sr25519 public key, `0x` hex (32 bytes).
 	pub worker: String,
 	/// Timings.
 	pub timings: Timings,
+}
+
+/// Params of `prove_key`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProveKeyParams {
+	/// The provider's account id (`AccountId32`), 32 bytes hex.
+	pub provider: String,
+	/// Genesis hash of the chain the key is registered on.
+	pub genesis_hash: String,
+}
+
+/// Result of `prove_key`.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct KeyProof {
+	/// The worker's sr25519 public key, `0x` hex (32 bytes).
+	pub worker: String,
+	/// Its signature over `WorkerKeyProof { genesis_hash, provider }`, `0x` hex (64 bytes).
+	pub signature: String,
 }
 
 /// Params of `load_model`.
@@ -227,6 +310,7 @@ impl Api {
 		let start = Instant::now();
 		let model = parse_digest("model", &p.model)?;
 		let expected = parse_digest("input_hash", &p.input_hash)?;
+		let genesis_hash = Hash::from(parse_digest("genesis_hash", &p.genesis_hash)?);
 		let input = p.encoding.decode("input", &p.input)?;
 		let input_hash = digest(&input);
 		if input_hash != expected {
@@ -236,16 +320,28 @@ impl Api {
 			});
 		}
 		let result = self.engine.infer(&model, input).await?;
-		let output_hash = digest(&result.canonical);
-		let signature = self.attestor.sign(p.job_id, model, input_hash, output_hash);
+		let (outcome, output) = match &result.answer {
+			Answer::Output(canonical) => {
+				(Outcome::Output(digest(canonical)), p.encoding.encode(canonical))
+			}
+			Answer::Refused(reason) => (Outcome::Refused(*reason), String::new()),
+		};
+		let payload = AttestationPayload {
+			genesis_hash,
+			job_id: p.job_id,
+			model_hash: model,
+			input_hash,
+			outcome,
+		};
+		let signature = self.attestor.sign(&payload);
 		let total = start.elapsed();
 		self.metrics.request_latency.observe(total.as_secs_f64());
 		Ok(InferResponse {
 			job_id: p.job_id,
 			model: hex_0x(&model),
 			input_hash: hex_0x(&input_hash),
-			output: p.encoding.encode(&result.canonical),
-			output_hash: hex_0x(&output_hash),
+			outcome: outcome.into(),
+			output,
 			signature: hex_0x(&signature.0),
 			worker: hex_0x(&self.attestor.public().0),
 			timings: Timings {
@@ -255,6 +351,13 @@ impl Api {
 				total_ms: millis(total),
 			},
 		})
+	}
+
+	fn prove_key(&self, p: ProveKeyParams) -> Result<KeyProof> {
+		let provider = parse_digest("provider", &p.provider)?;
+		let genesis_hash = Hash::from(parse_digest("genesis_hash", &p.genesis_hash)?);
+		let signature = self.attestor.prove_key(genesis_hash, &provider);
+		Ok(KeyProof { worker: hex_0x(&self.attestor.public().0), signature: hex_0x(&signature.0) })
 	}
 
 	async fn load_model(&self, p: LoadModelParams) -> Result<ModelInfo> {
@@ -345,6 +448,9 @@ pub fn rpc_module(api: Api) -> RpcModule<Api> {
 	use futures::FutureExt;
 	let mut module = RpcModule::new(api);
 	register(&mut module, "infer", |api, p: InferParams| api.infer(p).boxed());
+	register(&mut module, "prove_key", |api, p: ProveKeyParams| {
+		std::future::ready(api.prove_key(p)).boxed()
+	});
 	register(&mut module, "load_model", |api, p: LoadModelParams| api.load_model(p).boxed());
 	register(&mut module, "unload_model", |api, p: UnloadModelParams| {
 		std::future::ready(api.unload_model(p)).boxed()
@@ -419,5 +525,47 @@ where
 			return Box::pin(std::future::ready(Ok(response)));
 		}
 		Box::pin(self.inner.call(request))
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use serde_json::json;
+
+	#[test]
+	fn outcome_json_shapes_round_trip() {
+		let cases = [
+			(Outcome::Output([0xab; 32]), json!({ "output": format!("0x{}", "ab".repeat(32)) })),
+			(
+				Outcome::Refused(RefusalReason::NonFiniteOutput),
+				json!({ "refused": "non_finite_output" }),
+			),
+			(
+				Outcome::Refused(RefusalReason::ForwardFailed),
+				json!({ "refused": "forward_failed" }),
+			),
+		];
+		for (outcome, expected) in cases {
+			let value = serde_json::to_value(JsonOutcome::from(outcome)).unwrap();
+			assert_eq!(value, expected);
+			let back: JsonOutcome = serde_json::from_value(value).unwrap();
+			assert_eq!(Outcome::from(back), outcome);
+		}
+		let short = json!({ "output": "0x1234" });
+		assert!(serde_json::from_value::<JsonOutcome>(short).is_err());
+		let unknown = json!({ "refused": "tired" });
+		assert!(serde_json::from_value::<JsonOutcome>(unknown).is_err());
+	}
+
+	#[test]
+	fn thirty_two_byte_fields_take_optional_0x() {
+		let text = "11".repeat(32);
+		assert_eq!(parse_digest("f", &text).unwrap(), [0x11; 32]);
+		assert_eq!(parse_digest("f", &format!("0x{text}")).unwrap(), [0x11; 32]);
+		for bad in ["0x11", "zz", ""] {
+			let err = parse_digest("genesis_hash", bad).unwrap_err();
+			assert!(matches!(err, WorkerError::MalformedEncoding { field: "genesis_hash", .. }));
+		}
 	}
 }

@@ -1,8 +1,12 @@
 //! The worker's sr25519 attestation key: loading, first-start generation, signing.
+//!
+//! The key signs exactly two kinds of message, each domain-separated by its primitive type:
+//! attestation payloads ([`AttestationPayload`]) and proofs that it may be registered for a
+//! provider ([`WorkerKeyProof`]). Neither can be passed off as the other.
 
 use infera_primitives::{
-	attestation::{AttestationPayload, WorkerPublic, WorkerSignature},
-	Digest, JobId,
+	attestation::{AttestationPayload, WorkerKeyProof, WorkerPublic, WorkerSignature},
+	Hash,
 };
 use polkadot_sdk::sp_core::{crypto::Ss58Codec, sr25519, Pair};
 use std::{io::Write, path::Path};
@@ -70,21 +74,22 @@ impl Attestor {
 		(format!("0x{}", hex::encode(public.0)), public.to_ss58check())
 	}
 
-	/// Signs the SCALE encoding of the attestation payload of one result.
-	pub fn sign(
-		&self,
-		job_id: JobId,
-		model_hash: Digest,
-		input_hash: Digest,
-		output_hash: Digest,
-	) -> WorkerSignature {
-		AttestationPayload { job_id, model_hash, input_hash, output_hash }.sign(&self.pair)
+	/// Signs the SCALE encoding of the attestation payload of one answer.
+	pub fn sign(&self, payload: &AttestationPayload) -> WorkerSignature {
+		payload.sign(&self.pair)
+	}
+
+	/// The key's proof of possession for `provider` (an `AccountId32`, whose SCALE encoding is
+	/// its 32 raw bytes) on the chain with `genesis_hash`, as the provider registers it.
+	pub fn prove_key(&self, genesis_hash: Hash, provider: &[u8; 32]) -> WorkerSignature {
+		WorkerKeyProof { genesis_hash, provider }.sign(&self.pair)
 	}
 }
 
 #[cfg(test)]
 mod tests {
 	use super::*;
+	use infera_primitives::attestation::Outcome;
 
 	#[test]
 	fn key_file_is_generated_once_and_reloaded() {
@@ -99,14 +104,32 @@ mod tests {
 			let mode = std::fs::metadata(&path).unwrap().permissions().mode();
 			assert_eq!(mode & 0o777, 0o600);
 		}
-		let signature = first.sign(1, [1; 32], [2; 32], [3; 32]);
 		let payload = AttestationPayload {
+			genesis_hash: Hash::repeat_byte(9),
 			job_id: 1,
 			model_hash: [1; 32],
 			input_hash: [2; 32],
-			output_hash: [3; 32],
+			outcome: Outcome::Output([3; 32]),
 		};
+		let signature = first.sign(&payload);
 		assert!(payload.verify(&signature, &again.public()));
+	}
+
+	#[test]
+	fn key_proof_binds_provider_and_chain() {
+		use polkadot_sdk::sp_core::crypto::AccountId32;
+		let worker = Attestor::from_suri("//Worker", "test").unwrap();
+		let (provider, genesis) = ([7u8; 32], Hash::repeat_byte(1));
+		let signature = worker.prove_key(genesis, &provider);
+		// The chain's account type encodes like the raw bytes the worker signs.
+		let account = AccountId32::new(provider);
+		let proof = WorkerKeyProof { genesis_hash: genesis, provider: &account };
+		assert!(proof.verify(&signature, &worker.public()));
+		let other = AccountId32::new([8; 32]);
+		let stolen = WorkerKeyProof { genesis_hash: genesis, provider: &other };
+		assert!(!stolen.verify(&signature, &worker.public()));
+		let elsewhere = WorkerKeyProof { genesis_hash: Hash::repeat_byte(2), provider: &account };
+		assert!(!elsewhere.verify(&signature, &worker.public()));
 	}
 
 	#[test]

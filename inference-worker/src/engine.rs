@@ -1,5 +1,12 @@
 //! Model registry and execution: which models are known, which are loaded (an LRU bounded by
-//! count and artifact bytes), and how an input becomes canonical output bytes.
+//! count and artifact bytes), and how an input becomes canonical output bytes — or a refusal.
+//!
+//! An input the model cannot answer is refused, not failed ([`Answer::Refused`]): its output
+//! holds NaN or infinity (checked per request, for every agreement rule, so one request's NaN
+//! never touches the others of its batch), or the forward pass fails on it (run alone, see
+//! [`crate::batcher`]). Every honest worker refuses such an input the same way, so the refusal
+//! is signed and voted on like an output. Failures that are not the input's fault (unknown
+//! model, wrong input length, a full queue, a timeout, a worker fault) stay errors.
 //!
 //! A model is *known* once `load_model` registered its hash, URI, specs and agreement rule;
 //! it is *loaded* while its TorchScript module lives on its batching thread. An evicted model
@@ -8,13 +15,14 @@
 //! TorchScript modules (weights dominate); the process's resident memory is exported too.
 
 use crate::{
-	batcher::{BatchConfig, BatchModel, BatchOutput, Batcher},
+	batcher::{BatchConfig, BatchModel, BatchOutput, BatchStats, Batcher, ForwardError, Forwarded},
 	error::{Result, WorkerError},
-	metrics::Metrics,
+	metrics::{refusal_label, Metrics},
 	store::ModelStore,
 };
 use infera_primitives::{
-	canonical::canonicalize,
+	attestation::RefusalReason,
+	canonical::{canonicalize, CanonicalError},
 	model::{AgreementRule, DType, TensorSpec},
 	Digest,
 };
@@ -88,13 +96,56 @@ pub struct EngineConfig {
 	pub faulty: bool,
 }
 
-/// The outcome of one inference.
+/// What the model answered to one input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Answer {
+	/// Canonical output bytes under the model's agreement rule.
+	Output(Vec<u8>),
+	/// The model cannot answer this input.
+	Refused(RefusalReason),
+}
+
+/// The result of one inference.
 #[derive(Clone, Debug)]
 pub struct Inference {
-	/// Canonical output bytes under the model's agreement rule.
-	pub canonical: Vec<u8>,
-	/// How the raw output was computed.
-	pub batch: BatchOutput,
+	/// The canonical output, or the refusal.
+	pub answer: Answer,
+	/// How it was computed.
+	pub batch: BatchStats,
+}
+
+/// Whether every element of a raw little-endian tensor of `dtype` is finite (integers always
+/// are). Checked before any rule, since `Exact` would otherwise pass NaN bits through.
+pub fn is_finite(dtype: DType, raw: &[u8]) -> bool {
+	/// The exponent bits of an IEEE-754 half: all ones means infinity or NaN.
+	const F16_EXPONENT: u16 = 0x7c00;
+	match dtype {
+		DType::F32 => {
+			raw.chunks_exact(4).all(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]).is_finite())
+		}
+		DType::F16 => raw
+			.chunks_exact(2)
+			.all(|c| u16::from_le_bytes([c[0], c[1]]) & F16_EXPONENT != F16_EXPONENT),
+		DType::I64 | DType::I32 | DType::U8 => true,
+	}
+}
+
+/// The answer to one request whose raw output under `spec` is `raw`: its canonical bytes, or
+/// a refusal: [`RefusalReason::NonFiniteOutput`], or [`RefusalReason::OutOfRange`] for a
+/// finite value too large for a quantized `i64` (an input can drive a model there as surely as
+/// to NaN). `WrongLength` and `Rule` are errors: they cannot happen for a spec checked at load.
+pub fn answer_of(spec: &ModelSpec, raw: &[u8]) -> Result<Answer> {
+	if !is_finite(spec.output.dtype, raw) {
+		return Ok(Answer::Refused(RefusalReason::NonFiniteOutput));
+	}
+	match canonicalize(&spec.rule, &spec.output, raw) {
+		Ok(canonical) => Ok(Answer::Output(canonical)),
+		Err(CanonicalError::NonFinite) => Ok(Answer::Refused(RefusalReason::NonFiniteOutput)),
+		Err(e @ (CanonicalError::Rule(_) | CanonicalError::WrongLength { .. })) => {
+			Err(WorkerError::Canonical(e))
+		}
+		Err(CanonicalError::OutOfRange) => Ok(Answer::Refused(RefusalReason::OutOfRange)),
+	}
 }
 
 /// The device for a `--device` choice; `cuda` without a CUDA device is an error.
@@ -175,28 +226,31 @@ impl BatchModel for TorchModel {
 		tch::set_num_threads(self.threads as i32);
 	}
 
-	fn forward(&mut self, input: &[u8], batch: usize) -> Result<Vec<u8>, String> {
+	fn forward(&mut self, input: &[u8], batch: usize) -> Result<Vec<u8>, ForwardError> {
+		let runtime = |e: tch::TchError| ForwardError::Runtime(e.to_string());
 		let mut shape = vec![batch as i64];
 		shape.extend_from_slice(&self.input_dims);
 		let x = Tensor::f_from_data_size(input, &shape, self.input_kind)
 			.and_then(|x| x.f_to(self.device))
-			.map_err(|e| e.to_string())?;
-		let y = tch::no_grad(|| self.module.forward_ts(&[x])).map_err(|e| e.to_string())?;
+			.map_err(runtime)?;
+		// What the module raises is the model failing on its inputs.
+		let y = tch::no_grad(|| self.module.forward_ts(&[x]))
+			.map_err(|e| ForwardError::Model(e.to_string()))?;
 		let mut expected = vec![batch as i64];
 		expected.extend(dims(&self.output));
 		if y.size() != expected || y.kind() != kind(self.output.dtype) {
-			return Err(format!(
+			return Err(ForwardError::Model(format!(
 				"output is {:?} {:?}, expected {:?} {expected:?}",
 				y.kind(),
 				y.size(),
 				kind(self.output.dtype)
-			));
+			)));
 		}
-		let y = y.f_to(Device::Cpu).and_then(|y| y.f_contiguous()).map_err(|e| e.to_string())?;
+		let y = y.f_to(Device::Cpu).and_then(|y| y.f_contiguous()).map_err(runtime)?;
 		let numel = y.numel();
 		let size = self.output.dtype.size_bytes() as usize;
 		let mut raw = vec![0u8; numel * size];
-		y.f_copy_data_u8(&mut raw, numel).map_err(|e| e.to_string())?;
+		y.f_copy_data_u8(&mut raw, numel).map_err(runtime)?;
 		if self.faulty {
 			perturb(&mut raw, batch, size);
 		}
@@ -327,7 +381,8 @@ impl Engine {
 	}
 
 	/// Runs `input` through model `hash` (batched with concurrent requests) and returns its
-	/// canonical output. The input must be exactly one tensor of the model's input spec.
+	/// canonical output, or a refusal when the model cannot answer it (see the module docs).
+	/// The input must be exactly one tensor of the model's input spec.
 	pub async fn infer(&self, hash: &Digest, input: Vec<u8>) -> Result<Inference> {
 		let loaded = self.loaded_model(hash).await?;
 		let entry = &loaded.entry;
@@ -340,10 +395,19 @@ impl Engine {
 				entry.spec.input.shape.to_vec(),
 			)));
 		}
-		let batch = loaded.batcher.run(input, self.config.request_timeout).await?;
-		let canonical = canonicalize(&entry.spec.rule, &entry.spec.output, &batch.raw)
-			.map_err(WorkerError::Canonical)?;
-		Ok(Inference { canonical, batch })
+		let BatchOutput { output, stats } =
+			loaded.batcher.run(input, self.config.request_timeout).await?;
+		let answer = match output {
+			Forwarded::Raw(raw) => answer_of(&entry.spec, &raw)?,
+			Forwarded::Failed(reason) => {
+				tracing::debug!("model 0x{} failed on an input: {reason}", hex::encode(hash));
+				Answer::Refused(RefusalReason::ForwardFailed)
+			}
+		};
+		if let Answer::Refused(reason) = answer {
+			self.metrics.refusals.with_label_values(&[refusal_label(reason)]).inc();
+		}
+		Ok(Inference { answer, batch: stats })
 	}
 
 	/// The loaded model `hash`, loading a known but evicted one again.
@@ -421,7 +485,49 @@ impl Engine {
 
 #[cfg(test)]
 mod tests {
-	use super::perturb;
+	use super::*;
+
+	fn spec(dtype: DType, rule: AgreementRule) -> ModelSpec {
+		let tensor =
+			|shape: &[u32]| TensorSpec { dtype, shape: shape.to_vec().try_into().unwrap() };
+		ModelSpec { input: tensor(&[2]), output: tensor(&[2]), rule }
+	}
+
+	fn f32_bytes(values: &[f32]) -> Vec<u8> {
+		values.iter().flat_map(|v| v.to_le_bytes()).collect()
+	}
+
+	#[test]
+	fn non_finite_outputs_are_refused_under_every_rule() {
+		let nan = RefusalReason::NonFiniteOutput;
+		for rule in [
+			AgreementRule::Exact,
+			AgreementRule::Quantized { decimals: 2 },
+			AgreementRule::TopK { k: 1 },
+		] {
+			let spec = spec(DType::F32, rule);
+			for bad in [f32::NAN, f32::INFINITY, f32::NEG_INFINITY] {
+				let answer = answer_of(&spec, &f32_bytes(&[1.0, bad])).unwrap();
+				assert_eq!(answer, Answer::Refused(nan), "{rule:?} {bad}");
+			}
+			assert!(matches!(answer_of(&spec, &f32_bytes(&[1.0, 2.0])), Ok(Answer::Output(_))));
+		}
+		let half = spec(DType::F16, AgreementRule::Exact);
+		let (one, inf, nan_bits) = (0x3c00u16, 0x7c00u16, 0xfe00u16);
+		let bytes = |a: u16, b: u16| [a.to_le_bytes(), b.to_le_bytes()].concat();
+		assert_eq!(answer_of(&half, &bytes(one, inf)).unwrap(), Answer::Refused(nan));
+		assert_eq!(answer_of(&half, &bytes(nan_bits, one)).unwrap(), Answer::Refused(nan));
+		assert_eq!(answer_of(&half, &bytes(one, one)).unwrap(), Answer::Output(bytes(one, one)));
+		assert!(is_finite(DType::I32, &[0xff; 8]));
+	}
+
+	#[test]
+	fn quantized_overflow_is_an_out_of_range_refusal() {
+		let spec = spec(DType::F32, AgreementRule::Quantized { decimals: 3 });
+		let answer = answer_of(&spec, &f32_bytes(&[1e30, 0.0])).unwrap();
+		assert_eq!(answer, Answer::Refused(RefusalReason::OutOfRange));
+		assert!(matches!(answer_of(&spec, &f32_bytes(&[1e3, 0.0])).unwrap(), Answer::Output(_)));
+	}
 
 	#[test]
 	fn perturb_reverses_elements_of_each_output() {

@@ -18,7 +18,9 @@ pub mod code {
 	pub const INPUT_HASH_MISMATCH: i32 = -32003;
 	/// A hex or base64 field could not be decoded.
 	pub const MALFORMED_ENCODING: i32 = -32004;
-	/// The model's forward pass failed or returned a tensor unlike its output spec.
+	/// The worker could not run the forward pass (building or moving tensors, a panic). A
+	/// model that raises on an input, or returns a tensor unlike its output spec, is not an
+	/// error: `infer` answers with a signed `forward_failed` refusal.
 	pub const FORWARD_FAILED: i32 = -32005;
 	/// The model's queue is full: back off and retry.
 	pub const QUEUE_FULL: i32 = -32006;
@@ -34,7 +36,8 @@ pub mod code {
 	pub const INVALID_ARTIFACT: i32 = -32012;
 	/// The input spec, output spec or agreement rule given to `load_model` is invalid.
 	pub const INVALID_SPEC: i32 = -32013;
-	/// The model output cannot be canonicalized (NaN, infinity, out of range).
+	/// The model output cannot be canonicalized: a quantized element overflows `i64`. (NaN
+	/// and infinity are not errors: `infer` answers with a signed `non_finite_output` refusal.)
 	pub const NON_CANONICAL_OUTPUT: i32 = -32014;
 	/// The worker is shutting down or a worker thread died.
 	pub const UNAVAILABLE: i32 = -32015;

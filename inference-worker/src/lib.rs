@@ -3,14 +3,19 @@
 //! The service a provider runs next to its node: it loads TorchScript models whose artifacts
 //! match their registered blake2-256 hashes, runs inference requests batched dynamically per
 //! model, canonicalizes outputs under each model's agreement rule and signs an attestation
-//! (`infera_primitives::attestation`) over each result with its sr25519 key.
+//! (`infera_primitives::attestation`) over each answer with its sr25519 key: the hash of the
+//! canonical output, or a signed refusal when the model cannot answer the input (non-finite
+//! output, or a forward pass that fails on it), so that no honest provider is slashed for an
+//! input nobody can answer.
 //!
 //! Modules, one per concern:
 //! - [`config`]: flags and environment variables;
 //! - [`store`]: fetching, verifying and caching artifacts;
-//! - [`batcher`]: per-model queue and dynamic batching thread;
-//! - [`engine`]: known and loaded models (LRU), TorchScript execution, canonical outputs;
-//! - [`attest`]: the attestation key;
+//! - [`batcher`]: per-model queue and dynamic batching thread (a failed batch is retried
+//!   one request at a time);
+//! - [`engine`]: known and loaded models (LRU), TorchScript execution, canonical outputs and
+//!   refusals;
+//! - [`attest`]: the attestation key (attestations and key-possession proofs);
 //! - [`api`]: JSON-RPC methods and `GET /metrics`;
 //! - [`metrics`]: Prometheus metrics;
 //! - [`error`]: errors and their JSON-RPC codes.

@@ -1,8 +1,9 @@
 //! Prometheus metrics of the worker, rendered as text on `GET /metrics` (see [`crate::api`]).
 
+use infera_primitives::attestation::RefusalReason;
 use prometheus::{
-	exponential_buckets, Encoder, Histogram, HistogramOpts, HistogramVec, IntCounterVec, IntGauge,
-	IntGaugeVec, Opts, Registry, TextEncoder,
+	exponential_buckets, Encoder, Histogram, HistogramOpts, HistogramVec, IntCounter,
+	IntCounterVec, IntGauge, IntGaugeVec, Opts, Registry, TextEncoder,
 };
 
 /// All metrics of one worker, in their own registry.
@@ -12,8 +13,12 @@ pub struct Metrics {
 	pub requests: IntCounterVec,
 	/// Failed RPC calls by error kind ([`crate::error::WorkerError::kind`]).
 	pub errors: IntCounterVec,
+	/// Signed refusals by reason ([`refusal_label`]).
+	pub refusals: IntCounterVec,
 	/// Requests per forward pass.
 	pub batch_size: Histogram,
+	/// Batches the model failed on, whose requests were then run one at a time.
+	pub batch_retries: IntCounter,
 	/// Time from enqueueing a request until its batch starts, in seconds.
 	pub queue_wait: Histogram,
 	/// Duration of a batched forward pass, by model, in seconds.
@@ -45,6 +50,14 @@ impl Metrics {
 			Opts::new("errors_total", "Failed RPC calls by error kind"),
 			&["kind"],
 		)?;
+		let refusals = IntCounterVec::new(
+			Opts::new("refusals_total", "Signed refusals by reason"),
+			&["reason"],
+		)?;
+		let batch_retries = IntCounter::new(
+			"batch_retries_total",
+			"Failed batches whose requests were run again one at a time",
+		)?;
 		let batch_size = Histogram::with_opts(
 			HistogramOpts::new("batch_size", "Requests per forward pass")
 				.buckets(exponential_buckets(1.0, 2.0, 13)?),
@@ -72,7 +85,9 @@ impl Metrics {
 		device_gauge.with_label_values(&[device]).set(1);
 		registry.register(Box::new(requests.clone()))?;
 		registry.register(Box::new(errors.clone()))?;
+		registry.register(Box::new(refusals.clone()))?;
 		registry.register(Box::new(batch_size.clone()))?;
+		registry.register(Box::new(batch_retries.clone()))?;
 		registry.register(Box::new(queue_wait.clone()))?;
 		registry.register(Box::new(inference.clone()))?;
 		registry.register(Box::new(request_latency.clone()))?;
@@ -84,7 +99,9 @@ impl Metrics {
 			registry,
 			requests,
 			errors,
+			refusals,
 			batch_size,
+			batch_retries,
 			queue_wait,
 			inference,
 			request_latency,
@@ -114,9 +131,30 @@ impl Metrics {
 	}
 }
 
+/// The `reason` label of `refusals_total`: the reason's JSON name.
+pub fn refusal_label(reason: RefusalReason) -> &'static str {
+	match reason {
+		RefusalReason::NonFiniteOutput => "non_finite_output",
+		RefusalReason::ForwardFailed => "forward_failed",
+		RefusalReason::OutOfRange => "out_of_range",
+	}
+}
+
 /// Resident set size from `/proc/self/statm` (Linux; `None` elsewhere).
 fn resident_memory_bytes() -> Option<i64> {
 	let statm = std::fs::read_to_string("/proc/self/statm").ok()?;
 	let pages: i64 = statm.split_whitespace().nth(1)?.parse().ok()?;
 	Some(pages * 4096)
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	#[test]
+	fn refusal_labels_are_the_json_names() {
+		for reason in RefusalReason::ALL {
+			assert_eq!(serde_json::to_value(reason).unwrap(), refusal_label(reason));
+		}
+	}
 }

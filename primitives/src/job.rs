@@ -1,6 +1,6 @@
 //! The state of a job as the job pallet records it and the marketplace API reports it.
 
-use crate::Digest;
+use crate::{attestation::RefusalReason, Digest};
 use codec::{Decode, DecodeWithMemTracking, Encode, MaxEncodedLen};
 use scale_info::TypeInfo;
 
@@ -25,7 +25,8 @@ pub enum Answer {
 	Committed(
 		#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::bytes"))] Digest,
 	),
-	/// Revealed (or, with redundancy 1, submitted) an attested output with this hash.
+	/// Revealed (or, with redundancy 1, submitted) an attested outcome with this vote digest
+	/// (an output's hash, or a refusal's digest).
 	Revealed(
 		#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::bytes"))] Digest,
 	),
@@ -69,6 +70,8 @@ pub enum DeadlineKind {
 	Commit,
 	/// End of the reveal phase.
 	Reveal,
+	/// A user's cancellation takes effect (if no provider has answered by then).
+	Cancel,
 }
 
 /// Why a job ended without a result.
@@ -118,6 +121,14 @@ pub enum JobStatus<BlockNumber> {
 		/// Block at which the reveal window closes and the job is settled.
 		deadline: BlockNumber,
 	},
+	/// Settled with a majority refusal: the model cannot answer this input. The user paid, and
+	/// nobody was slashed for refusing.
+	Refused {
+		/// Why the model could not answer.
+		reason: RefusalReason,
+		/// Block of settlement.
+		at: BlockNumber,
+	},
 	/// Settled with a majority answer; the output is in the job pallet's `Results`.
 	Completed {
 		/// Hash of the winning canonical output.
@@ -133,7 +144,7 @@ pub enum JobStatus<BlockNumber> {
 		/// Block of settlement.
 		at: BlockNumber,
 	},
-	/// Cancelled by the user before any answer; the user was refunded.
+	/// Cancelled by the user before any answer; the user was refunded all but the protocol fee.
 	Cancelled {
 		/// Block of cancellation.
 		at: BlockNumber,
@@ -146,7 +157,10 @@ impl<BlockNumber: Copy> JobStatus<BlockNumber> {
 		match self {
 			JobStatus::Pending { deadline } => Some((*deadline, DeadlineKind::Commit)),
 			JobStatus::Revealing { deadline } => Some((*deadline, DeadlineKind::Reveal)),
-			_ => None,
+			JobStatus::Refused { .. }
+			| JobStatus::Completed { .. }
+			| JobStatus::Failed { .. }
+			| JobStatus::Cancelled { .. } => None,
 		}
 	}
 
@@ -154,9 +168,10 @@ impl<BlockNumber: Copy> JobStatus<BlockNumber> {
 	pub fn finished_at(&self) -> Option<BlockNumber> {
 		match self {
 			JobStatus::Completed { at, .. }
+			| JobStatus::Refused { at, .. }
 			| JobStatus::Failed { at, .. }
 			| JobStatus::Cancelled { at } => Some(*at),
-			_ => None,
+			JobStatus::Pending { .. } | JobStatus::Revealing { .. } => None,
 		}
 	}
 }

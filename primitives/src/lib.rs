@@ -10,6 +10,7 @@
 //! - [`attestation`]: what an inference worker signs about a result;
 //! - [`job`]: a job's status and its providers' progress;
 //! - [`market`]: the read API of the marketplace (runtime API and its views);
+//! - [`params`]: the bounds of every governed parameter, checked when a value is set;
 //! - [`traits`]: the interfaces the marketplace pallets offer each other.
 #![cfg_attr(not(feature = "std"), no_std)]
 
@@ -20,6 +21,7 @@ pub mod canonical;
 pub mod job;
 pub mod market;
 pub mod model;
+pub mod params;
 #[cfg(feature = "std")]
 pub mod serde_hex;
 pub mod traits;
@@ -54,6 +56,16 @@ pub const UNIT: Balance = 1_000_000_000_000;
 pub const MILLI_UNIT: Balance = UNIT / 1_000;
 /// A millionth of an INF.
 pub const MICRO_UNIT: Balance = UNIT / 1_000_000;
+
+/// A [`Hash`] from its bytes: the first 32 of `bytes`, zero-padded if fewer (a chain's `Hash`
+/// type is 32 bytes, so nothing is lost). Lets generic pallet code turn `T::Hash`, such as the
+/// genesis hash, into the [`Hash`] that attestations sign, without a panicking conversion.
+pub fn hash_from_bytes(bytes: &[u8]) -> Hash {
+	let mut out = [0u8; 32];
+	let n = bytes.len().min(32);
+	out[..n].copy_from_slice(&bytes[..n]);
+	Hash::from(out)
+}
 
 /// blake2-256 of `data`: the one hash used for artifacts, inputs and outputs.
 pub fn digest(data: &[u8]) -> Digest {

@@ -170,7 +170,8 @@ pub struct Quote<Balance> {
 	/// The author's fee.
 	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
 	pub author_fee: Balance,
-	/// The treasury's protocol fee.
+	/// The treasury's protocol fee: its share of the providers' part plus the storage fee for
+	/// the job's input and result bytes.
 	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
 	pub protocol_fee: Balance,
 	/// The sum: a `max_price` of this is never too low in the same block.
@@ -233,6 +234,11 @@ pub struct MarketParameters<Balance, BlockNumber> {
 	pub max_output_bytes: u32,
 	/// Blocks a finished job stays readable.
 	pub result_retention: BlockNumber,
+	/// Blocks between a cancel request and the cancellation taking effect.
+	pub cancel_grace: BlockNumber,
+	/// Storage fee per byte of a job's input and result (part of the protocol fee).
+	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	pub byte_fee: Balance,
 }
 
 polkadot_sdk::sp_api::decl_runtime_apis! {

@@ -1,9 +1,9 @@
 //! The runtime APIs the node, RPC and tools call into.
 
 use crate::{
-	governance::parameters::dynamic_params::market, AccountId, Aura, Balance, Block, BlockNumber,
-	Executive, Grandpa, InherentDataExt, JobEscrow, ModelRegistry, Nonce, ProviderStaking, Runtime,
-	RuntimeCall, RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
+	governance::parameters, AccountId, Aura, Balance, Block, BlockNumber, Executive, Grandpa,
+	InherentDataExt, JobEscrow, ModelRegistry, Nonce, ProviderStaking, Runtime, RuntimeCall,
+	RuntimeGenesisConfig, SessionKeys, System, TransactionPayment, VERSION,
 };
 use alloc::vec::Vec;
 use infera_primitives::{
@@ -195,7 +195,10 @@ impl_runtime_apis! {
 		}
 
 		fn parameters() -> MarketParameters<Balance, BlockNumber> {
-			JobEscrow::parameters(market::MinProviderStake::get(), market::UnbondingPeriod::get())
+			JobEscrow::parameters(
+				parameters::MinProviderStake::get(),
+				parameters::UnbondingPeriod::get(),
+			)
 		}
 	}
 

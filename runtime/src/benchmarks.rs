@@ -2,8 +2,8 @@
 //! helper that gives the job pallet's benchmarks real models and providers.
 
 use crate::{
-	governance::parameters::dynamic_params::market::MinProviderStake, AccountId, Balances,
-	ModelRegistry, ProviderStaking, Runtime, RuntimeOrigin,
+	governance::parameters::MinProviderStake, AccountId, Balances, ModelRegistry, ProviderStaking,
+	Runtime, RuntimeOrigin,
 };
 use alloc::vec;
 use infera_primitives::{
@@ -13,6 +13,7 @@ use infera_primitives::{
 };
 use polkadot_sdk::{
 	frame_support::traits::{fungible::Mutate, Get},
+	sp_core::crypto::KeyTypeId,
 	sp_runtime::{traits::Zero, DispatchError},
 	*,
 };
@@ -31,6 +32,11 @@ polkadot_sdk::frame_benchmarking::define_benchmarks!(
 
 /// Registers real models and providers through the registry and staking pallets.
 pub struct MarketplaceBenchmarkHelper;
+
+/// Key type under which the job pallet's benchmarks keep their worker keys in the benchmark
+/// keystore: registering a worker key needs the key's own signature over its
+/// [`infera_primitives::attestation::WorkerKeyProof`].
+const JOB_BENCHMARK_WORKER_KEY_TYPE: KeyTypeId = pallet_job_escrow::benchmarking::KEY_TYPE;
 
 /// Plenty for any deposit or bond a benchmark needs.
 fn fund(who: &AccountId) {
@@ -66,10 +72,14 @@ impl pallet_job_escrow::BenchmarkHelper<AccountId> for MarketplaceBenchmarkHelpe
 		capacity: u32,
 	) -> Result<(), DispatchError> {
 		fund(who);
+		let proof =
+			ProviderStaking::sign_worker_key_proof(JOB_BENCHMARK_WORKER_KEY_TYPE, who, &worker)
+				.ok_or(DispatchError::Other("worker key not in the benchmark keystore"))?;
 		ProviderStaking::register_provider(
 			RuntimeOrigin::signed(who.clone()),
 			MinProviderStake::get(),
 			worker,
+			proof,
 			vec![model],
 			capacity,
 			crate::MILLI_UNIT,

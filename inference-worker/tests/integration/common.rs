@@ -2,13 +2,13 @@
 
 use infera_primitives::{
 	model::{AgreementRule, TensorSpec},
-	Digest,
+	Digest, Hash,
 };
 use infera_worker::{
 	api::{parse_digest, Api},
 	attest::Attestor,
 	batcher::BatchConfig,
-	engine::{Engine, EngineConfig, ModelSpec},
+	engine::{Answer, Engine, EngineConfig, ModelSpec},
 	metrics::Metrics,
 	store::ModelStore,
 };
@@ -75,13 +75,33 @@ pub fn fixtures() -> &'static Fixtures {
 	})
 }
 
-fn export_models(dir: &Path) {
-	let python = std::env::var_os("INFER_VENV")
+/// The venv's Python (with torch), or `python3` on the path.
+fn python() -> PathBuf {
+	std::env::var_os("INFER_VENV")
 		.map(|venv| Path::new(&venv).join("bin/python3"))
-		.unwrap_or_else(|| "python3".into());
+		.unwrap_or_else(|| "python3".into())
+}
+
+fn export_models(dir: &Path) {
 	let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../scripts/export_models.py");
-	let status = std::process::Command::new(python).arg(script).arg(dir).status().unwrap();
+	let status = std::process::Command::new(python()).arg(script).arg(dir).status().unwrap();
 	assert!(status.success(), "export_models.py failed; source scripts/env.sh first");
+}
+
+/// Scripts `module_source` (Python defining `class Model(torch.nn.Module)`) with
+/// `torch.jit.script` into `dir/file`; returns its `file://` URI and blake2-256.
+pub fn script_model(dir: &Path, file: &str, module_source: &str) -> (String, Digest) {
+	let path = dir.join(file);
+	// TorchScript reads the source of the module, so it must live in a file.
+	let script = dir.join(format!("{file}.py"));
+	let program = format!(
+		"import sys, torch\n{module_source}\ntorch.jit.save(torch.jit.script(Model()), sys.argv[1])\n"
+	);
+	std::fs::write(&script, program).unwrap();
+	let status = std::process::Command::new(python()).arg(&script).arg(&path).status().unwrap();
+	assert!(status.success(), "scripting {file} failed; source scripts/env.sh first");
+	let hash = infera_primitives::digest(&std::fs::read(&path).unwrap());
+	(format!("file://{}", path.display()), hash)
 }
 
 impl Fixtures {
@@ -141,6 +161,17 @@ pub fn api(cache: &Path, config: EngineConfig) -> Api {
 	Api::new(engine, Attestor::from_suri("//Alice", "test").unwrap(), metrics)
 }
 
+/// The canonical output of an answer that is not a refusal.
+pub fn canonical(answer: Answer) -> Vec<u8> {
+	match answer {
+		Answer::Output(canonical) => canonical,
+		Answer::Refused(reason) => panic!("refused: {reason:?}"),
+	}
+}
+
+/// The genesis hash the tests' jobs are on.
+pub const GENESIS: Hash = Hash::repeat_byte(0x42);
+
 /// Little-endian f32 bytes.
 pub fn f32_bytes(values: &[f32]) -> Vec<u8> {
 	values.iter().flat_map(|v| v.to_le_bytes()).collect()
@@ -177,13 +208,20 @@ pub fn load_params(name: &str, rule: AgreementRule) -> serde_json::Value {
 	})
 }
 
-/// `infer` params for `input` (base64) on a demo model.
+/// `infer` params for `input` (base64) on a demo model, on the chain [`GENESIS`].
 pub fn infer_params(name: &str, input: &[u8], job_id: u64) -> serde_json::Value {
+	infer_params_for(&fixtures().hash(name), input, job_id)
+}
+
+/// `infer` params for `input` (base64) on the model with artifact hash `model`, on the chain
+/// [`GENESIS`].
+pub fn infer_params_for(model: &Digest, input: &[u8], job_id: u64) -> serde_json::Value {
 	use base64::Engine as _;
 	serde_json::json!({
-		"model": fixtures().model(name).hash,
+		"model": format!("0x{}", hex::encode(model)),
 		"input": base64::engine::general_purpose::STANDARD.encode(input),
 		"job_id": job_id,
 		"input_hash": format!("0x{}", hex::encode(infera_primitives::digest(input))),
+		"genesis_hash": format!("0x{}", hex::encode(GENESIS)),
 	})
 }

@@ -1,6 +1,6 @@
 //! End to end: the real binary on a free port, called over HTTP JSON-RPC concurrently.
 
-use crate::common::{fixtures, infer_params, load_params, outcome, request};
+use crate::common::{f32_bytes, fixtures, infer_params, load_params, outcome, request};
 use futures::future::join_all;
 use infera_primitives::model::AgreementRule;
 use serde_json::Value;
@@ -140,6 +140,15 @@ async fn serves_concurrent_http_requests_in_batches() {
 	assert_eq!(metric(&metrics, "infera_worker_loaded_models"), 2.0);
 	assert_eq!(metric(&metrics, "infera_worker_requests_total{method=\"infer\"}"), N as f64);
 
+	// An input the model cannot answer gets a signed refusal, counted by reason.
+	let nan = infer_params("digits-mlp", &f32_bytes(&[f32::NAN; 64]), 99);
+	let refused = call(&client, url, "infer", nan).await.unwrap();
+	assert_eq!(refused["outcome"], serde_json::json!({"refused": "non_finite_output"}));
+	assert_eq!(refused["output"], "");
+	let metrics = client.get(format!("{url}/metrics")).send().await.unwrap().text().await.unwrap();
+	let refusals = "infera_worker_refusals_total{reason=\"non_finite_output\"}";
+	assert_eq!(metric(&metrics, refusals), 1.0);
+
 	// A body above --max-request-bytes is refused by the server before any parsing.
 	let huge = infer_params("digits-mlp", &vec![0; MAX_REQUEST_BYTES], 0);
 	let response = client.post(url).json(&request("infer", huge)).send().await.unwrap();
@@ -164,8 +173,9 @@ async fn faulty_worker_disagrees_with_honest_one() {
 		assert_eq!(models.as_array().unwrap().len(), 2);
 		let params = infer_params("digits-mlp", &f.inputs[0], 1);
 		let result = call(&client, &worker.url, "infer", params).await.unwrap();
-		hashes.push(result["output_hash"].clone());
+		hashes.push(result["outcome"]["output"].clone());
 	}
+	assert!(hashes[0].is_string(), "{hashes:?}");
 	assert_ne!(hashes[0], hashes[1]);
 	honest.stop();
 	faulty.stop();

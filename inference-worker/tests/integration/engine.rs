@@ -1,7 +1,7 @@
 //! The engine against PyTorch: same outputs, and canonical bytes that do not depend on batch
 //! size or thread count.
 
-use crate::common::{engine, engine_config, f32_bytes, f32_values, fixtures};
+use crate::common::{canonical, engine, engine_config, f32_bytes, f32_values, fixtures};
 use futures::future::join_all;
 use infera_primitives::{canonical::canonicalize, model::AgreementRule};
 use infera_worker::engine::Engine;
@@ -15,7 +15,10 @@ async fn raw_outputs(engine: &Engine, name: &str, n: usize) -> Vec<(Vec<u8>, usi
 	engine.load_model(f.hash(name), f.uri(name), f.spec(name, AgreementRule::Exact)).await.unwrap();
 	let hash = f.hash(name);
 	let results = join_all(f.inputs[..n].iter().map(|x| engine.infer(&hash, x.clone()))).await;
-	results.into_iter().map(|r| r.map(|r| (r.canonical, r.batch.batch_size)).unwrap()).collect()
+	results
+		.into_iter()
+		.map(|r| r.map(|r| (canonical(r.answer), r.batch.batch_size)).unwrap())
+		.collect()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -47,10 +50,30 @@ async fn outputs_match_pytorch_and_reach_its_accuracy() {
 	}
 }
 
+/// Whether two raw outputs of one input differ only by float noise (at most 1e-4 per element)
+/// and yet round differently under `rule`: the residual risk of `Quantized` that
+/// `infera_primitives::canonical` documents (a value within noise of a rounding boundary).
+fn straddles_rounding_boundary(rule: &AgreementRule, a: &[f32], b: &[f32]) -> bool {
+	const NOISE: f32 = 1e-4;
+	let scale = match rule {
+		AgreementRule::Quantized { decimals } => 10f64.powi(i32::from(*decimals)),
+		AgreementRule::Exact | AgreementRule::TopK { .. } => return false,
+	};
+	let round = |x: f32| (f64::from(x) * scale).round();
+	a.iter().zip(b).all(|(x, y)| (x - y).abs() <= NOISE)
+		&& a.iter().zip(b).any(|(x, y)| round(*x) != round(*y))
+}
+
+/// Canonical bytes under `TopK` never depend on batch size or threads for these models and
+/// inputs; under `Quantized` they differ only where float noise straddles a rounding boundary
+/// (reported, and bounded). With the current export, input 10 of digits-cnn has a logit of
+/// -1.7875 ± 4e-6 at 3 decimals.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn canonical_bytes_do_not_depend_on_batch_size_or_threads() {
 	const N: usize = 48;
 	const MAX_BATCH: usize = 8;
+	/// Inputs (of `N`) whose quantized bytes may be split by float noise at a boundary.
+	const MAX_SPLIT_INPUTS: usize = 2;
 	let f = fixtures();
 	let rules = [
 		AgreementRule::TopK { k: 1 },
@@ -67,6 +90,7 @@ async fn canonical_bytes_do_not_depend_on_batch_size_or_threads() {
 		};
 		let mut reference = None;
 		let mut exact_differences = Vec::new();
+		let mut straddling = Vec::new();
 		for threads in [1, 2] {
 			for max_batch in 1..=MAX_BATCH {
 				let cache = tempfile::tempdir().unwrap();
@@ -80,11 +104,22 @@ async fn canonical_bytes_do_not_depend_on_batch_size_or_threads() {
 				);
 				let (ref_raw, ref_canonical) =
 					reference.get_or_insert_with(|| (raw.clone(), canonical(&raw)));
-				assert_eq!(
-					&canonical(&raw),
-					ref_canonical,
-					"{name}: threads {threads}, max batch {max_batch}"
-				);
+				for (r, (rule, (got, want))) in
+					rules.iter().zip(canonical(&raw).iter().zip(ref_canonical.iter())).enumerate()
+				{
+					for (i, (g, w)) in got.iter().zip(want).enumerate() {
+						if g == w {
+							continue;
+						}
+						let (a, b) = (f32_values(&raw[i].0), f32_values(&ref_raw[i].0));
+						assert!(
+							straddles_rounding_boundary(rule, &a, &b),
+							"{name}: threads {threads}, max batch {max_batch}, rule {r}, input {i}: \
+							 {a:?} vs {b:?}"
+						);
+						straddling.push(((threads, max_batch), *rule, i));
+					}
+				}
 				let exact_diff = raw.iter().zip(ref_raw.iter()).filter(|(a, b)| a.0 != b.0).count();
 				exact_differences.push(((threads, max_batch), exact_diff));
 			}
@@ -92,6 +127,14 @@ async fn canonical_bytes_do_not_depend_on_batch_size_or_threads() {
 		// `Exact` compares raw float bits; it is reported, not asserted: batch size and thread
 		// count may change the kernels' summation order, hence the last bits.
 		println!("{name}: outputs whose raw bytes differ from threads 1 / batch 1: {exact_differences:?}");
+		println!(
+			"{name}: quantized outputs split by float noise at a rounding boundary: {straddling:?}"
+		);
+		// A handful of inputs near a boundary is the documented risk; more would mean noise
+		// beyond the last bits.
+		let split_inputs: std::collections::BTreeSet<usize> =
+			straddling.iter().map(|(_, _, i)| *i).collect();
+		assert!(split_inputs.len() <= MAX_SPLIT_INPUTS, "{name}: {split_inputs:?}");
 	}
 }
 
@@ -113,7 +156,7 @@ async fn evicted_model_is_reloaded_from_the_cache() {
 	let out = engine.infer(&mlp, f.inputs[0].clone()).await.unwrap();
 	let expected = f32_bytes(&f.expected("digits-mlp")[..10]);
 	assert_eq!(
-		out.canonical,
+		canonical(out.answer),
 		canonicalize(&AgreementRule::TopK { k: 1 }, &f.model("digits-mlp").output, &expected)
 			.unwrap()
 	);

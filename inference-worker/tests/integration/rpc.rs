@@ -1,18 +1,23 @@
 //! The JSON-RPC methods in process: attestations and the error code of every bad request.
 
 use crate::common::{
-	api, engine_config, f32_bytes, fixtures, infer_params, load_params, outcome, request, INPUT_LEN,
+	api, engine_config, fixtures, infer_params, load_params, outcome, request, GENESIS, INPUT_LEN,
 };
-use infera_primitives::{attestation::AttestationPayload, digest, model::AgreementRule};
+use infera_primitives::{
+	attestation::{AttestationPayload, Outcome, WorkerKeyProof},
+	digest,
+	model::AgreementRule,
+	Hash,
+};
 use infera_worker::{
 	api::{rpc_module, Api},
 	error::code,
 };
 use jsonrpsee::RpcModule;
-use polkadot_sdk::sp_core::{sr25519, Pair};
+use polkadot_sdk::sp_core::{crypto::AccountId32, sr25519, Pair};
 use serde_json::{json, Value};
 
-async fn call(
+pub async fn call(
 	module: &RpcModule<Api>,
 	method: &str,
 	params: Value,
@@ -41,7 +46,7 @@ async fn module_with_mlp() -> (RpcModule<Api>, tempfile::TempDir) {
 	(module, cache)
 }
 
-fn hex_bytes(value: &Value) -> Vec<u8> {
+pub fn hex_bytes(value: &Value) -> Vec<u8> {
 	hex::decode(value.as_str().unwrap().trim_start_matches("0x")).unwrap()
 }
 
@@ -59,20 +64,24 @@ async fn attestation_verifies_against_the_worker_key() {
 	};
 	assert_eq!(output.len(), 4, "TopK 1 is one u32 index");
 	let payload = AttestationPayload {
+		genesis_hash: GENESIS,
 		job_id: 42,
 		model_hash: f.hash("digits-mlp"),
 		input_hash: digest(input),
-		output_hash: digest(&output),
+		outcome: Outcome::Output(digest(&output)),
 	};
-	assert_eq!(hex_bytes(&result["output_hash"]), payload.output_hash);
+	assert_eq!(result["outcome"], json!({"output": format!("0x{}", hex::encode(digest(&output)))}));
 	let public = sr25519::Public::from_raw(hex_bytes(&result["worker"]).try_into().unwrap());
 	assert_eq!(public, sr25519::Pair::from_string("//Alice", None).unwrap().public());
 	let signature =
 		sr25519::Signature::from_raw(hex_bytes(&result["signature"]).try_into().unwrap());
 	assert!(payload.verify(&signature, &public));
 	assert!(sr25519::Pair::verify(&signature, codec::Encode::encode(&payload), &public));
-	// Bound to the job: the same signature does not verify for another job id.
-	assert!(!AttestationPayload { job_id: 43, ..payload }.verify(&signature, &public));
+	// Bound to the job and the chain: the signature does not verify for another job id or
+	// another genesis hash.
+	assert!(!AttestationPayload { job_id: 43, ..payload.clone() }.verify(&signature, &public));
+	let elsewhere = AttestationPayload { genesis_hash: Hash::repeat_byte(1), ..payload };
+	assert!(!elsewhere.verify(&signature, &public));
 	assert_eq!(result["timings"]["batch_size"], 1);
 }
 
@@ -121,11 +130,13 @@ async fn every_bad_request_gets_its_error_code() {
 	assert_eq!(code_of(&module, "infer", bad_digest).await, code::MALFORMED_ENCODING as i64);
 	let not_hex = with("encoding", json!("hex"));
 	assert_eq!(code_of(&module, "infer", not_hex).await, code::MALFORMED_ENCODING as i64);
-
-	let nan = infer_params("digits-mlp", &f32_bytes(&[f32::NAN; 64]), 7);
-	assert_eq!(code_of(&module, "infer", nan).await, code::NON_CANONICAL_OUTPUT as i64);
+	let short_genesis = with("genesis_hash", json!("0x4242"));
+	assert_eq!(code_of(&module, "infer", short_genesis).await, code::MALFORMED_ENCODING as i64);
 
 	let invalid_params = -32602;
+	let mut no_genesis = good.clone();
+	no_genesis.as_object_mut().unwrap().remove("genesis_hash");
+	assert_eq!(code_of(&module, "infer", no_genesis).await, invalid_params);
 	assert_eq!(code_of(&module, "infer", json!({"model": "0x00"})).await, invalid_params);
 	assert_eq!(code_of(&module, "infer", with("surplus", json!(1))).await, invalid_params);
 	assert_eq!(code_of(&module, "infer", json!([1, 2])).await, invalid_params);
@@ -145,4 +156,33 @@ async fn every_bad_request_gets_its_error_code() {
 
 	// The worker still serves good requests after all of that.
 	assert!(call(&module, "infer", good).await.is_ok());
+}
+
+#[tokio::test]
+async fn prove_key_verifies_for_its_provider_and_chain_only() {
+	let cache = tempfile::tempdir().unwrap();
+	let module = rpc_module(api(cache.path(), engine_config(1, 1)));
+	let provider = AccountId32::new([5; 32]);
+	let params = json!({
+		"provider": format!("0x{}", hex::encode(<AccountId32 as AsRef<[u8]>>::as_ref(&provider))),
+		"genesis_hash": format!("0x{}", hex::encode(GENESIS)),
+	});
+	let proof = call(&module, "prove_key", params.clone()).await.unwrap();
+	let public = sr25519::Public::from_raw(hex_bytes(&proof["worker"]).try_into().unwrap());
+	assert_eq!(public, sr25519::Pair::from_string("//Alice", None).unwrap().public());
+	let signature =
+		sr25519::Signature::from_raw(hex_bytes(&proof["signature"]).try_into().unwrap());
+	let claim = WorkerKeyProof { genesis_hash: GENESIS, provider: &provider };
+	assert!(claim.verify(&signature, &public));
+	let other = AccountId32::new([6; 32]);
+	assert!(!WorkerKeyProof { genesis_hash: GENESIS, provider: &other }.verify(&signature, &public));
+	let elsewhere = WorkerKeyProof { genesis_hash: Hash::repeat_byte(1), provider: &provider };
+	assert!(!elsewhere.verify(&signature, &public));
+
+	let mut short = params.clone();
+	short["provider"] = json!("0x05");
+	assert_eq!(code_of(&module, "prove_key", short).await, code::MALFORMED_ENCODING as i64);
+	let mut surplus = params;
+	surplus["job_id"] = json!(1);
+	assert_eq!(code_of(&module, "prove_key", surplus).await, -32602);
 }

@@ -15,15 +15,17 @@
 //!   to their output hash, then reveal the output once every provider committed or the commit
 //!   deadline passed. The job settles as soon as every committed provider revealed, otherwise at
 //!   the reveal deadline.
-//! - [`Pallet::cancel_job`]: the user takes the job back, fully refunded, while no provider has
-//!   committed or answered.
-//! - `on_initialize`: processes due deadlines (bounded work per block) and removes expired jobs
-//!   (bounded per block).
+//! - [`Pallet::cancel_job`]: the user asks for the job back while no provider has committed or
+//!   answered; it takes effect after a grace, unless an answer lands first.
+//! - `on_initialize`: processes the deadlines due (every one, in the block it falls due) and
+//!   removes expired jobs; `on_idle` catches up on anything left with spare weight.
 //!
 //! ## Design
 //!
 //! **Price and escrow.** `price = Σ assigned providers' prices + author fee + protocol fee`, where
-//! the protocol fee is [`JobParameters::protocol_fee`] (a `Perbill`) of the providers' sum. With
+//! the protocol fee is [`JobParameters::protocol_fee`] (a `Perbill`) of the providers' sum plus
+//! [`JobParameters::byte_fee`] per byte of input and canonical output: every job pays for what it
+//! stores, even one priced at zero ([`Pallet::protocol_fee_of`]). With
 //! providers quoting the same price `p` this is `p × redundancy + fees`. The price depends on
 //! which providers are drawn, so it is computed after the draw and the call fails with
 //! [`Error::PriceAboveMax`] if it exceeds `max_price` (nothing held); a client that wants
@@ -34,8 +36,9 @@
 //!
 //! **Input.** The input is checked against the model's spec (exact byte length) and the
 //! effective [`JobParameters::max_input_bytes`]. Its bytes are written to the off-chain
-//! database with offchain indexing under [`input_key`] (format documented on
-//! [`INPUT_KEY_PREFIX`]); only its blake2-256 hash and length go into state.
+//! database with offchain indexing under [`input_key`] (job id and input hash, so a competing
+//! fork block cannot overwrite it; format documented on [`INPUT_KEY_PREFIX`]); only its
+//! blake2-256 hash and length go into state.
 //!
 //! **Assignment.** Eligible providers come from [`ProviderRegistry::eligible_providers`] (online,
 //! serving the model, free capacity; at most `MaxCandidates` are considered). `redundancy` of
@@ -58,55 +61,58 @@
 //! "known since" block number of `Randomness::random` is the hook for that).
 //!
 //! **Results and attestations.** An answer is accepted only from an assigned provider and only
-//! with an [`Attestation`]: the blake2-256 of the output and an sr25519 signature by the
-//! provider's registered worker key ([`ProviderRegistry::worker_key`]) over
-//! `SCALE(AttestationPayload { job_id, model_hash, input_hash, output_hash })`. The output must
-//! be exactly the model's canonical output length, at most the effective `max_output_bytes`, and
-//! hash to the attested hash. Valid result, commit and reveal transactions are free
-//! (`Pays::No`); invalid ones fail and pay their fee.
+//! with an [`Attestation`]: an [`Outcome`] and an sr25519 signature by the provider's registered
+//! worker key ([`ProviderRegistry::worker_key`]) over `SCALE(AttestationPayload { genesis_hash,
+//! job_id, model_hash, input_hash, outcome })`. The outcome is the blake2-256 of the canonical
+//! output, which must be exactly the model's canonical output length and at most the effective
+//! `max_output_bytes`; or a *signed refusal* ([`RefusalReason`]: the output is not finite, or
+//! the forward pass failed) with no output bytes. A refusal is voted on like an output, so an
+//! input no model can answer (say, all NaN) costs honest providers nothing. The genesis hash
+//! keeps a signature from being replayed on another chain. Valid result, commit and reveal
+//! transactions are free (`Pays::No`); invalid ones fail and pay their fee.
 //!
-//! **Commit–reveal (redundancy > 1).** A commitment is [`commitment_of`]`(output_hash, salt,
-//! provider) = blake2_256(output_hash ‖ salt ‖ SCALE(provider))`. Because the provider's own
-//! account is inside, a commitment copied from another provider can never be revealed (and an
-//! identical commitment within a job is refused outright). The reveal phase opens when every
+//! **Commit–reveal (redundancy > 1).** A commitment is [`commitment_of`]`(vote_digest, salt,
+//! provider) = blake2_256(vote_digest ‖ salt ‖ SCALE(provider))`. Because the provider's own
+//! account is inside, a commitment copied from another provider can never be revealed by the
+//! copier, who is then slashed for the missed reveal; the original's commitment is unaffected
+//! (commitments are never compared with each other). The reveal phase opens when every
 //! provider committed (reveal deadline = now + reveal period) or at the commit deadline if at
 //! least one did; with no commitment at all the job fails at the commit deadline.
 //!
-//! **Settlement.** Revealed answers are grouped by output hash. An output hash given by a strict
-//! majority of the *redundancy* (more than `redundancy / 2` providers, not of the answers) wins:
-//! - the winners share the providers' total equally; the remainder of the integer division
-//!   (`total mod winners`, less than one unit per winner) is released back to the user, so no
-//!   provider is favoured by rounding;
-//! - the author gets the author fee and the treasury the protocol fee;
-//! - the winning output is stored in [`Results`] and [`Event::JobCompleted`] emitted;
-//! - providers that revealed another hash are slashed [`JobParameters::wrong_result_slash`].
+//! **Settlement** (module `settlement`): answers are grouped by vote digest; a strict majority of
+//! the redundancy wins. Winners share the providers' total, the author gets its fee, the
+//! treasury the protocol fee; a winning output is stored in [`Results`], a winning refusal ends
+//! the job as [`JobStatus::Refused`]. Losers are slashed the wrong-result slash, providers that
+//! missed a deadline the timeout slash. Without a strict majority (or any answer) the user is
+//! refunded in full.
 //!
-//! Without a strict majority (or without any answer) the user gets everything back and
-//! [`Event::JobFailed`] says why; nobody is slashed for a wrong result since none is known.
-//! In every outcome providers that missed their commit, reveal or result deadline are slashed
-//! [`JobParameters::timeout_slash`] (through [`ProviderRegistry::slash`], which moves the stake
-//! to the treasury), every capacity slot is released and the model use count released.
-//! The losers' share of the price goes to the winners rather than back to the user: the user
-//! got the answer it paid for, confirmed by a majority.
+//! **Terms.** A job keeps the periods and slashes in force at its submission ([`JobTerms`]), so
+//! a vote never changes the rules of a job already running.
 //!
-//! **Deadlines.** Every open job has exactly one pending deadline, recorded in its status and in
-//! [`Deadlines`], a queue keyed by block (a bounded vector per block). A deadline is the first
-//! block at which the window is *closed*; `on_initialize` of that block processes it. If a
-//! block's queue is full, the entry goes to the next block with room (at most 16 blocks later,
-//! else the submission fails with [`Error::DeadlineQueueFull`]) and the job's deadline is that
-//! block. `on_initialize` processes at most `MaxDeadlinesProcessed` entries and scans at most as
-//! many blocks per block; [`DeadlineCursor`] remembers the first block not fully processed, so
-//! overflow is carried to the next block and never lost. Entries of jobs that settled early are
-//! skipped.
+//! **Cancellation.** A cancel only takes effect `cancel_grace` blocks after it is asked for, and
+//! only if no provider has answered by then: a user cannot see an answer in the pool and
+//! front-run it with a cancel. A cancelled job costs the protocol fee.
 //!
-//! **Retention.** A finished job (completed, failed or cancelled) is appended to a FIFO
-//! ([`ExpiryQueue`]); `on_initialize` removes up to `MaxExpiriesPerBlock` jobs per block whose
+//! **Deadlines** (module [`schedule`]). Every open job has exactly one pending deadline,
+//! recorded in its status and in [`Deadlines`], a queue keyed by block (a bounded vector per
+//! block); a requested cancellation adds one more. A deadline is the first block at which the
+//! window is *closed*; `on_initialize` of that block processes it. If a block's queue is full,
+//! the entry goes to the next block with room (at most [`DEADLINE_SEARCH_BLOCKS`] later, else the
+//! submission fails with [`Error::DeadlineQueueFull`]). A due queue is processed whole in its
+//! block; entries of jobs that settled early cost one read and nothing else. So deadlines never
+//! fall behind, whatever the load: `try_state` checks that no due queue is left.
+//!
+//! **Retention.** A finished job (completed, refused, failed or cancelled) is appended to a FIFO
+//! ([`ExpiryQueue`]); `on_initialize` removes up to `MaxExpiriesPerBlock` jobs per block (and
+//! `on_idle` more, with spare weight) whose
 //! finish block is at least [`JobParameters::result_retention`] blocks old, with their results
 //! and their off-chain input entries. Until then users read [`Jobs`] and [`Results`].
 //!
 //! **Parameters.** All policy values are read through one place, `Config::Parameters`
-//! implementing [`JobParameters`]; governance (`pallet-parameters`) plugs in there. Structural
-//! bounds that size storage and weights are `Config` constants.
+//! implementing [`JobParameters`]; governance (`pallet-parameters`) plugs in there, with every
+//! value bounded where it is set (`infera_primitives::params`). The pallet clamps periods and
+//! slashes to the same bounds again, for chains configured by other means. Structural bounds
+//! that size storage and weights are `Config` constants.
 //!
 //! ## Terms
 //!
@@ -114,7 +120,8 @@
 //! - *Canonical output*: the model output transformed by its agreement rule, byte-comparable
 //!   across machines (see `infera_primitives::canonical`).
 //! - *Attestation*: the inference worker's signature binding job, model, input and output.
-//! - *Commitment*: `blake2_256(output_hash ‖ salt ‖ provider)`, hiding an answer until reveal.
+//! - *Vote digest*: what settlement compares: an output's hash, or a refusal's digest.
+//! - *Commitment*: `blake2_256(vote_digest ‖ salt ‖ provider)`, hiding an answer until reveal.
 //! - *Strict majority*: more than half of the redundancy.
 //! - *Open job*: a job in `Pending` or `Revealing` status; it holds funds and slots.
 
@@ -122,18 +129,24 @@
 
 extern crate alloc;
 
+mod assignment;
 #[cfg(feature = "runtime-benchmarks")]
-mod benchmarking;
+pub mod benchmarking;
+mod invariants;
 #[cfg(test)]
 mod mock;
+pub mod schedule;
+mod settlement;
+mod terms;
 #[cfg(test)]
 mod tests;
 pub mod types;
+pub mod views;
 pub mod weights;
 
 pub use pallet::*;
+pub use schedule::CATCH_UP_BLOCKS;
 pub use types::*;
-pub mod views;
 pub use weights::WeightInfo;
 
 use alloc::vec::Vec;
@@ -146,9 +159,11 @@ use frame::{
 		Randomness,
 	},
 };
+pub use infera_primitives::params::DEADLINE_SEARCH_BLOCKS;
 use infera_primitives::{
 	attestation::AttestationPayload,
 	digest,
+	params::{FeeRatio, SlashRatio, MAX_PHASE_BLOCKS, MIN_PHASE_BLOCKS},
 	traits::{EligibleProvider, ModelRegistry, ProviderRegistry, SlashReason},
 	Digest, JobId, ModelId,
 };
@@ -156,12 +171,6 @@ use infera_primitives::{
 /// Balance type of the pallet's currency.
 pub type BalanceOf<T> =
 	<<T as Config>::Currency as Inspect<<T as frame_system::Config>::AccountId>>::Balance;
-
-/// How many blocks after the wanted one are tried when a block's deadline queue is full.
-pub const DEADLINE_SEARCH_BLOCKS: u32 = 16;
-
-/// Domain tag of the randomness subject used for provider assignment.
-const ASSIGN_SUBJECT: &[u8] = b"infera/job-escrow/assign";
 
 /// Creates what the benchmarks need: a model and providers serving it.
 #[cfg(feature = "runtime-benchmarks")]
@@ -214,7 +223,7 @@ pub mod pallet {
 		type Randomness: Randomness<Self::Hash, BlockNumberFor<Self>>;
 
 		/// Every governance-tunable parameter, read through this one type.
-		type Parameters: JobParameters<BlockNumberFor<Self>>;
+		type Parameters: JobParameters<BlockNumberFor<Self>, BalanceOf<Self>>;
 
 		/// Account receiving protocol fees (the treasury).
 		type TreasuryAccount: Get<Self::AccountId>;
@@ -238,15 +247,13 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxCandidates: Get<u32>;
 
-		/// Capacity of one block's deadline queue, in entries.
+		/// Capacity of one block's deadline queue, in entries. A due queue is processed whole in
+		/// `on_initialize`, so a full queue of live deadlines must fit in a block's weight.
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
 
-		/// Most deadline entries processed (and most queue blocks scanned) per block.
-		#[pallet::constant]
-		type MaxDeadlinesProcessed: Get<u32>;
-
-		/// Most expired jobs removed per block.
+		/// Most expired jobs removed in `on_initialize`; `on_idle` removes more with spare
+		/// weight.
 		#[pallet::constant]
 		type MaxExpiriesPerBlock: Get<u32>;
 
@@ -364,22 +371,22 @@ pub mod pallet {
 			/// First block at which reveals are no longer accepted.
 			deadline: BlockNumberFor<T>,
 		},
-		/// A provider revealed its attested output (redundancy > 1).
+		/// A provider revealed its attested answer (redundancy > 1).
 		ResultRevealed {
 			/// The job.
 			job_id: JobId,
 			/// The provider.
 			provider: T::AccountId,
-			/// Hash of its canonical output.
+			/// Vote digest of its answer (the output's hash, or a refusal's digest).
 			output_hash: Digest,
 		},
-		/// The provider of a redundancy-1 job submitted its attested output.
+		/// The provider of a redundancy-1 job submitted its attested answer.
 		ResultSubmitted {
 			/// The job.
 			job_id: JobId,
 			/// The provider.
 			provider: T::AccountId,
-			/// Hash of its canonical output.
+			/// Vote digest of its answer (the output's hash, or a refusal's digest).
 			output_hash: Digest,
 		},
 		/// A job settled with a majority answer; the output is in `Results`.
@@ -393,6 +400,18 @@ pub mod pallet {
 			/// What each of them was paid.
 			share: BalanceOf<T>,
 		},
+		/// A job settled with a majority refusal: the model cannot answer its input. The
+		/// providers that refused were paid; nobody was slashed for refusing.
+		JobRefused {
+			/// The job.
+			job_id: JobId,
+			/// Why the model could not answer.
+			reason: RefusalReason,
+			/// How many providers refused for this reason.
+			winners: u32,
+			/// What each of them was paid.
+			share: BalanceOf<T>,
+		},
 		/// A job settled without a result; the user was refunded in full.
 		JobFailed {
 			/// The job.
@@ -400,7 +419,15 @@ pub mod pallet {
 			/// Why.
 			reason: FailureReason,
 		},
-		/// The user cancelled a job and was refunded in full.
+		/// The user asked to cancel a job. It takes effect at `at` unless a provider answers
+		/// first (an answer already in flight lands and completes the job).
+		CancelRequested {
+			/// The job.
+			job_id: JobId,
+			/// Block at which the cancellation takes effect.
+			at: BlockNumberFor<T>,
+		},
+		/// A cancellation took effect: the user got everything back but the protocol fee.
 		JobCancelled {
 			/// The job.
 			job_id: JobId,
@@ -465,8 +492,6 @@ pub mod pallet {
 		AlreadyCommitted,
 		/// The caller already revealed or submitted its answer.
 		AlreadyAnswered,
-		/// Another provider of the job committed the same commitment.
-		DuplicateCommitment,
 		/// The reveal phase has not opened yet.
 		RevealNotOpen,
 		/// The caller did not commit, so it cannot reveal.
@@ -483,20 +508,48 @@ pub mod pallet {
 		NoWorkerKey,
 		/// The attestation signature is not the worker's over this job, model, input and output.
 		BadAttestation,
+		/// A refusal comes without output bytes.
+		OutputWithRefusal,
 		/// Only the job's user may cancel it.
 		NotJobOwner,
 		/// A provider has already committed or answered; the job can no longer be cancelled.
 		CannotCancel,
+		/// The job's cancellation was already requested.
+		AlreadyCancelling,
+		/// The job's own deadline comes before a cancellation could take effect; it is refunded
+		/// then if nobody answers.
+		TooLateToCancel,
 	}
 
 	#[pallet::hooks]
 	impl<T: Config> Hooks<BlockNumberFor<T>> for Pallet<T> {
 		fn on_initialize(now: BlockNumberFor<T>) -> Weight {
-			let (entries, blocks) = Self::process_deadlines(now);
-			let expired = Self::expire_jobs(now);
-			T::WeightInfo::process_deadlines(entries)
-				.saturating_add(T::DbWeight::get().reads_writes(blocks.into(), blocks.into()))
-				.saturating_add(T::WeightInfo::expire_jobs(expired))
+			let work = Self::process_deadlines(now, 1 + CATCH_UP_BLOCKS);
+			let expired = Self::expire_jobs(now, T::MaxExpiriesPerBlock::get());
+			Self::deadline_weight(work).saturating_add(T::WeightInfo::expire_jobs(expired))
+		}
+
+		/// Works through older deadline queues and due expiries with the block's spare weight
+		/// (nothing to do while `on_initialize` keeps up).
+		fn on_idle(now: BlockNumberFor<T>, limit: Weight) -> Weight {
+			let mut used = Weight::zero();
+			let queue = Self::full_queue_weight();
+			while !Self::deadlines_caught_up(now) && used.saturating_add(queue).all_lte(limit) {
+				used = used.saturating_add(Self::deadline_weight(Self::process_deadlines(now, 1)));
+			}
+			let per_expiry =
+				T::WeightInfo::expire_jobs(1).saturating_sub(T::WeightInfo::expire_jobs(0));
+			let spare = limit.saturating_sub(used).saturating_sub(T::WeightInfo::expire_jobs(0));
+			let room = if per_expiry.ref_time() == 0 {
+				T::MaxExpiriesPerBlock::get()
+			} else {
+				(spare.ref_time() / per_expiry.ref_time()).min(u32::MAX.into()) as u32
+			};
+			if room > 0 {
+				let expired = Self::expire_jobs(now, room);
+				used = used.saturating_add(T::WeightInfo::expire_jobs(expired));
+			}
+			used
 		}
 
 		fn integrity_test() {
@@ -506,7 +559,6 @@ pub mod pallet {
 				"MaxCandidates must allow a full draw"
 			);
 			assert!(T::MaxDeadlinesPerBlock::get() >= 1, "deadline queues need room");
-			assert!(T::MaxDeadlinesProcessed::get() >= 1, "deadlines must be processed");
 			assert!(T::MaxExpiriesPerBlock::get() >= 1, "jobs must expire");
 			assert!(T::MaxOutputBytes::get() >= 1, "outputs need room");
 		}
@@ -569,7 +621,9 @@ pub mod pallet {
 				.iter()
 				.try_fold(BalanceOf::<T>::zero(), |acc, p| acc.checked_add(&p.price))
 				.ok_or(Error::<T>::Overflow)?;
-			let protocol_fee = T::Parameters::protocol_fee().mul_floor(provider_total);
+			let stored = input_len.saturating_add(info.canonical_output_len);
+			let protocol_fee =
+				Self::protocol_fee_of(provider_total, stored).ok_or(Error::<T>::Overflow)?;
 			let price = provider_total
 				.checked_add(&info.fee)
 				.and_then(|x| x.checked_add(&protocol_fee))
@@ -619,6 +673,9 @@ pub mod pallet {
 					held: price,
 					assignments,
 					submitted_at: now,
+					commit_deadline: deadline,
+					cancel_at: None,
+					terms: Self::current_terms(),
 					status: JobStatus::Pending { deadline },
 				},
 			);
@@ -637,11 +694,14 @@ pub mod pallet {
 			Ok(Some(Self::submit_job_weight(input_len, r, considered)).into())
 		}
 
-		/// Submits the attested output of a redundancy-1 job and settles it.
+		/// Submits the attested answer of a redundancy-1 job (an output, or a signed refusal
+		/// with an empty `output`) and settles it.
 		///
-		/// Only the assigned provider may call, before the job's deadline. Checks the output
-		/// (length, hash) and the attestation, then pays the provider, the author and the
-		/// treasury, stores the output and emits [`Event::JobCompleted`]. Free when valid.
+		/// Only the assigned provider may call, before the job's deadline (also while a
+		/// cancellation is pending: the answer wins). Checks the output (length, hash) and the
+		/// attestation, then pays the provider, the author and the treasury and stores the
+		/// output ([`Event::JobCompleted`]) or records the refusal ([`Event::JobRefused`]). Free
+		/// when valid.
 		#[pallet::call_index(1)]
 		#[pallet::weight(T::WeightInfo::submit_result(output.len() as u32))]
 		pub fn submit_result(
@@ -662,21 +722,25 @@ pub mod pallet {
 			let (index, answer) = Self::assignment_of(&job, &who)?;
 			ensure!(now < deadline, Error::<T>::DeadlinePassed);
 			ensure!(answer == Answer::Pending, Error::<T>::AlreadyAnswered);
-			Self::check_output(job_id, &job, &who, &output, &attestation)?;
+			let output_hash = Self::check_answer(job_id, &job, &who, &output, &attestation)?;
 
-			let output_hash = attestation.output_hash;
 			Self::set_answer(&mut job, index, Answer::Revealed(output_hash));
-			PendingOutputs::<T>::insert(job_id, output_hash, output);
+			if !output.is_empty() {
+				PendingOutputs::<T>::insert(job_id, output_hash, output);
+			}
 			Self::deposit_event(Event::ResultSubmitted { job_id, provider: who, output_hash });
 			Self::settle(job_id, job, now);
 			Ok(Pays::No.into())
 		}
 
 		/// Commits to an answer of a job with redundancy > 1:
-		/// `commitment = blake2_256(output_hash ‖ salt ‖ SCALE(caller))`.
+		/// `commitment = blake2_256(vote_digest ‖ salt ‖ SCALE(caller))` (see [`commitment_of`]).
 		///
-		/// Only an assigned provider may call, once, before the commit deadline. When the last
-		/// provider commits, the reveal phase opens ([`Event::RevealOpened`]). Free when valid.
+		/// Only an assigned provider may call, once, before the commit deadline. Commitments are
+		/// not compared with each other: one copied from another provider binds the copier's
+		/// account and can never be revealed by it, so copying harms only the copier. When the
+		/// last provider commits, the reveal phase opens ([`Event::RevealOpened`]). Free when
+		/// valid.
 		#[pallet::call_index(2)]
 		#[pallet::weight(T::WeightInfo::commit_result(T::MaxRedundancy::get()))]
 		pub fn commit_result(
@@ -696,17 +760,13 @@ pub mod pallet {
 				_ => return Err(Error::<T>::DeadlinePassed.into()),
 			};
 			ensure!(now < deadline, Error::<T>::DeadlinePassed);
-			ensure!(
-				!job.assignments.iter().any(|a| a.answer == Answer::Committed(commitment)),
-				Error::<T>::DuplicateCommitment
-			);
 
 			Self::set_answer(&mut job, index, Answer::Committed(commitment));
 			Self::deposit_event(Event::ResultCommitted { job_id, provider: who });
 			if job.assignments.iter().all(|a| matches!(a.answer, Answer::Committed(_))) {
 				// Everyone committed: open the reveal phase now. If the queues are full the
 				// job simply stays in the commit phase and opens at its commit deadline.
-				let target = now.saturating_add(Self::reveal_period());
+				let target = now.saturating_add(job.terms.reveal_period);
 				if let Some(deadline) = Self::schedule(target, job_id, DeadlineKind::Reveal) {
 					job.status = JobStatus::Revealing { deadline };
 					Self::deposit_event(Event::RevealOpened { job_id, deadline });
@@ -716,7 +776,8 @@ pub mod pallet {
 			Ok(Pays::No.into())
 		}
 
-		/// Reveals the attested output behind the caller's commitment.
+		/// Reveals the attested answer (an output, or a signed refusal with an empty `output`)
+		/// behind the caller's commitment.
 		///
 		/// Only a provider that committed may call, once, while the reveal phase is open.
 		/// Checks the output, the attestation and the commitment. When every provider that
@@ -749,15 +810,15 @@ pub mod pallet {
 				Answer::Pending => return Err(Error::<T>::NotCommitted.into()),
 				Answer::Revealed(_) => return Err(Error::<T>::AlreadyAnswered.into()),
 			};
-			let output_hash = attestation.output_hash;
+			let output_hash = attestation.outcome.vote_digest();
 			ensure!(
 				commitment_of(&output_hash, &salt, &who) == commitment,
 				Error::<T>::CommitmentMismatch
 			);
-			Self::check_output(job_id, &job, &who, &output, &attestation)?;
+			Self::check_answer(job_id, &job, &who, &output, &attestation)?;
 
 			Self::set_answer(&mut job, index, Answer::Revealed(output_hash));
-			if !PendingOutputs::<T>::contains_key(job_id, output_hash) {
+			if !output.is_empty() && !PendingOutputs::<T>::contains_key(job_id, output_hash) {
 				PendingOutputs::<T>::insert(job_id, output_hash, output);
 			}
 			Self::deposit_event(Event::ResultRevealed { job_id, provider: who, output_hash });
@@ -769,11 +830,14 @@ pub mod pallet {
 			Ok(Pays::No.into())
 		}
 
-		/// Cancels a job and refunds the user in full.
+		/// Asks to cancel a job; the cancellation takes effect `cancel_grace` blocks later.
 		///
-		/// Only the job's user may call, and only while no provider has committed or answered.
-		/// Releases the providers' slots; the job is kept (as cancelled) for the retention
-		/// period. Emits [`Event::JobCancelled`].
+		/// Only the job's user may call, once, while no provider has committed or answered and
+		/// while the job's own deadline is further away than the grace. An answer that lands
+		/// during the grace completes the job as usual (the user pays for it): a cancel can
+		/// never race an answer already in flight. If none lands, the job is cancelled
+		/// ([`Event::JobCancelled`]): the treasury keeps the protocol fee, the user gets the
+		/// rest back and nobody is slashed. Emits [`Event::CancelRequested`].
 		#[pallet::call_index(4)]
 		#[pallet::weight(T::WeightInfo::cancel_job(T::MaxRedundancy::get()))]
 		pub fn cancel_job(origin: OriginFor<T>, job_id: JobId) -> DispatchResult {
@@ -782,55 +846,24 @@ pub mod pallet {
 			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 			ensure!(job.user == who, Error::<T>::NotJobOwner);
 			ensure!(matches!(job.status, JobStatus::Pending { .. }), Error::<T>::JobFinished);
-			ensure!(
-				job.assignments.iter().all(|a| a.answer == Answer::Pending),
-				Error::<T>::CannotCancel
-			);
-
-			Self::refund(&job.user, job.held);
-			job.held = Zero::zero();
-			Self::release_capacity(job_id, &job);
-			job.status = JobStatus::Cancelled { at: now };
+			ensure!(!job.any_answer(), Error::<T>::CannotCancel);
+			ensure!(job.cancel_at.is_none(), Error::<T>::AlreadyCancelling);
+			let target = now.saturating_add(job.terms.cancel_grace);
+			ensure!(target < job.commit_deadline, Error::<T>::TooLateToCancel);
+			let at = Self::free_deadline_slot(target)
+				.filter(|at| *at < job.commit_deadline)
+				.ok_or(Error::<T>::DeadlineQueueFull)?;
+			Deadlines::<T>::try_mutate(at, |q| q.try_push((job_id, DeadlineKind::Cancel)))
+				.map_err(|_| Error::<T>::DeadlineQueueFull)?;
+			job.cancel_at = Some(at);
 			Jobs::<T>::insert(job_id, job);
-			Self::push_expiry(job_id);
-			Self::deposit_event(Event::JobCancelled { job_id });
+			Self::deposit_event(Event::CancelRequested { job_id, at });
 			Ok(())
 		}
 	}
 }
 
 impl<T: Config> Pallet<T> {
-	/// The effective largest redundancy a job may ask for: the governed value, clamped to
-	/// `1..=MaxRedundancy`.
-	pub fn max_redundancy() -> u32 {
-		T::Parameters::max_redundancy().clamp(1, T::MaxRedundancy::get().max(1))
-	}
-
-	/// The effective default redundancy, clamped to `1..=max_redundancy()`.
-	pub fn default_redundancy() -> u32 {
-		T::Parameters::default_redundancy().clamp(1, Self::max_redundancy())
-	}
-
-	/// The effective commit (or result) period, at least one block.
-	pub fn commit_period() -> BlockNumberFor<T> {
-		T::Parameters::commit_period().max(One::one())
-	}
-
-	/// The effective reveal period, at least one block.
-	pub fn reveal_period() -> BlockNumberFor<T> {
-		T::Parameters::reveal_period().max(One::one())
-	}
-
-	/// The effective maximum input size.
-	pub fn max_input_bytes() -> u32 {
-		T::Parameters::max_input_bytes().min(T::MaxInputBytes::get())
-	}
-
-	/// The effective maximum output size.
-	pub fn max_output_bytes() -> u32 {
-		T::Parameters::max_output_bytes().min(T::MaxOutputBytes::get())
-	}
-
 	/// The weight of [`Pallet::submit_job`] with an input of `input_len` bytes, redundancy `r` and
 	/// `candidates` eligible providers considered.
 	///
@@ -851,68 +884,6 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(more_input)
 	}
 
-	/// Reserves a capacity slot of each provider drawn for job `job_id` and indexes the job under
-	/// them (`AssignedJobs`), where their off-chain workers find it.
-	fn reserve_slots(
-		job_id: JobId,
-		picked: &[EligibleProvider<T::AccountId, BalanceOf<T>>],
-	) -> DispatchResult {
-		for p in picked {
-			T::Providers::reserve_slot(&p.who)?;
-			AssignedJobs::<T>::insert(&p.who, job_id, ());
-		}
-		Ok(())
-	}
-
-	/// Hashes job `job_id`'s input and writes it to the off-chain index, where the providers'
-	/// off-chain workers read it (see [`input_key`]). Returns the hash the attestations sign.
-	fn record_input(job_id: JobId, input: &[u8]) -> Digest {
-		frame::deps::sp_io::offchain_index::set(&input_key(job_id), input);
-		digest(input)
-	}
-
-	/// Draws `r` providers from `candidates` (at least `r` of them), stake-weighted, without
-	/// replacement, from the configured randomness.
-	fn draw(
-		mut pool: Vec<EligibleProvider<T::AccountId, BalanceOf<T>>>,
-		r: u32,
-		job_id: JobId,
-	) -> Vec<EligibleProvider<T::AccountId, BalanceOf<T>>> {
-		let (seed, _known_since) = T::Randomness::random(&(ASSIGN_SUBJECT, job_id).encode());
-		let seed = seed.encode();
-		let mut picked = Vec::with_capacity(r as usize);
-		for draw in 0..r {
-			if pool.is_empty() {
-				break;
-			}
-			let random = frame::hashing::blake2_256(&(&seed, draw).encode());
-			let mut bytes = [0u8; 16];
-			bytes.copy_from_slice(&random[..16]);
-			let random = u128::from_le_bytes(bytes);
-			let total: u128 = pool
-				.iter()
-				.fold(0u128, |acc, p| acc.saturating_add(p.stake.saturated_into::<u128>()));
-			let index = if total == 0 {
-				(random % pool.len() as u128) as usize
-			} else {
-				let mut point = random % total;
-				pool.iter()
-					.position(|p| {
-						let stake = p.stake.saturated_into::<u128>();
-						if point < stake {
-							true
-						} else {
-							point -= stake;
-							false
-						}
-					})
-					.unwrap_or(pool.len() - 1)
-			};
-			picked.push(pool.swap_remove(index));
-		}
-		picked
-	}
-
 	/// Index and current answer of `who` among the job's providers.
 	fn assignment_of(job: &Job<T>, who: &T::AccountId) -> Result<(usize, Answer), DispatchError> {
 		job.assignments
@@ -930,374 +901,42 @@ impl<T: Config> Pallet<T> {
 		}
 	}
 
-	/// Checks an output and its attestation for `job`, sent by `who`.
-	fn check_output(
+	/// The genesis hash of this chain, which attestations sign (from block 1 on, the same
+	/// value `CheckGenesis` uses).
+	pub fn genesis_hash() -> infera_primitives::Hash {
+		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+		infera_primitives::hash_from_bytes(genesis.as_ref())
+	}
+
+	/// Checks an answer and its attestation for `job`, sent by `who`: an output must have the
+	/// model's canonical length and hash to the attested hash, a refusal comes without output;
+	/// either way the worker key registered for `who` must have signed it for this chain, job,
+	/// model and input. Returns the answer's vote digest.
+	fn check_answer(
 		job_id: JobId,
 		job: &Job<T>,
 		who: &T::AccountId,
 		output: &[u8],
 		attestation: &Attestation,
-	) -> DispatchResult {
-		let len = output.len() as u32;
-		ensure!(len <= Self::max_output_bytes(), Error::<T>::OutputTooLarge);
-		ensure!(len == job.output_len, Error::<T>::WrongOutputSize);
-		ensure!(digest(output) == attestation.output_hash, Error::<T>::OutputHashMismatch);
+	) -> Result<Digest, DispatchError> {
+		match attestation.outcome {
+			Outcome::Output(hash) => {
+				let len = output.len() as u32;
+				ensure!(len <= Self::max_output_bytes(), Error::<T>::OutputTooLarge);
+				ensure!(len == job.output_len, Error::<T>::WrongOutputSize);
+				ensure!(digest(output) == hash, Error::<T>::OutputHashMismatch);
+			}
+			Outcome::Refused(_) => ensure!(output.is_empty(), Error::<T>::OutputWithRefusal),
+		}
 		let worker = T::Providers::worker_key(who).ok_or(Error::<T>::NoWorkerKey)?;
 		let payload = AttestationPayload {
+			genesis_hash: Self::genesis_hash(),
 			job_id,
 			model_hash: job.model_hash,
 			input_hash: job.input_hash,
-			output_hash: attestation.output_hash,
+			outcome: attestation.outcome,
 		};
 		ensure!(payload.verify(&attestation.signature, &worker), Error::<T>::BadAttestation);
-		Ok(())
-	}
-
-	/// The first block from `target` on (within [`DEADLINE_SEARCH_BLOCKS`]) whose deadline
-	/// queue has room.
-	fn free_deadline_slot(target: BlockNumberFor<T>) -> Option<BlockNumberFor<T>> {
-		let capacity = T::MaxDeadlinesPerBlock::get() as usize;
-		let mut block = target;
-		for _ in 0..DEADLINE_SEARCH_BLOCKS {
-			if Deadlines::<T>::decode_len(block).unwrap_or(0) < capacity {
-				return Some(block);
-			}
-			block = block.saturating_add(One::one());
-		}
-		None
-	}
-
-	/// Queues a deadline of `job_id` at `target` or the first later block with room; returns
-	/// that block, or `None` if the queues are full.
-	fn schedule(
-		target: BlockNumberFor<T>,
-		job_id: JobId,
-		kind: DeadlineKind,
-	) -> Option<BlockNumberFor<T>> {
-		let block = Self::free_deadline_slot(target)?;
-		Deadlines::<T>::try_mutate(block, |q| q.try_push((job_id, kind))).ok()?;
-		Some(block)
-	}
-
-	/// Processes due deadline entries, at most `MaxDeadlinesProcessed` entries and as many
-	/// queue blocks; returns `(entries processed, blocks scanned)`.
-	fn process_deadlines(now: BlockNumberFor<T>) -> (u32, u32) {
-		let budget = T::MaxDeadlinesProcessed::get();
-		let mut cursor = DeadlineCursor::<T>::get().unwrap_or(now);
-		let mut processed = 0u32;
-		let mut scanned = 0u32;
-		while cursor <= now && processed < budget && scanned < budget {
-			scanned += 1;
-			let mut queue = Deadlines::<T>::take(cursor).into_inner();
-			let room = (budget - processed) as usize;
-			let rest = if queue.len() > room { queue.split_off(room) } else { Vec::new() };
-			for (job_id, kind) in queue {
-				processed += 1;
-				Self::process_deadline(job_id, kind, now);
-			}
-			if rest.is_empty() {
-				cursor = cursor.saturating_add(One::one());
-			} else {
-				// Carried over: it fit before, so it fits again.
-				let rest: BoundedVec<_, T::MaxDeadlinesPerBlock> = BoundedVec::truncate_from(rest);
-				Deadlines::<T>::insert(cursor, rest);
-				break;
-			}
-		}
-		DeadlineCursor::<T>::put(cursor);
-		(processed, scanned)
-	}
-
-	/// Handles one deadline entry; entries of jobs that moved on are ignored.
-	fn process_deadline(job_id: JobId, kind: DeadlineKind, now: BlockNumberFor<T>) {
-		let Some(mut job) = Jobs::<T>::get(job_id) else { return };
-		match (kind, job.status) {
-			(DeadlineKind::Commit, JobStatus::Pending { .. }) => {
-				let committed =
-					job.assignments.iter().any(|a| matches!(a.answer, Answer::Committed(_)));
-				if job.redundancy() > 1 && committed {
-					let target = now.saturating_add(Self::reveal_period());
-					if let Some(deadline) = Self::schedule(target, job_id, DeadlineKind::Reveal) {
-						job.status = JobStatus::Revealing { deadline };
-						Jobs::<T>::insert(job_id, job);
-						Self::deposit_event(Event::RevealOpened { job_id, deadline });
-						return;
-					}
-					// Queues full for many blocks: settle with what we have rather than lose
-					// the job (committed providers are then treated as not having revealed).
-					log::warn!(target: "runtime::job-escrow", "job {job_id}: reveal not schedulable");
-				}
-				Self::settle(job_id, job, now);
-			}
-			(DeadlineKind::Reveal, JobStatus::Revealing { .. }) => Self::settle(job_id, job, now),
-			_ => {}
-		}
-	}
-
-	/// Settles an open job: pays or refunds, slashes, releases slots, records the outcome and
-	/// queues the job for expiry.
-	fn settle(job_id: JobId, mut job: Job<T>, now: BlockNumberFor<T>) {
-		let r = job.redundancy();
-		let mut tally: Vec<(Digest, u32)> = Vec::new();
-		for a in job.assignments.iter() {
-			if let Answer::Revealed(hash) = a.answer {
-				match tally.iter_mut().find(|(h, _)| *h == hash) {
-					Some((_, count)) => *count += 1,
-					None => tally.push((hash, 1)),
-				}
-			}
-		}
-		let winner =
-			tally.iter().find(|(_, count)| count.saturating_mul(2) > r).map(|(h, c)| (*h, *c));
-
-		let user = job.user.clone();
-		let mut remaining = job.held;
-		let outcome = match winner {
-			Some((output_hash, winners)) => {
-				let total = job.provider_total();
-				let share = total / BalanceOf::<T>::from(winners.max(1));
-				for a in job.assignments.iter() {
-					if a.answer == Answer::Revealed(output_hash) {
-						remaining = remaining.saturating_sub(Self::pay(&user, &a.provider, share));
-						ProviderRecords::<T>::mutate(&a.provider, |r| {
-							r.answered = r.answered.saturating_add(1)
-						});
-					}
-				}
-				remaining = remaining.saturating_sub(Self::pay(&user, &job.author, job.author_fee));
-				remaining = remaining.saturating_sub(Self::pay(
-					&user,
-					&T::TreasuryAccount::get(),
-					job.protocol_fee,
-				));
-				if let Some(output) = PendingOutputs::<T>::take(job_id, output_hash) {
-					Results::<T>::insert(job_id, output);
-				}
-				job.status = JobStatus::Completed { output_hash, at: now };
-				Event::JobCompleted { job_id, output_hash, winners, share }
-			}
-			None => {
-				let reason = if tally.is_empty() {
-					FailureReason::NoAnswers
-				} else {
-					FailureReason::NoMajority
-				};
-				job.status = JobStatus::Failed { reason, at: now };
-				Event::JobFailed { job_id, reason }
-			}
-		};
-		// The rounding remainder, and everything on failure, goes back to the user.
-		Self::refund(&user, remaining);
-		job.held = Zero::zero();
-		let _ = PendingOutputs::<T>::clear_prefix(job_id, r, None);
-		Self::release_capacity(job_id, &job);
-
-		for a in job.assignments.iter() {
-			let reason = match a.answer {
-				Answer::Revealed(hash) => match winner {
-					Some((won, _)) if won != hash => Some(SlashReason::WrongResult),
-					_ => None,
-				},
-				Answer::Pending | Answer::Committed(_) => Some(SlashReason::Timeout),
-			};
-			if let Some(reason) = reason {
-				let ratio = match reason {
-					SlashReason::WrongResult => T::Parameters::wrong_result_slash(),
-					_ => T::Parameters::timeout_slash(),
-				};
-				let amount = T::Providers::slash(&a.provider, ratio, reason);
-				ProviderRecords::<T>::mutate(&a.provider, |r| {
-					match reason {
-						SlashReason::WrongResult => r.wrong = r.wrong.saturating_add(1),
-						_ => r.missed = r.missed.saturating_add(1),
-					}
-					r.slashed = r.slashed.saturating_add(amount);
-				});
-				Self::deposit_event(Event::ProviderSlashed {
-					job_id,
-					provider: a.provider.clone(),
-					reason,
-					amount,
-				});
-			}
-		}
-
-		Jobs::<T>::insert(job_id, job);
-		Self::push_expiry(job_id);
-		Self::deposit_event(outcome);
-	}
-
-	/// Pays `amount` of `user`'s escrow to `dest`; returns what was paid (zero on failure, in
-	/// which case the amount stays held and is refunded by the caller).
-	fn pay(user: &T::AccountId, dest: &T::AccountId, amount: BalanceOf<T>) -> BalanceOf<T> {
-		if amount.is_zero() {
-			return amount;
-		}
-		T::Currency::transfer_on_hold(
-			&HoldReason::JobEscrow.into(),
-			user,
-			dest,
-			amount,
-			Precision::Exact,
-			Restriction::Free,
-			Fortitude::Force,
-		)
-		.unwrap_or_else(|e| {
-			log::warn!(target: "runtime::job-escrow", "payment failed, refunding: {e:?}");
-			Zero::zero()
-		})
-	}
-
-	/// Releases `amount` of `user`'s escrow back to them.
-	fn refund(user: &T::AccountId, amount: BalanceOf<T>) {
-		if amount.is_zero() {
-			return;
-		}
-		if let Err(e) =
-			T::Currency::release(&HoldReason::JobEscrow.into(), user, amount, Precision::BestEffort)
-		{
-			defensive!(e, "the job held this amount, so releasing it cannot fail");
-		}
-	}
-
-	/// Gives back every provider slot of `job` (`job_id`) and its use of the model.
-	fn release_capacity(job_id: JobId, job: &Job<T>) {
-		for a in job.assignments.iter() {
-			T::Providers::release_slot(&a.provider);
-			AssignedJobs::<T>::remove(&a.provider, job_id);
-		}
-		T::Models::release(job.model);
-	}
-
-	/// Appends a finished job to the expiry FIFO.
-	fn push_expiry(job_id: JobId) {
-		ExpiryQueueBounds::<T>::mutate(|(_, tail)| {
-			ExpiryQueue::<T>::insert(*tail, job_id);
-			*tail = tail.saturating_add(1);
-		});
-	}
-
-	/// Removes up to `MaxExpiriesPerBlock` finished jobs whose retention has passed; returns
-	/// how many queue entries were handled.
-	fn expire_jobs(now: BlockNumberFor<T>) -> u32 {
-		let (mut head, tail) = ExpiryQueueBounds::<T>::get();
-		let retention = T::Parameters::result_retention();
-		let mut handled = 0u32;
-		while head < tail && handled < T::MaxExpiriesPerBlock::get() {
-			let job_id = ExpiryQueue::<T>::get(head);
-			let finished = job_id
-				.and_then(Jobs::<T>::get)
-				.and_then(|j| j.status.finished_at().map(|at| (at, j.user)));
-			if let Some((at, _)) = finished {
-				if at.saturating_add(retention) > now {
-					break;
-				}
-			}
-			handled += 1;
-			ExpiryQueue::<T>::remove(head);
-			head = head.saturating_add(1);
-			if let (Some(job_id), Some((_, user))) = (job_id, finished) {
-				Jobs::<T>::remove(job_id);
-				UserJobs::<T>::remove(user, newest_first_key(job_id));
-				Results::<T>::remove(job_id);
-				frame::deps::sp_io::offchain_index::clear(&input_key(job_id));
-				Self::deposit_event(Event::JobExpired { job_id });
-			}
-		}
-		ExpiryQueueBounds::<T>::put((head, tail));
-		handled
-	}
-
-	/// Checks the pallet's invariants:
-	/// - for every user with a job, the balance held for [`HoldReason::JobEscrow`] equals the sum
-	///   of `held` over their open jobs, and finished jobs hold nothing;
-	/// - every open job has its pending deadline in [`Deadlines`] at a block not yet processed
-	///   (no job outlives its deadlines), with 1..=`MaxRedundancy` distinct providers, each of
-	///   which lists it in [`AssignedJobs`] (which lists nothing else);
-	/// - [`UserJobs`] lists exactly the stored jobs, each under its user;
-	/// - revealed outputs exist only for open jobs, results only for completed ones;
-	/// - the expiry queue holds exactly the finished jobs, and job ids are below [`NextJobId`].
-	#[cfg(any(feature = "try-runtime", test))]
-	pub fn do_try_state() -> Result<(), frame::deps::sp_runtime::TryRuntimeError> {
-		use alloc::collections::btree_map::BTreeMap;
-		use frame::traits::fungible::InspectHold;
-		let mut held: BTreeMap<T::AccountId, BalanceOf<T>> = BTreeMap::new();
-		let cursor = DeadlineCursor::<T>::get();
-		let next_id = NextJobId::<T>::get();
-		let mut finished = 0u64;
-		let mut assigned = 0u64;
-		for (job_id, job) in Jobs::<T>::iter() {
-			ensure!(job_id < next_id, "job id not below NextJobId");
-			let r = job.assignments.len();
-			ensure!(r >= 1, "job without providers");
-			for (i, a) in job.assignments.iter().enumerate() {
-				ensure!(
-					job.assignments.iter().skip(i + 1).all(|b| b.provider != a.provider),
-					"provider assigned twice"
-				);
-			}
-			ensure!(
-				UserJobs::<T>::contains_key(&job.user, newest_first_key(job_id)),
-				"job missing from its user's index"
-			);
-			let entry = held.entry(job.user.clone()).or_insert_with(Zero::zero);
-			match job.status.deadline() {
-				Some((deadline, kind)) => {
-					*entry = entry.saturating_add(job.held);
-					if let Some(cursor) = cursor {
-						ensure!(deadline >= cursor, "open job past its processed deadline");
-					}
-					ensure!(
-						Deadlines::<T>::get(deadline).contains(&(job_id, kind)),
-						"open job's deadline not queued"
-					);
-					ensure!(!Results::<T>::contains_key(job_id), "open job with a result");
-					assigned += r as u64;
-					for a in job.assignments.iter() {
-						ensure!(
-							AssignedJobs::<T>::contains_key(&a.provider, job_id),
-							"open job missing from its provider's index"
-						);
-					}
-				}
-				None => {
-					finished += 1;
-					ensure!(job.held.is_zero(), "finished job still holds funds");
-					ensure!(
-						PendingOutputs::<T>::iter_prefix(job_id).next().is_none(),
-						"finished job with pending outputs"
-					);
-					if !matches!(job.status, JobStatus::Completed { .. }) {
-						ensure!(!Results::<T>::contains_key(job_id), "result of a failed job");
-					}
-				}
-			}
-		}
-		for (user, amount) in held {
-			ensure!(
-				T::Currency::balance_on_hold(&HoldReason::JobEscrow.into(), &user) == amount,
-				"escrow hold differs from the sum of the user's open jobs"
-			);
-		}
-		ensure!(
-			AssignedJobs::<T>::iter_keys().count() as u64 == assigned,
-			"provider index holds entries of jobs that are not open"
-		);
-		for job_id in Results::<T>::iter_keys() {
-			ensure!(Jobs::<T>::contains_key(job_id), "result without a job");
-		}
-		ensure!(
-			UserJobs::<T>::iter_keys().count() == Jobs::<T>::iter_keys().count(),
-			"user index holds entries of expired jobs"
-		);
-		let (head, tail) = ExpiryQueueBounds::<T>::get();
-		ensure!(head <= tail, "expiry queue bounds inverted");
-		ensure!(tail - head == finished, "expiry queue does not match the finished jobs");
-		for pos in head..tail {
-			let job_id = ExpiryQueue::<T>::get(pos).ok_or("hole in the expiry queue")?;
-			let job = Jobs::<T>::get(job_id).ok_or("expiry entry without a job")?;
-			ensure!(!job.is_open(), "open job in the expiry queue");
-		}
-		Ok(())
+		Ok(attestation.outcome.vote_digest())
 	}
 }

@@ -105,7 +105,8 @@ parameter_types! {
 	pub static MaxInput: u32 = 64;
 	pub static MaxOutput: u32 = 32;
 	pub static Retention: u64 = 20;
-	pub static MaxDeadlinesProcessed: u32 = 16;
+	pub static CancelGrace: u64 = 3;
+	pub static ByteFee: Balance = 0;
 	pub static MaxExpiriesPerBlock: u32 = 8;
 	pub const Treasury: AccountId = TREASURY;
 }
@@ -122,6 +123,8 @@ pub type Params = ParametersFromGets<
 	MaxInput,
 	MaxOutput,
 	Retention,
+	CancelGrace,
+	ByteFee,
 >;
 
 /// A model in the mock registry.
@@ -321,7 +324,6 @@ impl pallet_job_escrow::Config for Test {
 	type MaxOutputBytes = ConstU32<32>;
 	type MaxCandidates = ConstU32<16>;
 	type MaxDeadlinesPerBlock = ConstU32<4>;
-	type MaxDeadlinesProcessed = MaxDeadlinesProcessed;
 	type MaxExpiriesPerBlock = MaxExpiriesPerBlock;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = MockBenchmarkHelper;
@@ -425,7 +427,8 @@ impl Builder {
 		MaxInput::set(64);
 		MaxOutput::set(32);
 		Retention::set(20);
-		MaxDeadlinesProcessed::set(16);
+		CancelGrace::set(3);
+		ByteFee::set(0);
 		MaxExpiriesPerBlock::set(8);
 	}
 

@@ -4,26 +4,32 @@
 use crate::{BalanceOf, Config};
 use alloc::vec::Vec;
 use frame::prelude::*;
-use infera_primitives::{attestation::WorkerSignature, Digest, JobId, ModelId};
+pub use infera_primitives::attestation::{Attestation, Outcome, RefusalReason};
 pub use infera_primitives::{
 	job::{Answer, Assignment, DeadlineKind, FailureReason, JobStatus},
 	market::ProviderRecord,
 };
+use infera_primitives::{Digest, JobId, ModelId};
 
 /// Prefix of the off-chain (indexed) database key under which a job's input bytes are stored.
 ///
-/// The full key is `INPUT_KEY_PREFIX ++ SCALE(job_id)`, i.e. the 17 ASCII bytes
-/// `infera/job-input/` followed by the job id as 8 little-endian bytes; the value is the raw
-/// input bytes (exactly `Job::input_len` bytes, hashing to `Job::input_hash` with
-/// `infera_primitives::digest`). A provider's off-chain worker reads it with
-/// `sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &input_key(job_id))`; the node
-/// must run with `--enable-offchain-indexing true`. The entry is cleared when the job expires.
+/// The full key is `INPUT_KEY_PREFIX ++ SCALE(job_id) ++ input_hash`, i.e. the 17 ASCII bytes
+/// `infera/job-input/`, the job id as 8 little-endian bytes and the input's 32-byte blake2-256
+/// hash; the value is the raw input bytes (exactly `Job::input_len` bytes, hashing to
+/// `Job::input_hash` with `infera_primitives::digest`). The hash is in the key so that a
+/// competing fork block holding another job under the same id writes another entry instead of
+/// overwriting this one (offchain indexing is not fork-aware). A provider's off-chain worker
+/// reads it with `sp_io::offchain::local_storage_get(StorageKind::PERSISTENT, &input_key(..))`;
+/// the node must run with `--enable-offchain-indexing true`. The entry is cleared when the job
+/// expires.
 pub const INPUT_KEY_PREFIX: &[u8] = b"infera/job-input/";
 
-/// The off-chain database key of job `job_id`'s input bytes (see [`INPUT_KEY_PREFIX`]).
-pub fn input_key(job_id: JobId) -> Vec<u8> {
+/// The off-chain database key of job `job_id`'s input bytes, which hash to `input_hash` (see
+/// [`INPUT_KEY_PREFIX`]).
+pub fn input_key(job_id: JobId, input_hash: &Digest) -> Vec<u8> {
 	let mut key = INPUT_KEY_PREFIX.to_vec();
 	key.extend_from_slice(&job_id.encode());
+	key.extend_from_slice(input_hash);
 	key
 }
 
@@ -39,10 +45,12 @@ pub fn job_of_newest_first_key(key: [u8; 8]) -> JobId {
 }
 
 /// The commitment a provider submits with `commit_result`:
-/// `blake2_256(output_hash ‖ salt ‖ SCALE(provider))`.
+/// `blake2_256(vote_digest ‖ salt ‖ SCALE(provider))`, where `vote_digest` is the answer's
+/// [`Outcome::vote_digest`](infera_primitives::attestation::Outcome::vote_digest).
 ///
 /// Binding the provider's account into the commitment means a commitment copied from another
-/// provider can never be revealed by the copier.
+/// provider can never be revealed by the copier: copying harms only the copier, who is then
+/// slashed for a missed reveal.
 pub fn commitment_of<AccountId: Encode>(
 	output_hash: &Digest,
 	salt: &[u8; 32],
@@ -67,7 +75,7 @@ pub fn commitment_of<AccountId: Encode>(
 /// The structural caps themselves (`MaxRedundancy`, `MaxInputBytes`, `MaxOutputBytes`, ...) are
 /// `Config` constants because they size storage items and weights; raising them is a runtime
 /// upgrade, lowering the effective limits here is a vote.
-pub trait JobParameters<BlockNumber> {
+pub trait JobParameters<BlockNumber, Balance> {
 	/// Redundancy (number of providers) of a job that does not ask for one.
 	fn default_redundancy() -> u32;
 	/// Largest redundancy a job may ask for (capped by `Config::MaxRedundancy`).
@@ -89,6 +97,12 @@ pub trait JobParameters<BlockNumber> {
 	fn max_output_bytes() -> u32;
 	/// Blocks a finished job and its result stay readable before they are removed.
 	fn result_retention() -> BlockNumber;
+	/// Blocks between a user's `cancel_job` and the cancellation taking effect: an answer
+	/// already in flight lands first and completes the job.
+	fn cancel_grace() -> BlockNumber;
+	/// Storage fee per byte of a job's input and result, added to the protocol fee so that
+	/// even a job priced at zero pays for what it stores.
+	fn byte_fee() -> Balance;
 }
 
 /// [`JobParameters`] assembled from one `Get` per parameter, in the order of the trait's methods
@@ -106,6 +120,8 @@ pub struct ParametersFromGets<
 	MaxInput,
 	MaxOutput,
 	Retention,
+	CancelGrace,
+	ByteFee,
 >(
 	core::marker::PhantomData<(
 		Redundancy,
@@ -118,11 +134,13 @@ pub struct ParametersFromGets<
 		MaxInput,
 		MaxOutput,
 		Retention,
+		CancelGrace,
+		ByteFee,
 	)>,
 );
 
-impl<BlockNumber, R, A, C, V, W, O, F, I, X, K> JobParameters<BlockNumber>
-	for ParametersFromGets<R, A, C, V, W, O, F, I, X, K>
+impl<BlockNumber, Balance, R, A, C, V, W, O, F, I, X, K, G, B> JobParameters<BlockNumber, Balance>
+	for ParametersFromGets<R, A, C, V, W, O, F, I, X, K, G, B>
 where
 	R: Get<u32>,
 	A: Get<u32>,
@@ -134,6 +152,8 @@ where
 	I: Get<u32>,
 	X: Get<u32>,
 	K: Get<BlockNumber>,
+	G: Get<BlockNumber>,
+	B: Get<Balance>,
 {
 	fn default_redundancy() -> u32 {
 		R::get()
@@ -165,19 +185,38 @@ where
 	fn result_retention() -> BlockNumber {
 		K::get()
 	}
+	fn cancel_grace() -> BlockNumber {
+		G::get()
+	}
+	fn byte_fee() -> Balance {
+		B::get()
+	}
 }
 
-/// What an inference worker returns with an output and a provider passes on with its result:
-/// the hash of the canonical output and the worker's sr25519 signature over
-/// `SCALE(AttestationPayload { job_id, model_hash, input_hash, output_hash })`.
+/// The rules a job was submitted under: governance may change the parameters while it runs, but
+/// the job keeps these, so nobody's stake is slashed by a rule that did not exist when it took
+/// the job.
 #[derive(
-	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
+	Encode,
+	Decode,
+	DecodeWithMemTracking,
+	Clone,
+	Copy,
+	PartialEq,
+	Eq,
+	Debug,
+	TypeInfo,
+	MaxEncodedLen,
 )]
-pub struct Attestation {
-	/// blake2-256 of the canonical output bytes.
-	pub output_hash: Digest,
-	/// The worker's signature over the attestation payload.
-	pub signature: WorkerSignature,
+pub struct JobTerms<BlockNumber> {
+	/// Blocks the reveal phase lasts once it opens.
+	pub reveal_period: BlockNumber,
+	/// Blocks from a `cancel_job` to the cancellation taking effect.
+	pub cancel_grace: BlockNumber,
+	/// Part of the bond slashed for an answer that loses the vote.
+	pub wrong_result_slash: Perbill,
+	/// Part of the bond slashed for a missed deadline.
+	pub timeout_slash: Perbill,
 }
 
 /// The record of one job.
@@ -211,6 +250,12 @@ pub struct Job<T: Config> {
 	pub assignments: BoundedVec<Assignment<T::AccountId, BalanceOf<T>>, T::MaxRedundancy>,
 	/// Block of submission.
 	pub submitted_at: BlockNumberFor<T>,
+	/// The block at which the commit (or result) window closes, fixed at submission.
+	pub commit_deadline: BlockNumberFor<T>,
+	/// The block at which the user's cancellation takes effect, once requested.
+	pub cancel_at: Option<BlockNumberFor<T>>,
+	/// The rules in force at submission.
+	pub terms: JobTerms<BlockNumberFor<T>>,
 	/// Current status.
 	pub status: JobStatus<BlockNumberFor<T>>,
 }
@@ -231,5 +276,10 @@ impl<T: Config> Job<T> {
 	/// Whether the job still waits for answers (and holds funds).
 	pub fn is_open(&self) -> bool {
 		self.status.deadline().is_some()
+	}
+
+	/// Whether any provider has committed or answered.
+	pub fn any_answer(&self) -> bool {
+		self.assignments.iter().any(|a| a.answer != Answer::Pending)
 	}
 }

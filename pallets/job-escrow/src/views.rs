@@ -7,6 +7,7 @@ use crate::{
 };
 use alloc::vec::Vec;
 use frame::prelude::*;
+use infera_primitives::params::FeeRatio;
 use infera_primitives::{
 	market::{JobView, MarketParameters, ProviderRecord, Quote, QuoteError, MAX_PAGE},
 	traits::{ModelRegistry, ProviderRegistry},
@@ -48,7 +49,8 @@ impl<T: Config> Pallet<T> {
 			.take(r as usize)
 			.try_fold(BalanceOf::<T>::zero(), |acc, p| acc.checked_add(&p))
 			.ok_or(QuoteError::Overflow)?;
-		let protocol_fee = T::Parameters::protocol_fee().mul_floor(providers);
+		let stored = info.input_len.saturating_add(info.canonical_output_len);
+		let protocol_fee = Self::protocol_fee_of(providers, stored).ok_or(QuoteError::Overflow)?;
 		let total = providers
 			.checked_add(&info.fee)
 			.and_then(|t| t.checked_add(&protocol_fee))
@@ -93,15 +95,21 @@ impl<T: Config> Pallet<T> {
 	pub fn parameters<B>(
 		min_provider_stake: B,
 		unbonding_period: BlockNumberFor<T>,
-	) -> MarketParameters<B, BlockNumberFor<T>> {
+	) -> MarketParameters<B, BlockNumberFor<T>>
+	where
+		B: From<BalanceOf<T>>,
+	{
+		let terms = Self::current_terms();
 		MarketParameters {
 			default_redundancy: Self::default_redundancy(),
 			max_redundancy: Self::max_redundancy(),
 			commit_period: Self::commit_period(),
 			reveal_period: Self::reveal_period(),
-			wrong_result_slash: T::Parameters::wrong_result_slash(),
-			timeout_slash: T::Parameters::timeout_slash(),
-			protocol_fee: T::Parameters::protocol_fee(),
+			wrong_result_slash: terms.wrong_result_slash,
+			timeout_slash: terms.timeout_slash,
+			protocol_fee: T::Parameters::protocol_fee().min(FeeRatio::max()),
+			cancel_grace: terms.cancel_grace,
+			byte_fee: T::Parameters::byte_fee().into(),
 			min_provider_stake,
 			unbonding_period,
 			max_input_bytes: Self::max_input_bytes(),

@@ -11,8 +11,12 @@
 //! checks each attested answer and submits it as a signed transaction of the provider's account:
 //!
 //! - redundancy 1: `submit_result`;
-//! - redundancy > 1: `commit_result` with `blake2(output_hash ‖ salt ‖ provider)`, then, once the
+//! - redundancy > 1: `commit_result` with `blake2(vote_digest ‖ salt ‖ provider)`, then, once the
 //!   job reaches its reveal phase, `reveal_result` with the salt kept in local storage.
+//!
+//! An answer is an output or the worker's *signed refusal* (the model cannot answer the input:
+//! its output is not finite, or its forward pass failed): both are sent the same way, since the
+//! chain votes on refusals like on outputs.
 //!
 //! ## Design
 //!
@@ -28,9 +32,11 @@
 //!   and one run handles at most [`Config::MaxJobsPerRun`] jobs.
 //! - **Backoff.** A failing worker call (down, queue full, model not loadable) is retried after
 //!   1, 2, 4, … up to 32 blocks, while the job's deadline allows.
-//! - **Never post a wrong answer.** The output must have the job's canonical length, hash to the
-//!   stated hash, and carry a signature by the provider's registered worker key; otherwise
-//!   nothing is submitted (a missed deadline costs the timeout slash, a bad answer more).
+//! - **Never post a wrong answer.** An output must have the job's canonical length and hash to
+//!   the stated hash, a refusal must come without output, and either must carry a signature by
+//!   the provider's registered worker key for this chain ([`Failure`] names what was wrong);
+//!   otherwise nothing is submitted (a missed deadline costs the timeout slash, a bad answer
+//!   more).
 //! - **Many transactions per block.** The chain's account nonce only moves when transactions are
 //!   included, so this pallet numbers its transactions itself ([`progress::take_nonce`]).
 //!
@@ -47,6 +53,7 @@ pub mod progress;
 pub mod worker_rpc;
 
 use alloc::{string::String, vec::Vec};
+use core::fmt;
 use frame::{
 	deps::{
 		sp_io,
@@ -59,7 +66,7 @@ use frame::{
 	prelude::*,
 };
 use infera_primitives::{
-	attestation::{AttestationPayload, WorkerSignature},
+	attestation::{AttestationPayload, Outcome, WorkerSignature},
 	digest,
 	traits::{ModelArtifacts, ModelRegistry, ProviderRegistry},
 	Digest, JobId,
@@ -76,6 +83,58 @@ pub const WORKER_URL_KEY: &[u8] = b"infera/worker-url";
 pub const DEFAULT_WORKER_URL: &str = "http://127.0.0.1:9960";
 /// Longest backoff after worker failures, in blocks.
 const MAX_BACKOFF_BLOCKS: u32 = 32;
+
+/// Why a job got no answer from this node in a run (it is retried after a backoff).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub enum Failure {
+	/// The job's input is not in the off-chain index (node without
+	/// `--enable-offchain-indexing`?).
+	InputMissing,
+	/// The indexed input does not hash to the job's input hash.
+	InputHashMismatch,
+	/// The job's model is no longer registered.
+	ModelGone,
+	/// The worker could not load the job's model.
+	LoadFailed(CallError),
+	/// The worker call failed.
+	Worker(CallError),
+	/// The output is not the model's canonical length.
+	WrongOutputLength,
+	/// The output does not hash to the attested hash.
+	OutputHashMismatch,
+	/// A refusal came with output bytes.
+	OutputWithRefusal,
+	/// This provider account has no registered worker key.
+	NoWorkerKey,
+	/// The attestation is not signed by the registered worker key for this job and chain.
+	BadSignature,
+}
+
+impl fmt::Display for Failure {
+	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+		match self {
+			Failure::InputMissing => write!(
+				f,
+				"input not in the off-chain index (node without --enable-offchain-indexing?)"
+			),
+			Failure::InputHashMismatch => {
+				write!(f, "indexed input does not match the job's input hash")
+			}
+			Failure::ModelGone => write!(f, "the job's model is no longer registered"),
+			Failure::LoadFailed(e) => write!(f, "loading the model: {e:?}"),
+			Failure::Worker(e) => write!(f, "worker: {e:?}"),
+			Failure::WrongOutputLength => {
+				write!(f, "output length differs from the model's canonical length")
+			}
+			Failure::OutputHashMismatch => write!(f, "output does not hash to the stated hash"),
+			Failure::OutputWithRefusal => write!(f, "a refusal came with output bytes"),
+			Failure::NoWorkerKey => write!(f, "this account has no registered worker key"),
+			Failure::BadSignature => {
+				write!(f, "attestation is not signed by the registered worker key")
+			}
+		}
+	}
+}
 
 /// The next thing a provider has to send for a job.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -104,9 +163,15 @@ impl<T: Config> Task<'_, T> {
 		key
 	}
 
-	/// The worker request that answers this task's job on `input`.
-	fn infer_request<'r>(&'r self, input: &'r [u8]) -> InferRequest<'r> {
+	/// The worker request that answers this task's job on `input`, for the chain with
+	/// `genesis_hash`.
+	fn infer_request<'r>(
+		&'r self,
+		input: &'r [u8],
+		genesis_hash: &'r infera_primitives::Hash,
+	) -> InferRequest<'r> {
 		InferRequest {
+			genesis_hash,
 			model: &self.job.model_hash,
 			input,
 			job_id: self.job_id,
@@ -345,7 +410,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Records the worker's failure for `task` (its `attempts + 1`th in a row) and when to try
 	/// again: after 1, 2, 4, … up to [`MAX_BACKOFF_BLOCKS`] blocks.
-	fn record_failure(task: &Task<'_, T>, attempts: u32, reason: &str, now: BlockNumberFor<T>) {
+	fn record_failure(task: &Task<'_, T>, attempts: u32, reason: &Failure, now: BlockNumberFor<T>) {
 		let backoff = 1u32 << attempts.min(5);
 		let retry_at = now.saturating_add(backoff.min(MAX_BACKOFF_BLOCKS).into());
 		log::warn!(
@@ -365,7 +430,7 @@ impl<T: Config> Pallet<T> {
 		now: BlockNumberFor<T>,
 	) -> pallet_job_escrow::Call<T> {
 		let attestation = Attestation {
-			output_hash: inference.output_hash,
+			outcome: inference.outcome,
 			signature: WorkerSignature::from_raw(inference.signature),
 		};
 		if task.action == Action::Answer {
@@ -392,24 +457,21 @@ impl<T: Config> Pallet<T> {
 		secret: RevealSecret,
 		now: BlockNumberFor<T>,
 	) -> pallet_job_escrow::Call<T> {
-		let commitment = commitment_of(&secret.attestation.output_hash, &secret.salt, &account.id);
+		let digest = secret.attestation.outcome.vote_digest();
+		let commitment = commitment_of(&digest, &secret.salt, &account.id);
 		progress::save(job_id, &account.id, &Step::Committed { at: now, secret });
 		pallet_job_escrow::Call::<T>::commit_result { job_id, commitment }
 	}
 
 	/// The job's input from the off-chain index, checked against its on-chain hash.
-	fn indexed_input(task: &Task<'_, T>) -> Result<Vec<u8>, String> {
+	fn indexed_input(task: &Task<'_, T>) -> Result<Vec<u8>, Failure> {
 		let input = sp_io::offchain::local_storage_get(
 			frame::deps::sp_core::offchain::StorageKind::PERSISTENT,
-			&input_key(task.job_id),
+			&input_key(task.job_id, &task.job.input_hash),
 		)
-		.ok_or_else(|| {
-			String::from(
-				"input not in the off-chain index (node without --enable-offchain-indexing?)",
-			)
-		})?;
+		.ok_or(Failure::InputMissing)?;
 		if digest(&input) != task.job.input_hash {
-			return Err("indexed input does not match the job's input hash".into());
+			return Err(Failure::InputHashMismatch);
 		}
 		Ok(input)
 	}
@@ -421,15 +483,16 @@ impl<T: Config> Pallet<T> {
 	fn infer_all(
 		client: &WorkerClient,
 		batch: &[(&Task<'_, T>, u32, Vec<u8>)],
-	) -> Vec<Result<Inference, String>> {
+	) -> Vec<Result<Inference, Failure>> {
 		let unknown_model = |a: &Result<Inference, CallError>| {
 			matches!(a, Err(CallError::Rpc { code: worker_rpc::UNKNOWN_MODEL, .. }))
 		};
+		let genesis_hash = pallet_job_escrow::Pallet::<T>::genesis_hash();
 		let requests: Vec<_> =
-			batch.iter().map(|(task, _, input)| task.infer_request(input)).collect();
+			batch.iter().map(|(task, _, input)| task.infer_request(input, &genesis_hash)).collect();
 		let mut answers = client.infer_all(&requests);
 		// The first unloaded model, and whether loading it worked.
-		let mut loaded: Option<(Digest, Result<(), String>)> = None;
+		let mut loaded: Option<(Digest, Result<(), Failure>)> = None;
 		let mut again = Vec::new();
 		for (i, answer) in answers.iter().enumerate() {
 			if !unknown_model(answer) {
@@ -455,42 +518,53 @@ impl<T: Config> Pallet<T> {
 					Some((model, Err(load_failure))) if *model == task.job.model_hash => {
 						load_failure.clone()
 					}
-					_ => alloc::format!("worker: {e:?}"),
+					_ => Failure::Worker(e),
 				})
 			})
 			.collect()
 	}
 
 	/// Asks the worker to load the job's model from the URI registered on chain.
-	fn load_model(client: &WorkerClient, job: &Job<T>) -> Result<(), String> {
-		let gone = || String::from("the job's model is no longer registered");
-		let model = <T as pallet_job_escrow::Config>::Models::model(job.model).ok_or_else(gone)?;
-		let uri = T::Artifacts::artifact_uri(job.model).ok_or_else(gone)?;
+	fn load_model(client: &WorkerClient, job: &Job<T>) -> Result<(), Failure> {
+		let model =
+			<T as pallet_job_escrow::Config>::Models::model(job.model).ok_or(Failure::ModelGone)?;
+		let uri = T::Artifacts::artifact_uri(job.model).ok_or(Failure::ModelGone)?;
 		client
 			.load_model(&job.model_hash, &uri, &model.input, &model.output, &model.rule)
-			.map_err(|e| alloc::format!("loading the model: {e:?}"))
+			.map_err(Failure::LoadFailed)
 	}
 
-	/// Refuses answers the chain would reject: wrong length, wrong hash, or a signature that is
-	/// not by the provider's registered worker key.
-	fn check(task: &Task<'_, T>, inference: &Inference) -> Result<(), String> {
+	/// Refuses answers the chain would reject: an output of the wrong length or hash, a refusal
+	/// with output bytes, or a signature that is not by the provider's registered worker key
+	/// over this chain, job, model, input and outcome.
+	fn check(task: &Task<'_, T>, inference: &Inference) -> Result<(), Failure> {
 		let job = &task.job;
-		if inference.output.len() as u32 != job.output_len {
-			return Err("output length differs from the model's canonical length".into());
-		}
-		if digest(&inference.output) != inference.output_hash {
-			return Err("output does not hash to the stated output hash".into());
+		match inference.outcome {
+			Outcome::Output(hash) => {
+				if inference.output.len() as u32 != job.output_len {
+					return Err(Failure::WrongOutputLength);
+				}
+				if digest(&inference.output) != hash {
+					return Err(Failure::OutputHashMismatch);
+				}
+			}
+			Outcome::Refused(_) => {
+				if !inference.output.is_empty() {
+					return Err(Failure::OutputWithRefusal);
+				}
+			}
 		}
 		let worker = <T as pallet_job_escrow::Config>::Providers::worker_key(&task.account.id)
-			.ok_or_else(|| String::from("this account has no registered worker key"))?;
+			.ok_or(Failure::NoWorkerKey)?;
 		let payload = AttestationPayload {
+			genesis_hash: pallet_job_escrow::Pallet::<T>::genesis_hash(),
 			job_id: task.job_id,
 			model_hash: job.model_hash,
 			input_hash: job.input_hash,
-			output_hash: inference.output_hash,
+			outcome: inference.outcome,
 		};
 		if !payload.verify(&WorkerSignature::from_raw(inference.signature), &worker) {
-			return Err("attestation is not signed by the registered worker key".into());
+			return Err(Failure::BadSignature);
 		}
 		Ok(())
 	}

@@ -13,8 +13,8 @@ use frame::{
 	},
 	prelude::*,
 };
+use infera_primitives::attestation::Attestation;
 use infera_primitives::JobId;
-use pallet_job_escrow::Attestation;
 
 /// What a provider must send to reveal its committed answer.
 #[derive(Encode, Decode, Clone, PartialEq, Debug)]

@@ -2,7 +2,11 @@
 //!
 //! Speaks the worker's `infer` and `load_model` methods (see the `infera-worker` crate docs):
 //! bytes travel as `0x` hex, hashes as `0x` hex digests, specs and rules in the JSON form of
-//! `infera_primitives::model`. Every call, or batch of calls sent together, has one deadline, so
+//! `infera_primitives::model`. An `infer` answer is an [`Outcome`] (`{"output": "0x<hash>"}` or
+//! a signed refusal `{"refused": "<reason>"}`) with the canonical output and the worker's
+//! signature, decoded into typed mirrors of the worker's JSON and checked for consistency (the
+//! output hashes to the outcome; a refusal carries no output) before it is returned.
+//! Every call, or batch of calls sent together, has one deadline, so
 //! a hung worker never stalls the off-chain worker for longer than
 //! [`Config::WorkerTimeoutMs`](crate::Config).
 
@@ -12,8 +16,10 @@ use frame::deps::{
 	sp_runtime::offchain::{http, Duration, Timestamp},
 };
 use infera_primitives::{
+	attestation::{Outcome, RefusalReason},
+	digest,
 	model::{AgreementRule, DType, TensorSpec},
-	Digest, JobId,
+	Digest, Hash, JobId,
 };
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -22,7 +28,7 @@ use serde_json::{json, Value};
 pub const UNKNOWN_MODEL: i32 = -32001;
 
 /// Why a call to the worker failed.
-#[derive(Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CallError {
 	/// No answer: connection refused, deadline passed, or a non-200 status.
 	Unreachable(&'static str),
@@ -40,10 +46,10 @@ pub enum CallError {
 /// What the worker computed and signed for one job.
 #[derive(Debug, PartialEq)]
 pub struct Inference {
-	/// Canonical output bytes.
+	/// The output's hash (which `output` hashes to), or the worker's refusal.
+	pub outcome: Outcome,
+	/// Canonical output bytes; empty for a refusal.
 	pub output: Vec<u8>,
-	/// blake2-256 of `output`, as the worker states it.
-	pub output_hash: Digest,
 	/// sr25519 signature over the attestation payload.
 	pub signature: [u8; 64],
 }
@@ -98,11 +104,44 @@ struct Envelope {
 	error: Option<RpcError>,
 }
 
+/// The fields of the worker's `infer` result the off-chain worker uses; others are ignored.
 #[derive(Deserialize)]
 struct InferAnswer {
+	outcome: OutcomeAnswer,
 	output: String,
-	output_hash: String,
 	signature: String,
+}
+
+/// The JSON form of an [`Outcome`]: `{"output": "0x<hash>"}` or `{"refused": "<reason>"}`.
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum OutcomeAnswer {
+	/// blake2-256 of the canonical output, `0x` hex.
+	Output(String),
+	/// The worker's refusal.
+	Refused(RefusalAnswer),
+}
+
+/// The JSON form of a [`RefusalReason`] (the primitives' serde derives need `std`).
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum RefusalAnswer {
+	/// See [`RefusalReason::NonFiniteOutput`].
+	NonFiniteOutput,
+	/// See [`RefusalReason::ForwardFailed`].
+	ForwardFailed,
+	/// See [`RefusalReason::OutOfRange`].
+	OutOfRange,
+}
+
+impl From<RefusalAnswer> for RefusalReason {
+	fn from(reason: RefusalAnswer) -> Self {
+		match reason {
+			RefusalAnswer::NonFiniteOutput => RefusalReason::NonFiniteOutput,
+			RefusalAnswer::ForwardFailed => RefusalReason::ForwardFailed,
+			RefusalAnswer::OutOfRange => RefusalReason::OutOfRange,
+		}
+	}
 }
 
 /// One `infer` request: run the model with artifact hash `model` on `input` for `job_id`.
@@ -116,6 +155,8 @@ pub struct InferRequest<'r> {
 	pub job_id: JobId,
 	/// blake2-256 of `input`, as recorded on chain.
 	pub input_hash: &'r Digest,
+	/// Genesis hash of this chain (signed into the attestation).
+	pub genesis_hash: &'r Hash,
 }
 
 impl<'a> WorkerClient<'a> {
@@ -205,6 +246,7 @@ impl<'a> WorkerClient<'a> {
 					"encoding": "hex",
 					"job_id": r.job_id,
 					"input_hash": hex_0x(r.input_hash),
+					"genesis_hash": hex_0x(r.genesis_hash.as_bytes()),
 				});
 				("infer", params)
 			})
@@ -212,18 +254,32 @@ impl<'a> WorkerClient<'a> {
 		self.call_all(calls).into_iter().map(|result| Self::inference(result?)).collect()
 	}
 
-	/// The worker's `infer` result, decoded.
+	/// The worker's `infer` result, decoded and checked for consistency.
 	fn inference(result: Value) -> Result<Inference, CallError> {
 		let answer: InferAnswer =
 			serde_json::from_value(result).map_err(|_| CallError::Malformed("infer result"))?;
 		let output = from_hex(&answer.output).ok_or(CallError::Malformed("output hex"))?;
-		let output_hash = from_hex(&answer.output_hash)
-			.and_then(|b| b.try_into().ok())
-			.ok_or(CallError::Malformed("output hash"))?;
+		let outcome = match answer.outcome {
+			OutcomeAnswer::Output(hash) => {
+				let hash: Digest = from_hex(&hash)
+					.and_then(|b| b.try_into().ok())
+					.ok_or(CallError::Malformed("output hash"))?;
+				if digest(&output) != hash {
+					return Err(CallError::Malformed("output does not hash to the outcome"));
+				}
+				Outcome::Output(hash)
+			}
+			OutcomeAnswer::Refused(reason) => {
+				if !output.is_empty() {
+					return Err(CallError::Malformed("a refusal with an output"));
+				}
+				Outcome::Refused(reason.into())
+			}
+		};
 		let signature = from_hex(&answer.signature)
 			.and_then(|b| b.try_into().ok())
 			.ok_or(CallError::Malformed("signature"))?;
-		Ok(Inference { output, output_hash, signature })
+		Ok(Inference { outcome, output, signature })
 	}
 
 	/// Asks the worker to fetch, verify and load a model.
@@ -244,5 +300,82 @@ impl<'a> WorkerClient<'a> {
 			"rule": rule_json(rule),
 		});
 		self.call("load_model", params).map(|_| ())
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	fn answer(outcome: Value, output: &str) -> Value {
+		json!({
+			"job_id": 3,
+			"model": hex_0x(&[1; 32]),
+			"input_hash": hex_0x(&[2; 32]),
+			"outcome": outcome,
+			"output": output,
+			"signature": hex_0x(&[9; 64]),
+			"worker": hex_0x(&[4; 32]),
+			"timings": {"batch_size": 1, "queue_ms": 0.1, "forward_ms": 0.2, "total_ms": 0.4},
+		})
+	}
+
+	#[test]
+	fn outputs_decode_with_their_hash() {
+		let output = [1u8, 0, 0, 0];
+		let hash = digest(&output);
+		let inference =
+			WorkerClient::inference(answer(json!({"output": hex_0x(&hash)}), &hex_0x(&output)));
+		assert_eq!(
+			inference,
+			Ok(Inference {
+				outcome: Outcome::Output(hash),
+				output: output.to_vec(),
+				signature: [9; 64]
+			})
+		);
+	}
+
+	#[test]
+	fn refusals_decode_without_output() {
+		for (name, reason) in [
+			("non_finite_output", RefusalReason::NonFiniteOutput),
+			("forward_failed", RefusalReason::ForwardFailed),
+			("out_of_range", RefusalReason::OutOfRange),
+		] {
+			let inference = WorkerClient::inference(answer(json!({"refused": name}), ""));
+			assert_eq!(
+				inference,
+				Ok(Inference {
+					outcome: Outcome::Refused(reason),
+					output: Vec::new(),
+					signature: [9; 64]
+				})
+			);
+		}
+	}
+
+	#[test]
+	fn inconsistent_or_malformed_answers_are_refused() {
+		let output = [1u8, 0, 0, 0];
+		let wrong_hash = json!({"output": hex_0x(&[0; 32])});
+		let refused = json!({"refused": "forward_failed"});
+		let cases = [
+			(answer(wrong_hash, &hex_0x(&output)), "output does not hash to the outcome"),
+			(answer(refused, &hex_0x(&output)), "a refusal with an output"),
+			(answer(json!({"output": "0x1234"}), &hex_0x(&output)), "output hash"),
+			(answer(json!({"refused": "bored"}), ""), "infer result"),
+			(answer(json!({"output_hash": hex_0x(&[0; 32])}), ""), "infer result"),
+			(answer(json!({"refused": "forward_failed"}), "0xzz"), "output hex"),
+		];
+		for (result, why) in cases {
+			assert_eq!(WorkerClient::inference(result), Err(CallError::Malformed(why)));
+		}
+		let mut short_signature = answer(json!({"refused": "forward_failed"}), "");
+		short_signature["signature"] = json!("0x00");
+		assert_eq!(
+			WorkerClient::inference(short_signature),
+			Err(CallError::Malformed("signature"))
+		);
 	}
 }

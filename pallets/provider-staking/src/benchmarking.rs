@@ -1,11 +1,18 @@
 //! Benchmarks of provider staking, each at its worst case: the most models, every touched
 //! per-model index one short of full (so decoding and re-encoding it costs the most), and the
-//! most unbonding chunks.
+//! most unbonding chunks. Worker keys live in the benchmark's keystore (the CLI provides one),
+//! so worker-key proofs are real sr25519 signatures verified by the pallet.
 #![cfg(feature = "runtime-benchmarks")]
 
 use super::*;
-use frame::benchmarking::prelude::*;
+use frame::{
+	benchmarking::prelude::*,
+	deps::{sp_core::crypto::KeyTypeId, sp_io},
+};
 use infera_primitives::traits::ModelBenchmarkHelper;
+
+/// Key type of the benchmark's worker keys.
+const KEY_TYPE: KeyTypeId = KeyTypeId(*b"ipsb");
 
 /// The bond used by benchmark providers.
 fn bond<T: Config>() -> BalanceOf<T> {
@@ -35,21 +42,24 @@ fn models<T: Config>(n: u32) -> Result<Vec<ModelId>, BenchmarkError> {
 	Ok(out)
 }
 
-/// A worker key distinct per seed.
-fn key(seed: u32) -> WorkerPublic {
-	let mut raw = [0u8; 32];
-	raw[..4].copy_from_slice(&seed.to_le_bytes());
-	WorkerPublic::from_raw(raw)
+/// A new worker key in the keystore, and its proof for `who` on this chain.
+fn key<T: Config>(who: &T::AccountId) -> Result<(WorkerPublic, WorkerSignature), BenchmarkError> {
+	let key = sp_io::crypto::sr25519_generate(KEY_TYPE, None);
+	let proof = Pallet::<T>::sign_worker_key_proof(KEY_TYPE, who, &key)
+		.ok_or(BenchmarkError::Stop("signing the worker-key proof failed"))?;
+	Ok((key, proof))
 }
 
 /// Registers the whitelisted caller as a provider of `models`.
 fn provider<T: Config>(models: Vec<ModelId>) -> Result<T::AccountId, BenchmarkError> {
 	let who: T::AccountId = whitelisted_caller();
 	fund::<T>(&who);
+	let (worker, proof) = key::<T>(&who)?;
 	Pallet::<T>::register_provider(
 		RawOrigin::Signed(who.clone()).into(),
 		bond::<T>(),
-		key(0),
+		worker,
+		proof,
 		models,
 		2,
 		1u32.into(),
@@ -68,11 +78,12 @@ mod benchmarks {
 		let models = models::<T>(m)?;
 		let who: T::AccountId = whitelisted_caller();
 		fund::<T>(&who);
+		let (worker, proof) = key::<T>(&who)?;
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), bond::<T>(), key(0), models, 2, 1u32.into());
+		_(RawOrigin::Signed(who.clone()), bond::<T>(), worker, proof, models, 2, 1u32.into());
 
-		assert!(Providers::<T>::contains_key(&who));
+		assert_eq!(Providers::<T>::get(&who).map(|p| p.worker), Some(worker));
 		Ok(())
 	}
 
@@ -169,11 +180,12 @@ mod benchmarks {
 	#[benchmark]
 	fn rotate_worker_key() -> Result<(), BenchmarkError> {
 		let who = provider::<T>(Vec::new())?;
+		let (worker, proof) = key::<T>(&who)?;
 
 		#[extrinsic_call]
-		_(RawOrigin::Signed(who.clone()), key(1));
+		_(RawOrigin::Signed(who.clone()), worker, proof);
 
-		assert_eq!(Providers::<T>::get(&who).map(|p| p.worker), Some(key(1)));
+		assert_eq!(Providers::<T>::get(&who).map(|p| p.worker), Some(worker));
 		Ok(())
 	}
 

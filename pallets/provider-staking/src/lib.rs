@@ -7,9 +7,10 @@
 //!
 //! A provider bonds at least [`Config::MinProviderStake`] (placed on *hold* with
 //! [`HoldReason::ProviderStake`], not locked), registers the sr25519 public key of its inference
-//! worker, the models it serves (registered, non-deprecated models of the registry), how many
-//! jobs it runs at once and its price per inference. It can add stake, unbond stake (released
-//! after [`Config::UnbondingPeriod`] blocks), go offline and online, change its models, price,
+//! worker (with the key's signature for this provider, proving that it holds the key), the
+//! models it serves (registered, non-deprecated models of the registry), how many jobs it runs
+//! at once and its price per inference. It can add stake, unbond stake (released after
+//! [`Config::UnbondingPeriod`] blocks), go offline and online, change its models, price,
 //! capacity and worker key, and deregister once no job is assigned to it.
 //!
 //! The job pallet uses the provider set through
@@ -40,6 +41,12 @@
 //!   `set_capacity` refuses to go below the running jobs. Deregistering needs zero active jobs.
 //! - **Worker keys are unique** across providers ([`WorkerKeys`]): two accounts sharing one worker
 //!   would make redundant execution meaningless.
+//! - **Worker keys are proven.** Registering or rotating to a worker key needs the key's
+//!   signature over a [`WorkerKeyProof`] for the caller's account on this chain (its genesis
+//!   hash). Since keys are unique, an unproven key could be taken by anyone who sees a
+//!   provider's registration in the transaction pool and registers the same key first; the
+//!   proof names the provider, so a front-runner cannot reuse it, and the genesis hash keeps a
+//!   proof from one chain (a testnet) from being replayed on another.
 //!
 //! ## Terms
 //!
@@ -47,6 +54,8 @@
 //! - *Unbonding chunk*: stake waiting for its unlock block; still held and slashable.
 //! - *Slot*: one unit of capacity, taken by a job assigned to the provider.
 //! - *Worker key*: the sr25519 key the provider's inference worker signs attestations with.
+//! - *Worker-key proof*: the worker key's signature over [`WorkerKeyProof`] `{ genesis_hash,
+//!   provider }`, sent with `register_provider` and `rotate_worker_key`.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -72,9 +81,9 @@ use frame::{
 	},
 };
 use infera_primitives::{
-	attestation::WorkerPublic,
+	attestation::{WorkerKeyProof, WorkerPublic, WorkerSignature},
 	traits::{EligibleProvider, ModelRegistry, ProviderRegistry, SlashReason},
-	ModelId,
+	Hash, ModelId,
 };
 
 /// Balance type of the pallet's currency.
@@ -374,6 +383,10 @@ pub mod pallet {
 		NoFreeCapacity,
 		/// The provider is offline.
 		ProviderOffline,
+		/// The worker-key proof is not the worker key's signature over
+		/// `WorkerKeyProof { genesis_hash, provider }` for the caller on this chain: have the
+		/// worker sign it for this account (`prove_key`), not for another account or chain.
+		BadWorkerKeyProof,
 	}
 
 	#[pallet::hooks]
@@ -399,15 +412,17 @@ pub mod pallet {
 		/// Registers the caller as a provider, online at once.
 		///
 		/// Any signed account that is not a provider. Holds `bond` (at least
-		/// `MinProviderStake`), records the worker key (unused by others), the models (registered,
-		/// active, no duplicates, at most `MaxModelsPerProvider`), `capacity` (at least 1) and
-		/// `price`. Emits [`Event::ProviderRegistered`].
+		/// `MinProviderStake`), records the worker key (unused by others, and `proof` must be its
+		/// signature over [`WorkerKeyProof`] for the caller on this chain), the models
+		/// (registered, active, no duplicates, at most `MaxModelsPerProvider`), `capacity` (at
+		/// least 1) and `price`. Emits [`Event::ProviderRegistered`].
 		#[pallet::call_index(0)]
 		#[pallet::weight(T::WeightInfo::register_provider(models.len() as u32))]
 		pub fn register_provider(
 			origin: OriginFor<T>,
 			bond: BalanceOf<T>,
 			worker: WorkerPublic,
+			proof: WorkerSignature,
 			models: Vec<ModelId>,
 			capacity: u32,
 			price: BalanceOf<T>,
@@ -416,7 +431,7 @@ pub mod pallet {
 			ensure!(!Providers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
 			ensure!(bond >= T::MinProviderStake::get(), Error::<T>::BelowMinimum);
 			ensure!(capacity > 0, Error::<T>::ZeroCapacity);
-			ensure!(!WorkerKeys::<T>::contains_key(worker), Error::<T>::WorkerKeyInUse);
+			Self::check_worker_key(&who, &worker, &proof)?;
 			let models = Self::check_models(models, &[])?;
 			T::Currency::hold(&HoldReason::ProviderStake.into(), &who, bond)?;
 			Ledgers::<T>::mutate(&who, |l| {
@@ -564,15 +579,20 @@ pub mod pallet {
 
 		/// Replaces the caller's worker key.
 		///
-		/// Only a provider; the key must not be registered by anyone. Results of running jobs
-		/// are checked against the key current when they are submitted, so rotate between jobs.
-		/// Emits [`Event::WorkerKeyRotated`].
+		/// Only a provider; the key must not be registered by anyone, and `proof` must be its
+		/// signature over [`WorkerKeyProof`] for the caller on this chain. Results of running
+		/// jobs are checked against the key current when they are submitted, so rotate between
+		/// jobs. Emits [`Event::WorkerKeyRotated`].
 		#[pallet::call_index(7)]
 		#[pallet::weight(T::WeightInfo::rotate_worker_key())]
-		pub fn rotate_worker_key(origin: OriginFor<T>, worker: WorkerPublic) -> DispatchResult {
+		pub fn rotate_worker_key(
+			origin: OriginFor<T>,
+			worker: WorkerPublic,
+			proof: WorkerSignature,
+		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			let mut provider = Providers::<T>::get(&who).ok_or(Error::<T>::NotProvider)?;
-			ensure!(!WorkerKeys::<T>::contains_key(worker), Error::<T>::WorkerKeyInUse);
+			Self::check_worker_key(&who, &worker, &proof)?;
 			WorkerKeys::<T>::remove(provider.worker);
 			WorkerKeys::<T>::insert(worker, &who);
 			provider.worker = worker;
@@ -649,6 +669,40 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
+	/// The hash of this chain's genesis block, which worker-key proofs sign: the hash of block
+	/// 0 as `frame_system` records it (the real genesis hash from block 1 on, the same value
+	/// `CheckGenesis` puts into every signed transaction).
+	pub fn genesis_hash() -> Hash {
+		let hash = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
+		infera_primitives::hash_from_bytes(hash.as_ref())
+	}
+
+	/// Signs `who`'s [`WorkerKeyProof`] on this chain with `worker`, a key of type `key_type` in
+	/// the keystore; `None` if the keystore lacks it. For benchmarks (this pallet's and those
+	/// of pallets that register providers), whose CLI provides a keystore.
+	#[cfg(feature = "runtime-benchmarks")]
+	pub fn sign_worker_key_proof(
+		key_type: frame::deps::sp_core::crypto::KeyTypeId,
+		who: &T::AccountId,
+		worker: &WorkerPublic,
+	) -> Option<WorkerSignature> {
+		let message = WorkerKeyProof { genesis_hash: Self::genesis_hash(), provider: who };
+		frame::deps::sp_io::crypto::sr25519_sign(key_type, worker, &message.message())
+	}
+
+	/// Checks that `worker` may become `who`'s worker key: no provider uses it, and `proof` is
+	/// its signature over the [`WorkerKeyProof`] for `who` on this chain.
+	fn check_worker_key(
+		who: &T::AccountId,
+		worker: &WorkerPublic,
+		proof: &WorkerSignature,
+	) -> Result<(), Error<T>> {
+		ensure!(!WorkerKeys::<T>::contains_key(worker), Error::<T>::WorkerKeyInUse);
+		let message = WorkerKeyProof { genesis_hash: Self::genesis_hash(), provider: who };
+		ensure!(message.verify(proof, worker), Error::<T>::BadWorkerKeyProof);
+		Ok(())
+	}
+
 	/// Checks a new model list against the registry and the index; `current` is the list it
 	/// replaces (its models need no new index room).
 	fn check_models(models: Vec<ModelId>, current: &[ModelId]) -> Result<ModelsOf<T>, Error<T>> {

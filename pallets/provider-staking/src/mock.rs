@@ -1,12 +1,16 @@
 //! Test runtime: system, balances, the real model registry and provider staking.
 
 use crate as pallet_provider_staking;
+use frame::deps::sp_core::{sr25519, Pair};
 use frame::testing_prelude::*;
 use infera_primitives::{
-	attestation::WorkerPublic,
+	attestation::{WorkerKeyProof, WorkerPublic, WorkerSignature},
 	model::{AgreementRule, DType, TensorSpec},
 };
-use polkadot_sdk::pallet_balances;
+use polkadot_sdk::{
+	pallet_balances,
+	sp_keystore::{testing::MemoryKeystore, KeystoreExt},
+};
 
 type Block = frame_system::mocking::MockBlock<Test>;
 
@@ -99,9 +103,20 @@ pub const TREASURY_INITIAL: u64 = 1;
 /// Active models 0, 1, 2 and deprecated model 3, registered by [`AUTHOR`] at genesis.
 pub const DEPRECATED_MODEL: u32 = 3;
 
-/// A distinct worker key per seed.
+/// A distinct sr25519 worker key pair per seed (deterministic).
+pub fn worker_pair(seed: u8) -> sr25519::Pair {
+	sr25519::Pair::from_seed(&[seed; 32])
+}
+
+/// The public worker key of seed `seed`.
 pub fn worker(seed: u8) -> WorkerPublic {
-	WorkerPublic::from_raw([seed; 32])
+	worker_pair(seed).public()
+}
+
+/// The proof that `who` holds worker key `seed` on the test chain, signed by that key.
+pub fn proof(seed: u8, who: u64) -> WorkerSignature {
+	WorkerKeyProof { genesis_hash: ProviderStaking::genesis_hash(), provider: &who }
+		.sign(&worker_pair(seed))
 }
 
 /// Builds test state; `build_and_execute` checks both pallets' invariants after the test.
@@ -109,7 +124,7 @@ pub fn worker(seed: u8) -> WorkerPublic {
 pub struct ExtBuilder;
 
 impl ExtBuilder {
-	/// Funded accounts, four models (the last deprecated), block 1.
+	/// Funded accounts, four models (the last deprecated), block 1, a keystore.
 	pub fn build(self) -> TestState {
 		let mut storage = frame_system::GenesisConfig::<Test>::default().build_storage().unwrap();
 		pallet_balances::GenesisConfig::<Test> {
@@ -126,6 +141,8 @@ impl ExtBuilder {
 		.assimilate_storage(&mut storage)
 		.unwrap();
 		let mut ext = TestState::new(storage);
+		// The benchmarks keep their worker keys in a keystore, as the benchmark CLI provides.
+		ext.register_extension(KeystoreExt::new(MemoryKeystore::new()));
 		ext.execute_with(|| {
 			System::set_block_number(1);
 			let spec = |shape: &[u32]| TensorSpec {

@@ -7,7 +7,11 @@ use frame::{
 	testing_prelude::*,
 	traits::fungible::{Inspect, InspectHold},
 };
-use infera_primitives::traits::{EligibleProvider, ProviderRegistry as _, SlashReason};
+use infera_primitives::{
+	attestation::WorkerKeyProof,
+	traits::{EligibleProvider, ProviderRegistry as _, SlashReason},
+	Hash,
+};
 
 const PRICE: u64 = 3;
 
@@ -15,15 +19,22 @@ fn held(who: u64) -> u64 {
 	Balances::balance_on_hold(&HoldReason::ProviderStake.into(), &who)
 }
 
+/// Registers `who` with worker key `key` and a valid proof for it.
 fn register_with(who: u64, bond: u64, key: u8, models: Vec<u32>, capacity: u32) -> DispatchResult {
 	ProviderStaking::register_provider(
 		RuntimeOrigin::signed(who),
 		bond,
 		worker(key),
+		proof(key, who),
 		models,
 		capacity,
 		PRICE,
 	)
+}
+
+/// Rotates `who` to worker key `key` with a valid proof for it.
+fn rotate(who: u64, key: u8) -> DispatchResult {
+	ProviderStaking::rotate_worker_key(RuntimeOrigin::signed(who), worker(key), proof(key, who))
 }
 
 /// Registers `who` with bond 200, worker key `who`, models 0 and 1, capacity 2.
@@ -76,7 +87,15 @@ fn register_provider_errors() {
 		);
 		assert_noop!(register_with(POOR, 100, 1, vec![0], 1), TokenError::FundsUnavailable);
 		assert_noop!(
-			ProviderStaking::register_provider(RuntimeOrigin::none(), 100, worker(1), vec![], 1, 1),
+			ProviderStaking::register_provider(
+				RuntimeOrigin::none(),
+				100,
+				worker(1),
+				proof(1, P1),
+				vec![],
+				1,
+				1
+			),
 			BadOrigin
 		);
 		assert_ok!(register_with(P1, 100, 1, vec![0], 1));
@@ -262,23 +281,14 @@ fn worker_key_rotation() {
 	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		register(P2);
-		assert_ok!(ProviderStaking::rotate_worker_key(RuntimeOrigin::signed(P1), worker(42)));
+		assert_ok!(rotate(P1, 42));
 		System::assert_last_event(Event::WorkerKeyRotated { who: P1, worker: worker(42) }.into());
 		assert_eq!(ProviderStaking::worker_key(&P1), Some(worker(42)));
 		assert_eq!(WorkerKeys::<Test>::get(worker(P1 as u8)), None);
 		assert_eq!(WorkerKeys::<Test>::get(worker(42)), Some(P1));
-		assert_noop!(
-			ProviderStaking::rotate_worker_key(RuntimeOrigin::signed(P1), worker(P2 as u8)),
-			Error::<Test>::WorkerKeyInUse
-		);
-		assert_noop!(
-			ProviderStaking::rotate_worker_key(RuntimeOrigin::signed(P1), worker(42)),
-			Error::<Test>::WorkerKeyInUse
-		);
-		assert_noop!(
-			ProviderStaking::rotate_worker_key(RuntimeOrigin::signed(P3), worker(7)),
-			Error::<Test>::NotProvider
-		);
+		assert_noop!(rotate(P1, P2 as u8), Error::<Test>::WorkerKeyInUse);
+		assert_noop!(rotate(P1, 42), Error::<Test>::WorkerKeyInUse);
+		assert_noop!(rotate(P3, 7), Error::<Test>::NotProvider);
 		assert_eq!(ProviderStaking::worker_key(&P3), None);
 		// The old key is free again.
 		assert_ok!(register_with(P3, 100, P1 as u8, vec![], 1));
@@ -529,5 +539,128 @@ fn provider_view_shows_stake_terms_and_serving_index() {
 		assert_eq!(view.record, Default::default());
 		assert_eq!(ProviderStaking::providers_of(1), vec![P1]);
 		assert!(ProviderStaking::provider_view(&P2).is_none());
+	});
+}
+
+#[test]
+fn genesis_hash_is_the_hash_of_block_zero() {
+	ExtBuilder.build_and_execute(|| {
+		// `frame_system`'s genesis build records 69s as the hash of block 0; a real chain
+		// records the genesis block's hash there when block 1 is initialised.
+		assert_eq!(ProviderStaking::genesis_hash(), Hash::repeat_byte(69));
+		System::set_block_number(5);
+		assert_eq!(ProviderStaking::genesis_hash(), Hash::repeat_byte(69));
+	});
+}
+
+#[test]
+fn front_runner_cannot_register_a_key_with_someone_elses_proof() {
+	ExtBuilder.build_and_execute(|| {
+		// P2 sees P1's registration (worker key 7, proof signed for P1) in the pool and sends it
+		// as its own first.
+		let victims_proof = proof(7, P1);
+		assert_noop!(
+			ProviderStaking::register_provider(
+				RuntimeOrigin::signed(P2),
+				100,
+				worker(7),
+				victims_proof,
+				vec![0],
+				1,
+				PRICE
+			),
+			Error::<Test>::BadWorkerKeyProof
+		);
+		assert_eq!(WorkerKeys::<Test>::get(worker(7)), None);
+		assert!(Providers::<Test>::get(P2).is_none());
+		assert_eq!(held(P2), 0);
+		// P1's own transaction still goes through.
+		assert_ok!(ProviderStaking::register_provider(
+			RuntimeOrigin::signed(P1),
+			100,
+			worker(7),
+			victims_proof,
+			vec![0],
+			1,
+			PRICE
+		));
+		assert_eq!(WorkerKeys::<Test>::get(worker(7)), Some(P1));
+		assert_eq!(ProviderStaking::worker_key(&P1), Some(worker(7)));
+	});
+}
+
+#[test]
+fn proof_by_another_key_is_rejected() {
+	ExtBuilder.build_and_execute(|| {
+		// Signed for P1, but by key 8, not by the key registered.
+		assert_noop!(
+			ProviderStaking::register_provider(
+				RuntimeOrigin::signed(P1),
+				100,
+				worker(7),
+				proof(8, P1),
+				vec![0],
+				1,
+				PRICE
+			),
+			Error::<Test>::BadWorkerKeyProof
+		);
+	});
+}
+
+#[test]
+fn proof_for_another_chain_is_rejected() {
+	ExtBuilder.build_and_execute(|| {
+		let other_chain = WorkerKeyProof { genesis_hash: Hash::repeat_byte(1), provider: &P1 }
+			.sign(&worker_pair(7));
+		assert_noop!(
+			ProviderStaking::register_provider(
+				RuntimeOrigin::signed(P1),
+				100,
+				worker(7),
+				other_chain,
+				vec![0],
+				1,
+				PRICE
+			),
+			Error::<Test>::BadWorkerKeyProof
+		);
+		assert_ok!(register_with(P1, 100, 7, vec![0], 1));
+		let other_chain = WorkerKeyProof { genesis_hash: Hash::repeat_byte(1), provider: &P1 }
+			.sign(&worker_pair(8));
+		assert_noop!(
+			ProviderStaking::rotate_worker_key(RuntimeOrigin::signed(P1), worker(8), other_chain),
+			Error::<Test>::BadWorkerKeyProof
+		);
+	});
+}
+
+#[test]
+fn rotation_needs_a_proof_for_the_rotating_provider() {
+	ExtBuilder.build_and_execute(|| {
+		register(P1);
+		register(P2);
+		// P2 front-runs P1's rotation to key 42 with P1's proof.
+		let p1s_proof = proof(42, P1);
+		assert_noop!(
+			ProviderStaking::rotate_worker_key(RuntimeOrigin::signed(P2), worker(42), p1s_proof),
+			Error::<Test>::BadWorkerKeyProof
+		);
+		// Nor does a proof by another key do.
+		assert_noop!(
+			ProviderStaking::rotate_worker_key(
+				RuntimeOrigin::signed(P1),
+				worker(42),
+				proof(43, P1)
+			),
+			Error::<Test>::BadWorkerKeyProof
+		);
+		assert_eq!(ProviderStaking::worker_key(&P2), Some(worker(P2 as u8)));
+		assert_ok!(ProviderStaking::rotate_worker_key(
+			RuntimeOrigin::signed(P1),
+			worker(42),
+			p1s_proof
+		));
+		assert_eq!(ProviderStaking::worker_key(&P1), Some(worker(42)));
 	});
 }

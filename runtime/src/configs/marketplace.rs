@@ -1,13 +1,14 @@
 //! Configuration of the marketplace pallets: model registry, provider staking, job escrow and
 //! the provider's off-chain worker. Block time is one second, so periods in blocks are seconds.
 
-use crate::governance::parameters::{dynamic_params::market, GovernedJobParameters};
+use crate::governance::parameters::{GovernedJobParameters, MinProviderStake, UnbondingPeriod};
 use crate::{
 	AccountId, Balance, Balances, ModelRegistry, Nonce, ProviderStaking, RandomnessCollectiveFlip,
 	Runtime, RuntimeCall, RuntimeHoldReason, Signature, SignedPayload, System, TxExtension,
 	UncheckedExtrinsic, MICRO_UNIT, MILLI_UNIT,
 };
 use codec::Encode;
+use infera_primitives::params;
 use polkadot_sdk::{
 	frame_support::{parameter_types, traits::ConstU32, PalletId},
 	frame_system::offchain::{
@@ -40,10 +41,10 @@ parameter_types! {
 	pub const ModelDepositBase: Balance = 100 * MILLI_UNIT;
 	/// 0.0001 INF per stored byte: a full entry (~700 bytes) adds ~0.07 INF.
 	pub const ModelDepositPerByte: Balance = 100 * MICRO_UNIT;
-	/// 256 KiB: a 224×224×3 u8 image (147 KiB) fits, far below the 5 MiB block length.
-	pub const MaxModelInputBytes: u32 = 256 * 1024;
-	/// 4 KiB of canonical output stored per result (top-k indices, small embeddings).
-	pub const MaxModelOutputBytes: u32 = 4 * 1024;
+	/// See `infera_primitives::params::MAX_INPUT_BYTES`.
+	pub const MaxModelInputBytes: u32 = params::MAX_INPUT_BYTES;
+	/// See `infera_primitives::params::MAX_OUTPUT_BYTES`.
+	pub const MaxModelOutputBytes: u32 = params::MAX_OUTPUT_BYTES;
 }
 
 impl pallet_model_registry::Config for Runtime {
@@ -67,9 +68,9 @@ impl pallet_provider_staking::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Models = ModelRegistry;
 	type Treasury = TreasuryAccount;
-	/// Governed: see [`market`].
-	type MinProviderStake = market::MinProviderStake;
-	type UnbondingPeriod = market::UnbondingPeriod;
+	/// Governed: see `governance::parameters`.
+	type MinProviderStake = MinProviderStake;
+	type UnbondingPeriod = UnbondingPeriod;
 	/// Same order as pallet-staking's unlocking chunks.
 	type MaxUnbondingChunks = ConstU32<16>;
 	/// A worker keeps few models loaded.
@@ -90,22 +91,22 @@ impl pallet_job_escrow::Config for Runtime {
 	/// Weak (see the job pallet's docs): the block author can bias assignment. A VRF source
 	/// (BABE) replaces it on a production network.
 	type Randomness = RandomnessCollectiveFlip;
-	/// Governed: see [`market`].
+	/// Governed: see `governance::parameters`.
 	type Parameters = GovernedJobParameters;
 	type TreasuryAccount = TreasuryAccount;
-	/// Up to 7 providers agree on each answer (the governed `market::MaxRedundancy` may lower it).
-	type MaxRedundancy = ConstU32<7>;
+	/// Up to 7 providers agree on each answer (the governed `MaxRedundancy` may lower it).
+	type MaxRedundancy = ConstU32<{ params::MAX_REDUNDANCY }>;
 	type MaxInputBytes = MaxModelInputBytes;
 	type MaxOutputBytes = MaxModelOutputBytes;
 	/// Matches the staking pallet's per-model index bound.
 	type MaxCandidates = ConstU32<128>;
-	/// Thousands of jobs may fall due in one block under load.
-	type MaxDeadlinesPerBlock = ConstU32<2048>;
-	/// About 40–80 ms of `on_initialize` work per one-second block at the estimated weights
-	/// (most jobs settle inside their result or reveal transaction); overflow carries over.
-	type MaxDeadlinesProcessed = ConstU32<16>;
-	/// About 0.4 ms each: 64 per block keeps pace with completions at ~25 ms.
-	type MaxExpiriesPerBlock = ConstU32<64>;
+	/// A due queue is processed whole in `on_initialize`: 512 live deadlines of 7-provider jobs
+	/// weigh about 0.6 s of the 2 s block (release weights), and the weight-limited maximum of
+	/// about 266 submissions per block leaves room for a reveal entry each.
+	type MaxDeadlinesPerBlock = ConstU32<512>;
+	/// About 0.15 ms each: 1024 per block (about 150 ms) outpace the most jobs a block can
+	/// finish at steady state; `on_idle` works off bursts.
+	type MaxExpiriesPerBlock = ConstU32<1024>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::MarketplaceBenchmarkHelper;
 }

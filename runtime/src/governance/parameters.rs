@@ -9,6 +9,11 @@
 
 use super::origins;
 use crate::{Balance, BlockNumber, RuntimeOrigin, DAYS, UNIT};
+use dynamic_params::market;
+use infera_primitives::params::{
+	ByteFee, FeeRatio, InputBytes, MinStake, OutputBytes, PhaseBlocks, Redundancy, RetentionBlocks,
+	SlashRatio, UnbondingBlocks, DEFAULT_BYTE_FEE,
+};
 use polkadot_sdk::{
 	frame_support::{
 		dynamic_params::{dynamic_pallet_params, dynamic_params},
@@ -22,48 +27,57 @@ use polkadot_sdk::{
 pub mod dynamic_params {
 	use super::*;
 
-	/// Parameters of provider staking and jobs.
+	/// Parameters of provider staking and jobs. Each value type carries its bounds (see
+	/// `infera_primitives::params`): a value outside them does not decode, so no
+	/// `set_parameter` call with one can be dispatched.
 	#[dynamic_pallet_params]
 	#[codec(index = 0)]
 	pub mod market {
 		/// Redundancy (number of providers) of a job that does not ask for one.
 		#[codec(index = 0)]
-		pub static DefaultRedundancy: u32 = 1;
+		pub static DefaultRedundancy: Redundancy = Redundancy::clamped(1);
 		/// Largest redundancy a job may ask for (at most the runtime's structural cap of 7).
 		#[codec(index = 1)]
-		pub static MaxRedundancy: u32 = 7;
+		pub static MaxRedundancy: Redundancy = Redundancy::clamped(7);
 		/// Blocks from submission to commit (or to answer, at redundancy 1). The first job of a
 		/// model includes the artifact's download, hash check and load.
 		#[codec(index = 2)]
-		pub static CommitPeriod: BlockNumber = 30;
+		pub static CommitPeriod: PhaseBlocks = PhaseBlocks::clamped(30);
 		/// Blocks to reveal once the reveal phase opens: no inference left, only inclusion.
 		#[codec(index = 3)]
-		pub static RevealPeriod: BlockNumber = 20;
+		pub static RevealPeriod: PhaseBlocks = PhaseBlocks::clamped(20);
 		/// Part of the bond slashed for an answer that loses the vote: cheating must cost more
 		/// than it pays.
 		#[codec(index = 4)]
-		pub static WrongResultSlash: Perbill = Perbill::from_percent(10);
+		pub static WrongResultSlash: SlashRatio = SlashRatio::from_percent(10);
 		/// Part of the bond slashed for a missed deadline: outages happen, but are not free.
 		#[codec(index = 5)]
-		pub static TimeoutSlash: Perbill = Perbill::from_percent(1);
+		pub static TimeoutSlash: SlashRatio = SlashRatio::from_percent(1);
 		/// Least bond of a provider: its wrong-result slash outweighs what guessing earns.
 		#[codec(index = 6)]
-		pub static MinProviderStake: Balance = 100 * UNIT;
+		pub static MinProviderStake: MinStake = MinStake::clamped(100 * UNIT);
 		/// Blocks unbonded stake stays slashable: far longer than any job's deadlines.
 		#[codec(index = 7)]
-		pub static UnbondingPeriod: BlockNumber = DAYS;
+		pub static UnbondingPeriod: UnbondingBlocks = UnbondingBlocks::clamped(DAYS);
 		/// Part of the providers' price paid to the treasury.
 		#[codec(index = 8)]
-		pub static ProtocolFee: Perbill = Perbill::from_percent(5);
+		pub static ProtocolFee: FeeRatio = FeeRatio::from_percent(5);
 		/// Largest accepted job input, in bytes (at most the runtime's cap of 256 KiB).
 		#[codec(index = 9)]
-		pub static MaxInputBytes: u32 = 256 * 1024;
+		pub static MaxInputBytes: InputBytes = InputBytes::clamped(256 * 1024);
 		/// Largest canonical output, in bytes (at most the runtime's cap of 4 KiB).
 		#[codec(index = 10)]
-		pub static MaxOutputBytes: u32 = 4 * 1024;
+		pub static MaxOutputBytes: OutputBytes = OutputBytes::clamped(4 * 1024);
 		/// Blocks a finished job and its result stay readable.
 		#[codec(index = 11)]
-		pub static ResultRetention: BlockNumber = DAYS;
+		pub static ResultRetention: RetentionBlocks = RetentionBlocks::clamped(DAYS);
+		/// Blocks from a cancel request to the cancellation: long enough that an answer
+		/// already in the pool is included first.
+		#[codec(index = 12)]
+		pub static CancelGrace: PhaseBlocks = PhaseBlocks::clamped(5);
+		/// Storage fee per byte of a job's input and result (see `DEFAULT_BYTE_FEE`).
+		#[codec(index = 13)]
+		pub static JobByteFee: ByteFee = ByteFee::clamped(DEFAULT_BYTE_FEE);
 	}
 }
 
@@ -73,7 +87,7 @@ impl Default for RuntimeParameters {
 	fn default() -> Self {
 		RuntimeParameters::Market(dynamic_params::market::Parameters::DefaultRedundancy(
 			dynamic_params::market::DefaultRedundancy,
-			Some(1),
+			Some(Redundancy::clamped(1)),
 		))
 	}
 }
@@ -111,35 +125,57 @@ impl EnsureOriginWithArg<RuntimeOrigin, RuntimeParametersKey> for ParameterAdmin
 /// The job pallet's parameters, read from the dynamic parameters above.
 pub struct GovernedJobParameters;
 
-impl pallet_job_escrow::JobParameters<BlockNumber> for GovernedJobParameters {
+impl pallet_job_escrow::JobParameters<BlockNumber, Balance> for GovernedJobParameters {
 	fn default_redundancy() -> u32 {
-		dynamic_params::market::DefaultRedundancy::get()
+		market::DefaultRedundancy::get().get()
 	}
 	fn max_redundancy() -> u32 {
-		dynamic_params::market::MaxRedundancy::get()
+		market::MaxRedundancy::get().get()
 	}
 	fn commit_period() -> BlockNumber {
-		dynamic_params::market::CommitPeriod::get()
+		market::CommitPeriod::get().get()
 	}
 	fn reveal_period() -> BlockNumber {
-		dynamic_params::market::RevealPeriod::get()
+		market::RevealPeriod::get().get()
 	}
 	fn wrong_result_slash() -> Perbill {
-		dynamic_params::market::WrongResultSlash::get()
+		market::WrongResultSlash::get().get()
 	}
 	fn timeout_slash() -> Perbill {
-		dynamic_params::market::TimeoutSlash::get()
+		market::TimeoutSlash::get().get()
 	}
 	fn protocol_fee() -> Perbill {
-		dynamic_params::market::ProtocolFee::get()
+		market::ProtocolFee::get().get()
 	}
 	fn max_input_bytes() -> u32 {
-		dynamic_params::market::MaxInputBytes::get()
+		market::MaxInputBytes::get().get()
 	}
 	fn max_output_bytes() -> u32 {
-		dynamic_params::market::MaxOutputBytes::get()
+		market::MaxOutputBytes::get().get()
 	}
 	fn result_retention() -> BlockNumber {
-		dynamic_params::market::ResultRetention::get()
+		market::ResultRetention::get().get()
+	}
+	fn cancel_grace() -> BlockNumber {
+		market::CancelGrace::get().get()
+	}
+	fn byte_fee() -> Balance {
+		market::JobByteFee::get().get()
+	}
+}
+
+/// The minimum provider stake in force, for the staking pallet.
+pub struct MinProviderStake;
+impl Get<Balance> for MinProviderStake {
+	fn get() -> Balance {
+		market::MinProviderStake::get().get()
+	}
+}
+
+/// The unbonding period in force, for the staking pallet.
+pub struct UnbondingPeriod;
+impl Get<BlockNumber> for UnbondingPeriod {
+	fn get() -> BlockNumber {
+		market::UnbondingPeriod::get().get()
 	}
 }

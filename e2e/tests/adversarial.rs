@@ -1,0 +1,221 @@
+//! The security model's attacks, against real nodes, real libtorch workers and real off-chain
+//! workers. Each test asserts the property it attacks and ends with the balance audit
+//! ([`market::audit`]).
+//!
+//! - A user sends an input no model can answer (an f32 image full of NaN), at redundancy 1 and
+//!   3: every worker signs a refusal, the job ends `Refused`, the user pays and no provider
+//!   loses stake (it used to fail with `NoAnswers` and slash every provider 1%).
+//! - A user front-runs the answer of a redundancy-1 job with a cancel in the very block of the
+//!   submission: the cancel only takes effect after its grace, the answer lands first, the job
+//!   completes and the user pays (it used to be refunded in full, answer or not).
+//! - Governance sets a commit period of 0 and a 100% slash: both are refused; a job keeps the
+//!   slash it was submitted under when a vote changes it.
+//! - A front-runner registers a provider's worker key with the provider's proof of possession:
+//!   refused (`BadWorkerKeyProof`), since the proof signs the provider's account.
+
+use anyhow::{ensure, Context, Result};
+use infera_e2e::{
+	market::{self, job_price, keypair, Digits, AUTHOR_FEE, BOND, MODEL, PRICE},
+	network::DevMarket,
+	Client, Node,
+};
+use std::time::Duration;
+use subxt::{
+	dynamic::{self, Value},
+	ext::scale_value::At,
+	rpcs::{rpc_params, RpcClient},
+};
+use subxt_signer::sr25519::Keypair;
+
+/// A digits input (f32, 1×8×8) full of NaN: the model's output is not finite.
+fn nan_input() -> Vec<u8> {
+	f32::NAN.to_le_bytes().repeat(64)
+}
+
+/// The stakes of `providers`, in order.
+async fn stakes(client: &Client, providers: &[[u8; 32]]) -> Result<Vec<u128>> {
+	let mut out = Vec::new();
+	for p in providers {
+		out.push(market::bonded(client, *p).await?);
+	}
+	Ok(out)
+}
+
+/// Submits one job for `input` at `redundancy`, waits until it settles, and returns its final
+/// status name with the submission's fee.
+async fn run_one(
+	client: &Client,
+	user: &Keypair,
+	model: u128,
+	input: Vec<u8>,
+	redundancy: u32,
+) -> Result<(u64, String, u128)> {
+	let price = job_price(redundancy as u128);
+	let job =
+		market::submit_jobs(client, user, model, &[input], redundancy, price).await?.remove(0);
+	let settled =
+		market::wait_until_settled(client, &[job.job_id], Duration::from_secs(120)).await?;
+	Ok((job.job_id, settled[&job.job_id].status.clone(), job.fee))
+}
+
+#[tokio::test]
+async fn unanswerable_inputs_and_cancel_races_cost_honest_providers_nothing() -> Result<()> {
+	let digits = Digits::load()?;
+	let expected = digits.expected_top1(MODEL)?;
+	let market = DevMarket::start("dev-adversarial", &digits, BOND, PRICE).await?;
+	let (client, model, providers) = (&market.client, market.model, market.providers());
+	let charlie = keypair("//Charlie")?;
+	let user = charlie.public_key().0;
+
+	// 1. NaN at redundancy 1 and 3: refused, paid, nobody slashed.
+	for redundancy in [1u32, 3] {
+		let stakes_before = stakes(&client, &providers).await?;
+		let before = market::free_balances(&client, &providers).await?;
+		let user_before = market::free_balance(&client, user).await?;
+		let (id, status, fee) = run_one(&client, &charlie, model, nan_input(), redundancy).await?;
+		ensure!(status == "Refused", "NaN job {id} at r={redundancy} ended {status}");
+		ensure!(
+			stakes(&client, &providers).await? == stakes_before,
+			"an honest provider lost stake to an unanswerable input at r={redundancy}"
+		);
+		let after = market::free_balances(&client, &providers).await?;
+		let earned: u128 = after.iter().zip(&before).map(|(a, b)| a - b).sum();
+		ensure!(
+			earned == redundancy as u128 * PRICE,
+			"providers earned {earned} at r={redundancy}"
+		);
+		let paid = user_before - market::free_balance(&client, user).await?;
+		ensure!(paid == job_price(redundancy as u128) + fee, "the user paid {paid}");
+		println!("r={redundancy}: a NaN input was refused by signed vote; no provider slashed");
+	}
+
+	// 2. Cancel front-running the answer: submission and cancel in the same block.
+	let next_id = next_job_id(&client).await?;
+	let nonce = market::nonce(&client, user).await?;
+	let submit = market::submit_job_call(model, &digits.inputs[0], job_price(1), 1);
+	let cancel = dynamic::transaction("JobEscrow", "cancel_job", (Value::u128(next_id as u128),));
+	let user_before = market::free_balance(&client, user).await?;
+	let (submitted, cancelled) = tokio::try_join!(
+		market::submit(&client, &charlie, &submit, Some(nonce)),
+		market::submit(&client, &charlie, &cancel, Some(nonce + 1)),
+	)?;
+	market::event(&cancelled, "JobEscrow", "CancelRequested")?;
+	let fees = market::fee_paid(&submitted)? + market::fee_paid(&cancelled)?;
+	market::assert_completed_with(&client, &[next_id], &expected[..1], Duration::from_secs(60))
+		.await?;
+	let paid = user_before - market::free_balance(&client, user).await?;
+	ensure!(paid == job_price(1) + fees, "the user got an answer for {paid}, not the price");
+	println!("a cancel sent with the submission did not beat the answer: the user paid");
+
+	println!("{:?}", market::audit(&client).await?);
+	drop(market);
+	Ok(())
+}
+
+/// `JobEscrow.NextJobId`.
+async fn next_job_id(client: &Client) -> Result<u64> {
+	let at = client.at_current_block().await?;
+	let address = dynamic::storage::<(), u64>("JobEscrow", "NextJobId");
+	Ok(at.storage().try_fetch(address, ()).await?.map(|v| v.decode()).transpose()?.unwrap_or(0))
+}
+
+/// `sudo(parameters.set_parameter(Market(<name>(key, Some(value)))))` as a dynamic transaction.
+fn sudo_set(name: &str, value: Value) -> impl subxt::transactions::Payload {
+	let parameter = Value::unnamed_variant(
+		"Market",
+		[Value::unnamed_variant(
+			name,
+			[Value::unnamed_composite([]), Value::unnamed_variant("Some", [value])],
+		)],
+	);
+	let call = Value::unnamed_variant(
+		"Parameters",
+		[Value::named_variant("set_parameter", [("key_value", parameter)])],
+	);
+	dynamic::transaction("Sudo", "sudo", (call,))
+}
+
+/// The `market_parameters` answer's field `name`.
+async fn parameter(node: &Node, name: &str) -> Result<serde_json::Value> {
+	let rpc = RpcClient::from_insecure_url(node.ws_url()).await?;
+	let answer: serde_json::Value = rpc.request("market_parameters", rpc_params![]).await?;
+	answer.get(name).cloned().with_context(|| format!("market_parameters has no {name}"))
+}
+
+#[tokio::test]
+async fn governance_cannot_break_the_market_and_open_jobs_keep_their_terms() -> Result<()> {
+	let digits = Digits::load()?;
+	let mut node = Node::spawn("dev-bounds", &["--dev"])?;
+	let node = &mut node;
+	let client = node.client(Duration::from_secs(180)).await?;
+	let (alice, bob, charlie) = (keypair("//Alice")?, keypair("//Bob")?, keypair("//Charlie")?);
+
+	// Out of bounds: a commit period of 0 or 1 block, a 100% slash. The chain cannot even
+	// decode such a call.
+	for (name, value) in [
+		("CommitPeriod", Value::u128(0)),
+		("CommitPeriod", Value::u128(1)),
+		("TimeoutSlash", Value::u128(1_000_000_000)),
+		("WrongResultSlash", Value::u128(600_000_000)),
+		("MinProviderStake", Value::u128(0)),
+		("UnbondingPeriod", Value::u128(0)),
+	] {
+		let refused = market::submit(&client, &alice, &sudo_set(name, value.clone()), None).await;
+		ensure!(refused.is_err(), "sudo set {name} = {value:?} was accepted");
+		println!(
+			"sudo set {name} = {value:?}: refused ({:#})",
+			refused.err().unwrap_or_else(|| anyhow::anyhow!(""))
+		);
+	}
+	ensure!(parameter(node, "commit_period").await? == 30, "the commit period changed");
+
+	// A job submitted under a 1% timeout slash keeps it when a vote raises it to 50%.
+	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
+	let dave = keypair("//Dave")?;
+	let terms = market::ProviderTerms {
+		bond: BOND,
+		worker: keypair("//DaveWorker")?,
+		model,
+		capacity: 4,
+		price: PRICE,
+	};
+	// Eve front-runs Dave's registration with Dave's worker key and Dave's proof: refused, the
+	// proof names Dave's account. Dave then registers his key.
+	let eve = keypair("//Eve")?;
+	let stolen = dynamic::transaction(
+		"ProviderStaking",
+		"register_provider",
+		(
+			Value::u128(BOND),
+			Value::from_bytes(terms.worker.public_key().0),
+			Value::from_bytes(market::worker_key_proof(&client, &dave, &terms.worker)),
+			Value::unnamed_composite([Value::u128(model)]),
+			Value::u128(4),
+			Value::u128(PRICE),
+		),
+	);
+	let refused = market::submit(&client, &eve, &stolen, None).await;
+	let refused = format!("{:#}", refused.err().context("Eve registered Dave's worker key")?);
+	ensure!(refused.contains("BadWorkerKeyProof"), "front-run refused with: {refused}");
+	market::register_provider(&client, &dave, &terms).await?;
+	let job = market::submit_jobs(&client, &charlie, model, &digits.inputs[..1], 1, job_price(1))
+		.await?
+		.remove(0);
+	let events =
+		market::submit(&client, &alice, &sudo_set("TimeoutSlash", Value::u128(500_000_000)), None)
+			.await?;
+	market::event(&events, "Parameters", "Updated")?;
+	ensure!(parameter(node, "timeout_slash").await? == 500_000_000, "the new slash is in force");
+	let stake = market::bonded(&client, dave.public_key().0).await?;
+	// Nobody serves Dave's worker key: the job times out at its deadline.
+	let settled =
+		market::wait_until_settled(&client, &[job.job_id], Duration::from_secs(90)).await?;
+	ensure!(settled[&job.job_id].status == "Failed", "job ended {}", settled[&job.job_id].status);
+	let slashed = stake - market::bonded(&client, dave.public_key().0).await?;
+	ensure!(slashed == stake / 100, "Dave was slashed {slashed} of {stake}, not the job's 1%");
+	let reason = settled[&job.job_id].fields.at("reason").context("Failed has a reason")?;
+	ensure!(format!("{reason:?}").contains("NoAnswers"), "failure reason {reason:?}");
+	println!("a job kept its 1% timeout slash after a vote set 50%");
+	println!("{:?}", market::audit(&client).await?);
+	Ok(())
+}

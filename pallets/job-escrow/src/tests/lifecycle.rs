@@ -1,0 +1,288 @@
+//! Cancellation, deadlines, retention and the invariants.
+
+use super::*;
+use crate::{mock::*, Event, *};
+use frame::testing_prelude::*;
+
+// ---------------------------------------------------------------------------------------------
+// cancel
+// ---------------------------------------------------------------------------------------------
+
+/// Requests a cancellation of `id` and runs to the block it takes effect.
+fn cancel_and_wait(id: JobId) -> u64 {
+	assert_ok!(JobEscrow::cancel_job(RuntimeOrigin::signed(USER), id));
+	let at = Jobs::<Test>::get(id).unwrap().cancel_at.unwrap();
+	run_to_block(at);
+	at
+}
+
+#[test]
+fn cancel_takes_effect_after_the_grace_and_keeps_the_protocol_fee() {
+	ExtBuilder.build_and_execute(|| {
+		let (id, assigned) = submit3();
+		let fee = Jobs::<Test>::get(id).unwrap().protocol_fee;
+		assert!(fee > 0);
+		assert_ok!(JobEscrow::cancel_job(RuntimeOrigin::signed(USER), id));
+		System::assert_last_event(Event::CancelRequested { job_id: id, at: 1 + 3 }.into());
+		// Nothing happens during the grace.
+		run_to_block(3);
+		assert!(matches!(status(id), JobStatus::Pending { .. }));
+		assert_eq!(held(USER), price(3));
+		run_to_block(4);
+		assert_eq!(status(id), JobStatus::Cancelled { at: 4 });
+		assert_eq!(free(USER), USER_FUNDS - fee);
+		assert_eq!(free(TREASURY), SMALL_FUNDS + fee);
+		assert_eq!(held(USER), 0);
+		for p in assigned {
+			assert_eq!(used_slots(p), 0);
+			assert_eq!(free(p), PROVIDER_FUNDS);
+		}
+		assert_eq!(MockModels::get(MODEL).unwrap().open_jobs, 0);
+		System::assert_has_event(Event::JobCancelled { job_id: id }.into());
+		// The stale commit deadline is ignored later; nobody is slashed.
+		run_to_block(12);
+		assert_eq!(status(id), JobStatus::Cancelled { at: 4 });
+		assert!(slashed_events().is_empty());
+	});
+}
+
+#[test]
+fn an_answer_during_the_grace_completes_the_job() {
+	ExtBuilder.build_and_execute(|| {
+		let id = submit(Some(1));
+		let p = providers_of(id)[0];
+		// The user sees the answer coming and front-runs it with a cancel: the answer still
+		// lands in the grace and the user pays for it.
+		assert_ok!(JobEscrow::cancel_job(RuntimeOrigin::signed(USER), id));
+		run_to_block(2);
+		assert_ok!(submit_result(id, p, &output(9)));
+		assert!(matches!(status(id), JobStatus::Completed { .. }));
+		assert_eq!(free(USER), USER_FUNDS - price(1));
+		assert_eq!(free(p), PROVIDER_FUNDS + PRICE);
+		run_to_block(12);
+		assert!(matches!(status(id), JobStatus::Completed { .. }));
+		assert!(slashed_events().is_empty());
+	});
+}
+
+#[test]
+fn a_commit_during_the_grace_voids_the_cancel() {
+	ExtBuilder.build_and_execute(|| {
+		let (id, [a, b, c]) = submit3();
+		assert_ok!(JobEscrow::cancel_job(RuntimeOrigin::signed(USER), id));
+		assert_ok!(commit(id, a, &output(1)));
+		run_to_block(4);
+		// The job goes on: the others commit and everyone is paid.
+		assert!(matches!(status(id), JobStatus::Pending { .. }));
+		assert_ok!(commit(id, b, &output(1)));
+		assert_ok!(commit(id, c, &output(1)));
+		for p in [a, b, c] {
+			assert_ok!(reveal(id, p, &output(1)));
+		}
+		assert!(matches!(status(id), JobStatus::Completed { .. }));
+		assert_eq!(free(a), PROVIDER_FUNDS + PRICE);
+	});
+}
+
+#[test]
+fn cancel_after_a_commit_twice_or_too_late_is_refused() {
+	ExtBuilder.build_and_execute(|| {
+		let (id, [a, _, _]) = submit3();
+		assert_ok!(commit(id, a, &output(1)));
+		assert_noop!(
+			JobEscrow::cancel_job(RuntimeOrigin::signed(USER), id),
+			Error::<Test>::CannotCancel
+		);
+		let id = submit(Some(1));
+		assert_ok!(JobEscrow::cancel_job(RuntimeOrigin::signed(USER), id));
+		assert_noop!(
+			JobEscrow::cancel_job(RuntimeOrigin::signed(USER), id),
+			Error::<Test>::AlreadyCancelling
+		);
+		// Commit deadline 12 (submitted at 2): a cancel at 9 would take effect at 12.
+		run_to_block(2);
+		let late = submit(Some(1));
+		run_to_block(9);
+		assert_noop!(
+			JobEscrow::cancel_job(RuntimeOrigin::signed(USER), late),
+			Error::<Test>::TooLateToCancel
+		);
+	});
+}
+
+#[test]
+fn cancel_by_someone_else_or_after_settlement_is_refused() {
+	ExtBuilder.build_and_execute(|| {
+		let id = submit(Some(1));
+		assert_noop!(
+			JobEscrow::cancel_job(RuntimeOrigin::signed(USER2), id),
+			Error::<Test>::NotJobOwner
+		);
+		let p = providers_of(id)[0];
+		assert_ok!(submit_result(id, p, &output(9)));
+		assert_noop!(
+			JobEscrow::cancel_job(RuntimeOrigin::signed(USER), id),
+			Error::<Test>::JobFinished
+		);
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// hooks: deadlines and retention
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_full_deadline_queue_is_processed_in_its_block() {
+	ExtBuilder
+		.provider(21, |p| p.capacity = 10)
+		.provider(22, |p| p.capacity = 10)
+		.build_and_execute(|| {
+			for _ in 0..7 {
+				submit(Some(1));
+			}
+			// Deadlines: 4 at block 11 (a full queue), 3 at block 12.
+			assert_eq!(Deadlines::<Test>::get(11).len(), 4);
+			run_to_block(11);
+			let failed =
+				|n: u64| (0..n).filter(|&i| matches!(status(i), JobStatus::Failed { .. })).count();
+			assert_eq!(failed(7), 4);
+			assert!(!Deadlines::<Test>::contains_key(11));
+			assert_eq!(DeadlineCursor::<Test>::get(), Some(12));
+			run_to_block(12);
+			assert_eq!(failed(7), 7);
+			assert_eq!(DeadlineCursor::<Test>::get(), Some(13));
+			assert_eq!(free(USER), USER_FUNDS);
+		});
+}
+
+#[test]
+fn settled_jobs_cost_deadline_processing_a_read_and_nothing_else() {
+	ExtBuilder
+		.provider(21, |p| p.capacity = 10)
+		.provider(22, |p| p.capacity = 10)
+		.build_and_execute(|| {
+			for _ in 0..4 {
+				let id = submit(Some(1));
+				let p = providers_of(id)[0];
+				assert_ok!(submit_result(id, p, &output(9)));
+			}
+			run_to_block(10);
+			let work = JobEscrow::process_deadlines(11, 1);
+			assert_eq!(work, schedule::DeadlineWork { live: 0, stale: 4, blocks: 1 });
+		});
+}
+
+#[test]
+fn on_idle_catches_up_with_queues_left_behind() {
+	ExtBuilder.provider(21, |p| p.capacity = 10).build().execute_with(|| {
+		let id = submit(Some(1));
+		// A chain that skipped blocks (say, an upgrade that stalled) finds old queues.
+		DeadlineCursor::<Test>::put(5);
+		System::set_block_number(30);
+		JobEscrow::on_initialize(30);
+		// `on_initialize` did the oldest queues it may; the rest waits for spare weight.
+		assert!(!JobEscrow::deadlines_caught_up(30));
+		JobEscrow::on_idle(30, Weight::MAX);
+		assert!(JobEscrow::deadlines_caught_up(30));
+		assert!(matches!(status(id), JobStatus::Failed { .. }));
+		JobEscrow::do_try_state().unwrap();
+	});
+}
+
+#[test]
+fn finished_jobs_expire_after_retention() {
+	ExtBuilder.build_and_execute(|| {
+		let id = submit(Some(1));
+		let p = providers_of(id)[0];
+		assert_ok!(submit_result(id, p, &output(9)));
+		let cancelled = submit(Some(1));
+		assert_eq!(cancel_and_wait(cancelled), 4);
+		run_to_block(20);
+		assert!(Jobs::<Test>::contains_key(id));
+		assert!(Results::<Test>::contains_key(id));
+		run_to_block(21);
+		assert!(!Jobs::<Test>::contains_key(id));
+		assert!(!Results::<Test>::contains_key(id));
+		assert!(Jobs::<Test>::contains_key(cancelled));
+		run_to_block(24);
+		assert!(!Jobs::<Test>::contains_key(cancelled));
+		assert_eq!(ExpiryQueueBounds::<Test>::get(), (2, 2));
+		System::assert_has_event(Event::JobExpired { job_id: id }.into());
+		assert_noop!(
+			JobEscrow::cancel_job(RuntimeOrigin::signed(USER), id),
+			Error::<Test>::UnknownJob
+		);
+		let _ = p;
+	});
+}
+
+#[test]
+fn expiry_is_bounded_per_block() {
+	ExtBuilder.provider(21, |p| p.capacity = 10).build_and_execute(|| {
+		MaxExpiriesPerBlock::set(2);
+		for _ in 0..5 {
+			let id = submit(Some(1));
+			let p = providers_of(id)[0];
+			assert_ok!(submit_result(id, p, &output(9)));
+		}
+		// `on_initialize` expires two per block; `on_idle` (which `run_to_block` does not
+		// run) would take the rest with spare weight.
+		run_to_block(21);
+		assert_eq!(Jobs::<Test>::iter().count(), 3);
+		run_to_block(22);
+		assert_eq!(Jobs::<Test>::iter().count(), 1);
+		JobEscrow::on_idle(22, Weight::MAX);
+		assert_eq!(Jobs::<Test>::iter().count(), 0);
+	});
+}
+
+#[test]
+fn a_job_keeps_the_periods_and_slashes_it_was_submitted_under() {
+	ExtBuilder.build_and_execute(|| {
+		let (id, [a, b, c]) = submit3();
+		// Governance changes the rules while the job runs.
+		RevealPeriod::set(2);
+		TimeoutSlash::set(Perbill::from_percent(50));
+		for p in [a, b, c] {
+			assert_ok!(commit(id, p, &output(1)));
+		}
+		// The reveal period of the job's submission (5), not the new one.
+		assert_eq!(status(id), JobStatus::Revealing { deadline: 6 });
+		assert_ok!(reveal(id, a, &output(1)));
+		assert_ok!(reveal(id, b, &output(1)));
+		run_to_block(6);
+		// c missed its reveal: slashed 5% (the job's terms), not 50%.
+		assert_eq!(slashed_events(), vec![(c, SlashReason::Timeout, STAKE / 20)]);
+		// A job submitted now runs under the new rules.
+		let later = submit(Some(1));
+		assert_eq!(
+			Jobs::<Test>::get(later).unwrap().terms.timeout_slash,
+			Perbill::from_percent(50)
+		);
+	});
+}
+
+#[test]
+fn try_state_detects_unaccounted_escrow() {
+	ExtBuilder.build().execute_with(|| {
+		submit(Some(1));
+		assert_ok!(JobEscrow::do_try_state());
+		assert_ok!(<Balances as frame::traits::fungible::MutateHold<_>>::hold(
+			&HoldReason::JobEscrow.into(),
+			&USER,
+			1
+		));
+		assert!(JobEscrow::do_try_state().is_err());
+	});
+}
+
+#[test]
+fn try_state_detects_a_job_past_its_deadline() {
+	ExtBuilder.build().execute_with(|| {
+		let id = submit(Some(1));
+		// Pretend the deadline queue was processed past the job without handling it.
+		Deadlines::<Test>::remove(11);
+		assert!(JobEscrow::do_try_state().is_err());
+		let _ = id;
+	});
+}
