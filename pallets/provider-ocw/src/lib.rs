@@ -32,9 +32,10 @@
 //!   and one run handles at most [`Config::MaxJobsPerRun`] jobs.
 //! - **Backoff.** A failing worker call (down, queue full, model not loadable) is retried after
 //!   1, 2, 4, … up to 32 blocks, while the job's deadline allows.
-//! - **Never post a wrong answer.** An output must have the job's canonical length and hash to
-//!   the stated hash, a refusal must come without output, and either must carry a signature by
-//!   the provider's registered worker key for this chain ([`Failure`] names what was wrong);
+//! - **Never post a wrong answer.** An output must hash to its outcome and a refusal come
+//!   without output ([`WorkerClient`] checks both as it decodes), an output must have the job's
+//!   canonical length, and either must carry a signature by the provider's registered worker
+//!   key for this chain ([`Failure`] names what was wrong);
 //!   otherwise nothing is submitted (a missed deadline costs the timeout slash, a bad answer
 //!   more).
 //! - **Many transactions per block.** The chain's account nonce only moves when transactions are
@@ -100,10 +101,6 @@ pub enum Failure {
 	Worker(CallError),
 	/// The output is not the model's canonical length.
 	WrongOutputLength,
-	/// The output does not hash to the attested hash.
-	OutputHashMismatch,
-	/// A refusal came with output bytes.
-	OutputWithRefusal,
 	/// This provider account has no registered worker key.
 	NoWorkerKey,
 	/// The attestation is not signed by the registered worker key for this job and chain.
@@ -126,8 +123,6 @@ impl fmt::Display for Failure {
 			Failure::WrongOutputLength => {
 				write!(f, "output length differs from the model's canonical length")
 			}
-			Failure::OutputHashMismatch => write!(f, "output does not hash to the stated hash"),
-			Failure::OutputWithRefusal => write!(f, "a refusal came with output bytes"),
 			Failure::NoWorkerKey => write!(f, "this account has no registered worker key"),
 			Failure::BadSignature => {
 				write!(f, "attestation is not signed by the registered worker key")
@@ -534,25 +529,16 @@ impl<T: Config> Pallet<T> {
 			.map_err(Failure::LoadFailed)
 	}
 
-	/// Refuses answers the chain would reject: an output of the wrong length or hash, a refusal
-	/// with output bytes, or a signature that is not by the provider's registered worker key
-	/// over this chain, job, model, input and outcome.
+	/// Refuses answers the chain would reject. [`WorkerClient`] already refused an output that
+	/// does not hash to its outcome and a refusal with output bytes; this adds what needs the
+	/// job: the output's length, and a signature by the provider's registered worker key over
+	/// this chain, job, model, input and outcome.
 	fn check(task: &Task<'_, T>, inference: &Inference) -> Result<(), Failure> {
 		let job = &task.job;
-		match inference.outcome {
-			Outcome::Output(hash) => {
-				if inference.output.len() as u32 != job.output_len {
-					return Err(Failure::WrongOutputLength);
-				}
-				if digest(&inference.output) != hash {
-					return Err(Failure::OutputHashMismatch);
-				}
-			}
-			Outcome::Refused(_) => {
-				if !inference.output.is_empty() {
-					return Err(Failure::OutputWithRefusal);
-				}
-			}
+		if matches!(inference.outcome, Outcome::Output(_))
+			&& inference.output.len() as u32 != job.output_len
+		{
+			return Err(Failure::WrongOutputLength);
 		}
 		let worker = <T as pallet_job_escrow::Config>::Providers::worker_key(&task.account.id)
 			.ok_or(Failure::NoWorkerKey)?;
