@@ -258,6 +258,11 @@ impl Node {
 				"--no-prometheus",
 				"--no-telemetry",
 				"--no-mdns",
+				// Tests that poll through the CLI library open a connection per call, and subxt's
+				// background driver keeps each open while the test's runtime lives: the default
+				// 100 connections ran out (HTTP 429) in a slow governance run.
+				"--rpc-max-connections",
+				"10000",
 			]
 			.map(String::from),
 		);
