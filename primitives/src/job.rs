@@ -91,7 +91,8 @@ pub enum DeadlineKind {
 pub enum FailureReason {
 	/// No provider delivered a valid answer in time.
 	NoAnswers,
-	/// Answers arrived, but no output hash was given by a strict majority of the redundancy.
+	/// Answers arrived, but no answer won: the providers reached no strict majority, and
+	/// neither did the arbitrators (or no other provider could be drawn to arbitrate).
 	NoMajority,
 }
 

@@ -144,6 +144,9 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 	pub status: JobStatus<BlockNumber>,
 	/// The assigned providers, their prices and answers; the count is the redundancy.
 	pub assignments: Vec<Assignment<AccountId, Balance>>,
+	/// The arbitrators drawn when the providers reached no strict majority, and their answers
+	/// (empty unless the job went to arbitration).
+	pub arbitrators: Vec<Assignment<AccountId, Balance>>,
 	/// The winning canonical output, once completed (until the job expires).
 	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::option_bytes"))]
 	pub result: Option<Vec<u8>>,

@@ -33,12 +33,18 @@ pub const MIN_PHASE_BLOCKS: BlockNumber = 2;
 pub const MAX_PHASE_BLOCKS: BlockNumber = 600;
 /// How many blocks after its wanted block a deadline may land when queues are full.
 pub const DEADLINE_SEARCH_BLOCKS: BlockNumber = 16;
-/// The longest a job can stay open: a commit window and a reveal window, each pushed back by
-/// full deadline queues at most [`DEADLINE_SEARCH_BLOCKS`].
-pub const MAX_JOB_LIFE: BlockNumber = 2 * (MAX_PHASE_BLOCKS + DEADLINE_SEARCH_BLOCKS);
-/// Shortest unbonding period: twice the longest job life, so stake unbonded while a job is open
-/// is still slashable when that job (and a round of arbitration as long again) settles.
-pub const MIN_UNBONDING_BLOCKS: BlockNumber = 2 * MAX_JOB_LIFE;
+/// The longest one round of a job can last: a commit window and a reveal window, each pushed
+/// back by full deadline queues at most [`DEADLINE_SEARCH_BLOCKS`].
+pub const MAX_ROUND_LIFE: BlockNumber = 2 * (MAX_PHASE_BLOCKS + DEADLINE_SEARCH_BLOCKS);
+/// The longest a job can stay open: the providers' round and one round of arbitration.
+pub const MAX_JOB_LIFE: BlockNumber = 2 * MAX_ROUND_LIFE;
+/// Shortest unbonding period: the longest job life, so stake unbonded while a job is open is
+/// still slashable when that job settles, arbitration included.
+pub const MIN_UNBONDING_BLOCKS: BlockNumber = MAX_JOB_LIFE;
+/// Arbitrators drawn when a job's providers reach no strict majority: an odd number, so that the
+/// panel has a strict majority of its own, and three, so that one lazy, offline or dishonest
+/// arbitrator cannot decide alone. Fewer are drawn when fewer other providers are eligible.
+pub const ARBITRATORS: u32 = 3;
 /// Largest slash of one wrong or missed answer: a provider keeps half its stake through any one
 /// job, so no single settlement, however it went, wipes out an honest provider.
 pub const MAX_SLASH_PERCENT: u32 = 50;
@@ -237,6 +243,7 @@ mod tests {
 		assert_eq!(SlashRatio::from_percent(10).encode(), Perbill::from_percent(10).encode());
 		assert_eq!(SlashRatio::from_percent(80).get(), Perbill::from_percent(50));
 		assert_eq!(PhaseBlocks::clamped(0).get(), MIN_PHASE_BLOCKS);
-		assert!(MIN_UNBONDING_BLOCKS > MAX_JOB_LIFE);
+		assert!(MIN_UNBONDING_BLOCKS >= MAX_JOB_LIFE);
+		assert!(ARBITRATORS % 2 == 1);
 	}
 }

@@ -96,6 +96,9 @@ pub enum SlashReason {
 	Timeout,
 	/// The provider's attestation or reveal was invalid.
 	InvalidAttestation,
+	/// The provider committed to an answer and did not reveal it: slashed no less than a losing
+	/// answer, so that withholding never beats revealing.
+	Withheld,
 }
 
 /// A provider that can take a job for a model now.
@@ -125,10 +128,17 @@ pub trait ProviderRegistry<AccountId, Balance> {
 	/// The public key `who`'s inference worker signs attestations with.
 	fn worker_key(who: &AccountId) -> Option<WorkerPublic>;
 
-	/// Slashes `ratio` of everything `who` has bonded, unbonding stake included, to the
-	/// treasury. Returns the amount actually slashed (zero for an unknown account). A provider
-	/// left below the minimum bond is taken offline.
-	fn slash(who: &AccountId, ratio: Perbill, reason: SlashReason) -> Balance;
+	/// Slashes `ratio` of everything `who` has bonded, unbonding stake included. The slash is
+	/// shared equally among `beneficiaries` (the winners of an arbitrated job); the remainder of
+	/// that division, or all of it when `beneficiaries` is empty, goes to the treasury. Returns
+	/// the amount actually slashed (zero for an unknown account). A provider left below the
+	/// minimum bond is taken offline.
+	fn slash(
+		who: &AccountId,
+		ratio: Perbill,
+		reason: SlashReason,
+		beneficiaries: &[AccountId],
+	) -> Balance;
 }
 
 /// Creates models for benchmarks of pallets that need one (the staking pallet's benchmarks).

@@ -4,7 +4,7 @@
 use crate::*;
 
 /// Domain tag of the randomness subject used for provider assignment.
-const ASSIGN_SUBJECT: &[u8] = b"infera/job-escrow/assign";
+pub(crate) const ASSIGN_SUBJECT: &[u8] = b"infera/job-escrow/assign";
 
 impl<T: Config> Pallet<T> {
 	/// Reserves a capacity slot of each provider drawn for job `job_id` and indexes the job under
@@ -28,14 +28,15 @@ impl<T: Config> Pallet<T> {
 		input_hash
 	}
 
-	/// Draws `r` providers from `candidates` (at least `r` of them), stake-weighted, without
-	/// replacement, from the configured randomness.
+	/// Draws up to `r` providers from `pool`, stake-weighted, without replacement, from the
+	/// configured randomness under `subject` (a domain tag) and the job id.
 	pub(crate) fn draw(
 		mut pool: Vec<EligibleProvider<T::AccountId, BalanceOf<T>>>,
 		r: u32,
 		job_id: JobId,
+		subject: &[u8],
 	) -> Vec<EligibleProvider<T::AccountId, BalanceOf<T>>> {
-		let (seed, _known_since) = T::Randomness::random(&(ASSIGN_SUBJECT, job_id).encode());
+		let (seed, _known_since) = T::Randomness::random(&(subject, job_id).encode());
 		let seed = seed.encode();
 		let mut picked = Vec::with_capacity(r as usize);
 		for draw in 0..r {

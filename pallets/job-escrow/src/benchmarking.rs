@@ -185,7 +185,7 @@ mod benchmarks {
 
 		#[block]
 		{
-			picked = JobEscrow::<T>::draw(candidates, r, 0);
+			picked = JobEscrow::<T>::draw(candidates, r, 0, crate::assignment::ASSIGN_SUBJECT);
 			JobEscrow::<T>::reserve_slots(0, &picked)?;
 		}
 
@@ -348,7 +348,12 @@ mod benchmarks {
 		let setup = Setup::<T>::new(1, o, 1, n.max(1))?;
 		let user = funded_user::<T>();
 		let output = vec![7u8; o as usize];
-		for _ in 0..n {
+		for i in 0..n {
+			// Each submission queues a deadline; move on a block when a block's queue is full.
+			if i > 0 && i % T::MaxDeadlinesPerBlock::get().max(1) == 0 {
+				let next = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
+				frame_system::Pallet::<T>::set_block_number(next);
+			}
 			let id = submit::<T>(&user, setup.model, 1, 1)?;
 			let provider = providers_of::<T>(id)?.remove(0);
 			let att = attest::<T>(id, &setup.key_of(&provider)?, &output)?;

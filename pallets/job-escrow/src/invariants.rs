@@ -7,8 +7,9 @@ impl<T: Config> Pallet<T> {
 	/// - for every user with a job, the balance held for [`HoldReason::JobEscrow`] equals the sum
 	///   of `held` over their open jobs, and finished jobs hold nothing;
 	/// - every open job has its pending deadline in [`Deadlines`] at a block not yet processed
-	///   (no job outlives its deadlines), with 1..=`MaxRedundancy` distinct providers, each of
-	///   which lists it in [`AssignedJobs`] (which lists nothing else);
+	///   (no job outlives its deadlines), with 1..=`MaxRedundancy` providers and arbitrators
+	///   all distinct, each of which lists it in [`AssignedJobs`] (which lists nothing else);
+	///   arbitration happens only after some provider revealed;
 	/// - [`UserJobs`] lists exactly the stored jobs, each under its user;
 	/// - revealed outputs exist only for open jobs, results only for completed ones;
 	/// - the expiry queue holds exactly the finished jobs, and job ids are below [`NextJobId`];
@@ -32,12 +33,18 @@ impl<T: Config> Pallet<T> {
 		let mut assigned = 0u64;
 		for (job_id, job) in Jobs::<T>::iter() {
 			ensure!(job_id < next_id, "job id not below NextJobId");
-			let r = job.assignments.len();
-			ensure!(r >= 1, "job without providers");
-			for (i, a) in job.assignments.iter().enumerate() {
+			ensure!(!job.assignments.is_empty(), "job without providers");
+			let everyone: Vec<_> = job.everyone().collect();
+			for (i, a) in everyone.iter().enumerate() {
 				ensure!(
-					job.assignments.iter().skip(i + 1).all(|b| b.provider != a.provider),
-					"provider assigned twice"
+					everyone.iter().skip(i + 1).all(|b| b.provider != a.provider),
+					"provider assigned twice (or arbitrating its own job)"
+				);
+			}
+			if job.in_arbitration() {
+				ensure!(
+					job.assignments.iter().any(|a| matches!(a.answer, Answer::Revealed(_))),
+					"arbitration without a revealed answer to decide on"
 				);
 			}
 			ensure!(
@@ -63,8 +70,8 @@ impl<T: Config> Pallet<T> {
 						);
 					}
 					ensure!(!Results::<T>::contains_key(job_id), "open job with a result");
-					assigned += r as u64;
-					for a in job.assignments.iter() {
+					assigned += everyone.len() as u64;
+					for a in everyone.iter() {
 						ensure!(
 							AssignedJobs::<T>::contains_key(&a.provider, job_id),
 							"open job missing from its provider's index"

@@ -15,6 +15,8 @@
 //!   to their output hash, then reveal the output once every provider committed or the commit
 //!   deadline passed. The job settles as soon as every committed provider revealed, otherwise at
 //!   the reveal deadline.
+//! - A split among the providers goes to arbitrators drawn from the model's other providers,
+//!   who answer with `commit_result` / `reveal_result` like providers (see *Arbitration*).
 //! - [`Pallet::cancel_job`]: the user asks for the job back while no provider has committed or
 //!   answered; it takes effect after a grace, unless an answer lands first.
 //! - `on_initialize`: processes the deadlines due (every one, in the block it falls due) and
@@ -83,8 +85,23 @@
 //! the redundancy wins. Winners share the providers' total, the author gets its fee, the
 //! treasury the protocol fee; a winning output is stored in [`Results`], a winning refusal ends
 //! the job as [`JobStatus::Refused`]. Losers are slashed the wrong-result slash, providers that
-//! missed a deadline the timeout slash. Without a strict majority (or any answer) the user is
-//! refunded in full.
+//! never committed the timeout slash, and providers that committed but withheld their reveal
+//! the larger of the two (withholding never beats revealing a losing answer).
+//!
+//! **Arbitration.** When answers were revealed but no strict majority formed (a sybil revealing
+//! garbage at redundancy 2, two withholding at 3, or an honest split), the job is not refunded:
+//! up to [`ARBITRATORS`] fresh providers of the model, never the job's own, are drawn
+//! ([`Event::ArbitrationOpened`]) and answer by commit and reveal under the job's own periods;
+//! the strict majority of the arbitrators decides. Everyone on the losing side is slashed, and
+//! the slashes of an arbitrated job go to its winners (providers and arbitrators alike, who also
+//! share the price), so splitting a job pays the honest side. The user pays and gets the
+//! verdict. A refund remains only when nobody revealed anything, when no other provider can be
+//! drawn, or when the arbitrators split as well.
+//!
+//! *Limits of arbitration:* arbitrators see the providers' reveals on chain before they
+//! answer, so a lazy arbitrator can copy one of the revealed answers instead of running the
+//! model; it then guesses between the sides and loses the wrong-result slash when it guesses
+//! wrong. Arbitrators are drawn with the same randomness as providers (see above).
 //!
 //! **Terms.** A job keeps the periods and slashes in force at its submission ([`JobTerms`]), so
 //! a vote never changes the rules of a job already running.
@@ -122,7 +139,9 @@
 //! - *Attestation*: the inference worker's signature binding job, model, input and output.
 //! - *Vote digest*: what settlement compares: an output's hash, or a refusal's digest.
 //! - *Commitment*: `blake2_256(vote_digest ‖ salt ‖ provider)`, hiding an answer until reveal.
-//! - *Strict majority*: more than half of the redundancy.
+//! - *Strict majority*: more than half of the redundancy (or of the arbitrators).
+//! - *Arbitrator*: a provider of the model drawn to decide a job whose providers split.
+//! - *Withholding*: committing to an answer and not revealing it.
 //! - *Open job*: a job in `Pending` or `Revealing` status; it holds funds and slots.
 
 #![cfg_attr(not(feature = "std"), no_std)]
@@ -136,7 +155,7 @@ mod invariants;
 #[cfg(test)]
 mod mock;
 pub mod schedule;
-mod settlement;
+pub mod settlement;
 mod terms;
 #[cfg(test)]
 mod tests;
@@ -163,7 +182,7 @@ pub use infera_primitives::params::DEADLINE_SEARCH_BLOCKS;
 use infera_primitives::{
 	attestation::AttestationPayload,
 	digest,
-	params::{FeeRatio, SlashRatio, MAX_PHASE_BLOCKS, MIN_PHASE_BLOCKS},
+	params::{FeeRatio, SlashRatio, ARBITRATORS, MAX_PHASE_BLOCKS, MIN_PHASE_BLOCKS},
 	traits::{EligibleProvider, ModelRegistry, ProviderRegistry, SlashReason},
 	Digest, JobId, ModelId,
 };
@@ -412,6 +431,16 @@ pub mod pallet {
 			/// What each of them was paid.
 			share: BalanceOf<T>,
 		},
+		/// The providers of a job reached no strict majority: arbitrators were drawn, and their
+		/// commit phase is open until `deadline`.
+		ArbitrationOpened {
+			/// The job.
+			job_id: JobId,
+			/// The arbitrators, in draw order.
+			arbitrators: BoundedVec<T::AccountId, ConstU32<ARBITRATORS>>,
+			/// First block at which their commits are no longer accepted.
+			deadline: BlockNumberFor<T>,
+		},
 		/// A job settled without a result; the user was refunded in full.
 		JobFailed {
 			/// The job.
@@ -615,7 +644,7 @@ pub mod pallet {
 
 			let job_id = NextJobId::<T>::get();
 			let next_id = job_id.checked_add(1).ok_or(Error::<T>::Overflow)?;
-			let picked = Self::draw(candidates, r, job_id);
+			let picked = Self::draw(candidates, r, job_id, assignment::ASSIGN_SUBJECT);
 
 			let provider_total = picked
 				.iter()
@@ -672,6 +701,7 @@ pub mod pallet {
 					protocol_fee,
 					held: price,
 					assignments,
+					arbitrators: BoundedVec::new(),
 					submitted_at: now,
 					commit_deadline: deadline,
 					cancel_at: None,
@@ -718,7 +748,7 @@ pub mod pallet {
 				JobStatus::Revealing { .. } => return Err(Error::<T>::UseCommitReveal.into()),
 				_ => return Err(Error::<T>::JobFinished.into()),
 			};
-			ensure!(job.redundancy() == 1, Error::<T>::UseCommitReveal);
+			ensure!(!job.uses_commit_reveal(), Error::<T>::UseCommitReveal);
 			let (index, answer) = Self::assignment_of(&job, &who)?;
 			ensure!(now < deadline, Error::<T>::DeadlinePassed);
 			ensure!(answer == Answer::Pending, Error::<T>::AlreadyAnswered);
@@ -751,7 +781,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			ensure!(job.redundancy() > 1, Error::<T>::UseSubmitResult);
+			ensure!(job.uses_commit_reveal(), Error::<T>::UseSubmitResult);
 			ensure!(job.is_open(), Error::<T>::JobFinished);
 			let (index, answer) = Self::assignment_of(&job, &who)?;
 			ensure!(answer == Answer::Pending, Error::<T>::AlreadyCommitted);
@@ -763,7 +793,7 @@ pub mod pallet {
 
 			Self::set_answer(&mut job, index, Answer::Committed(commitment));
 			Self::deposit_event(Event::ResultCommitted { job_id, provider: who });
-			if job.assignments.iter().all(|a| matches!(a.answer, Answer::Committed(_))) {
+			if job.acting().iter().all(|a| matches!(a.answer, Answer::Committed(_))) {
 				// Everyone committed: open the reveal phase now. If the queues are full the
 				// job simply stays in the commit phase and opens at its commit deadline.
 				let target = now.saturating_add(job.terms.reveal_period);
@@ -786,7 +816,7 @@ pub mod pallet {
 		#[pallet::weight(T::WeightInfo::reveal_result(
 			output.len() as u32,
 			T::MaxRedundancy::get(),
-		))]
+		).saturating_add(Pallet::<T>::arbitration_weight()))]
 		pub fn reveal_result(
 			origin: OriginFor<T>,
 			job_id: JobId,
@@ -797,7 +827,7 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			ensure!(job.redundancy() > 1, Error::<T>::UseSubmitResult);
+			ensure!(job.uses_commit_reveal(), Error::<T>::UseSubmitResult);
 			let (index, answer) = Self::assignment_of(&job, &who)?;
 			let deadline = match job.status {
 				JobStatus::Revealing { deadline } => deadline,
@@ -818,16 +848,24 @@ pub mod pallet {
 			Self::check_answer(job_id, &job, &who, &output, &attestation)?;
 
 			Self::set_answer(&mut job, index, Answer::Revealed(output_hash));
+			let output_len = output.len() as u32;
 			if !output.is_empty() && !PendingOutputs::<T>::contains_key(job_id, output_hash) {
 				PendingOutputs::<T>::insert(job_id, output_hash, output);
 			}
 			Self::deposit_event(Event::ResultRevealed { job_id, provider: who, output_hash });
-			if job.assignments.iter().all(|a| !matches!(a.answer, Answer::Committed(_))) {
-				Self::settle(job_id, job, now);
+			let end = if job.acting().iter().all(|a| !matches!(a.answer, Answer::Committed(_))) {
+				Self::settle(job_id, job, now)
 			} else {
 				Jobs::<T>::insert(job_id, job);
-			}
-			Ok(Pays::No.into())
+				settlement::RoundEnd::Done
+			};
+			// Only a reveal that sends the job to arbitration uses the weight of the draw.
+			let used = T::WeightInfo::reveal_result(output_len, T::MaxRedundancy::get());
+			let used = match end {
+				settlement::RoundEnd::Done => used,
+				settlement::RoundEnd::Escalated => used.saturating_add(Self::arbitration_weight()),
+			};
+			Ok(PostDispatchInfo { actual_weight: Some(used), pays_fee: Pays::No })
 		}
 
 		/// Asks to cancel a job; the cancellation takes effect `cancel_grace` blocks later.
@@ -884,9 +922,10 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(more_input)
 	}
 
-	/// Index and current answer of `who` among the job's providers.
+	/// Index and current answer of `who` among those answering in the job's current round
+	/// (its providers, or its arbitrators once drawn: see [`Job::acting`]).
 	fn assignment_of(job: &Job<T>, who: &T::AccountId) -> Result<(usize, Answer), DispatchError> {
-		job.assignments
+		job.acting()
 			.iter()
 			.enumerate()
 			.find(|(_, a)| &a.provider == who)
@@ -896,7 +935,7 @@ impl<T: Config> Pallet<T> {
 
 	/// Records the answer of the provider at `index` (found by [`Self::assignment_of`]).
 	fn set_answer(job: &mut Job<T>, index: usize, answer: Answer) {
-		if let Some(a) = job.assignments.get_mut(index) {
+		if let Some(a) = job.acting_mut().get_mut(index) {
 			a.answer = answer;
 		}
 	}

@@ -247,12 +247,23 @@ impl ProviderRegistry<AccountId, Balance> for Providers {
 	fn worker_key(who: &AccountId) -> Option<WorkerPublic> {
 		MockProviders::get(who).and_then(|p| p.worker).map(sr25519::Public::from_raw)
 	}
-	fn slash(who: &AccountId, ratio: Perbill, _reason: SlashReason) -> Balance {
+	fn slash(
+		who: &AccountId,
+		ratio: Perbill,
+		_reason: SlashReason,
+		beneficiaries: &[AccountId],
+	) -> Balance {
 		let Some(mut p) = MockProviders::get(who) else { return 0 };
 		let amount = ratio.mul_floor(p.stake);
 		p.stake -= amount;
 		MockProviders::insert(who, p);
-		Balances::transfer(who, &TREASURY, amount, Preservation::Expendable)
+		let share = amount.checked_div(beneficiaries.len() as Balance).unwrap_or(0);
+		for dest in beneficiaries {
+			Balances::transfer(who, dest, share, Preservation::Expendable)
+				.expect("the bond is part of the free balance");
+		}
+		let rest = amount - share * beneficiaries.len() as Balance;
+		Balances::transfer(who, &TREASURY, rest, Preservation::Expendable)
 			.expect("the bond is part of the free balance");
 		amount
 	}

@@ -13,7 +13,7 @@
 //! weight, so a burst (for example after governance shortens the retention) is worked off over
 //! the following blocks.
 
-use crate::*;
+use crate::{settlement::RoundEnd, *};
 
 /// Queue blocks behind the current one that `on_initialize` processes besides it.
 pub const CATCH_UP_BLOCKS: u32 = 1;
@@ -23,6 +23,8 @@ pub const CATCH_UP_BLOCKS: u32 = 1;
 pub struct DeadlineWork {
 	/// Entries that acted on an open job.
 	pub live: u32,
+	/// Of those, jobs whose providers split and went to arbitration.
+	pub escalated: u32,
 	/// Entries of jobs that had already moved on (one read each).
 	pub stale: u32,
 	/// Queue blocks read and removed.
@@ -56,18 +58,23 @@ impl<T: Config> Pallet<T> {
 		Some(block)
 	}
 
-	/// The weight of processing `work`: the benchmarked cost of its live entries, a read per
-	/// stale one, and a read and write per queue block.
+	/// The weight of processing `work`: the benchmarked cost of its live entries, the draw of
+	/// arbitrators for those that escalated, a read per stale one, and a read and write per
+	/// queue block.
 	pub(crate) fn deadline_weight(work: DeadlineWork) -> Weight {
 		T::WeightInfo::process_deadlines(work.live)
+			.saturating_add(Self::arbitration_weight().saturating_mul(work.escalated.into()))
 			.saturating_add(T::DbWeight::get().reads(work.stale.into()))
 			.saturating_add(T::DbWeight::get().reads_writes(work.blocks.into(), work.blocks.into()))
 	}
 
 	/// The most a single queue block can cost to process.
 	pub(crate) fn full_queue_weight() -> Weight {
+		// Escalations are rare (a split among a job's providers) and are charged as they
+		// happen; a queue of splits only is not planned for.
 		Self::deadline_weight(DeadlineWork {
 			live: T::MaxDeadlinesPerBlock::get(),
+			escalated: 0,
 			stale: 0,
 			blocks: 1,
 		})
@@ -81,10 +88,14 @@ impl<T: Config> Pallet<T> {
 		while cursor <= now && work.blocks < max_blocks {
 			work.blocks += 1;
 			for (job_id, kind) in Deadlines::<T>::take(cursor) {
-				if Self::process_deadline(job_id, kind, now) {
-					work.live += 1;
-				} else {
-					work.stale += 1;
+				match Self::process_deadline(job_id, kind, now) {
+					None => work.stale += 1,
+					Some(end) => {
+						work.live += 1;
+						if end == RoundEnd::Escalated {
+							work.escalated += 1;
+						}
+					}
 				}
 			}
 			cursor = cursor.saturating_add(One::one());
@@ -98,11 +109,15 @@ impl<T: Config> Pallet<T> {
 		DeadlineCursor::<T>::get().is_none_or(|cursor| cursor > now)
 	}
 
-	/// Handles one deadline entry; returns whether it acted on an open job (entries of jobs
-	/// that moved on are ignored).
-	fn process_deadline(job_id: JobId, kind: DeadlineKind, now: BlockNumberFor<T>) -> bool {
-		let Some(job) = Jobs::<T>::get(job_id) else { return false };
-		match (kind, job.status) {
+	/// Handles one deadline entry; returns how the job's round ended if it acted on an open
+	/// job, `None` for entries of jobs that moved on (ignored).
+	fn process_deadline(
+		job_id: JobId,
+		kind: DeadlineKind,
+		now: BlockNumberFor<T>,
+	) -> Option<RoundEnd> {
+		let Some(job) = Jobs::<T>::get(job_id) else { return None };
+		let end = match (kind, job.status) {
 			(DeadlineKind::Commit, JobStatus::Pending { deadline }) if deadline <= now => {
 				Self::close_commit_window(job_id, job, now)
 			}
@@ -115,9 +130,10 @@ impl<T: Config> Pallet<T> {
 				if job.any_answer() {
 					// A commitment arrived during the grace: the job goes on, the cancellation
 					// is void.
-					return false;
+					return None;
 				}
-				Self::finish_cancelled(job_id, job, now)
+				Self::finish_cancelled(job_id, job, now);
+				RoundEnd::Done
 			}
 			(
 				DeadlineKind::Commit | DeadlineKind::Reveal | DeadlineKind::Cancel,
@@ -127,22 +143,22 @@ impl<T: Config> Pallet<T> {
 				| JobStatus::Refused { .. }
 				| JobStatus::Failed { .. }
 				| JobStatus::Cancelled { .. },
-			) => return false,
-		}
-		true
+			) => return None,
+		};
+		Some(end)
 	}
 
-	/// The commit (or result) window of `job` closed: open the reveal phase if anyone committed
-	/// to a job with redundancy > 1, otherwise settle.
-	fn close_commit_window(job_id: JobId, mut job: Job<T>, now: BlockNumberFor<T>) {
-		let committed = job.assignments.iter().any(|a| matches!(a.answer, Answer::Committed(_)));
-		if job.redundancy() > 1 && committed {
+	/// The commit (or result) window of `job`'s current round closed: open the reveal phase if
+	/// anyone of the round committed, otherwise settle.
+	fn close_commit_window(job_id: JobId, mut job: Job<T>, now: BlockNumberFor<T>) -> RoundEnd {
+		let committed = job.acting().iter().any(|a| matches!(a.answer, Answer::Committed(_)));
+		if job.uses_commit_reveal() && committed {
 			let target = now.saturating_add(job.terms.reveal_period);
 			if let Some(deadline) = Self::schedule(target, job_id, DeadlineKind::Reveal) {
 				job.status = JobStatus::Revealing { deadline };
 				Jobs::<T>::insert(job_id, job);
 				Self::deposit_event(Event::RevealOpened { job_id, deadline });
-				return;
+				return RoundEnd::Done;
 			}
 			// Queues full for many blocks: settle with what we have rather than lose the job
 			// (committed providers are then treated as not having revealed).

@@ -42,6 +42,7 @@ impl<T: Config> Pallet<T> {
 	pub fn current_terms() -> JobTerms<BlockNumberFor<T>> {
 		let max_slash = SlashRatio::max();
 		JobTerms {
+			commit_period: Self::commit_period(),
 			reveal_period: Self::reveal_period(),
 			cancel_grace: Self::cancel_grace(),
 			wrong_result_slash: T::Parameters::wrong_result_slash().min(max_slash),

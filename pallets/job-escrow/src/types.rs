@@ -9,7 +9,7 @@ pub use infera_primitives::{
 	job::{Answer, Assignment, DeadlineKind, FailureReason, JobStatus},
 	market::ProviderRecord,
 };
-use infera_primitives::{Digest, JobId, ModelId};
+use infera_primitives::{params::ARBITRATORS, traits::SlashReason, Digest, JobId, ModelId};
 
 /// Prefix of the off-chain (indexed) database key under which a job's input bytes are stored.
 ///
@@ -209,6 +209,8 @@ where
 	MaxEncodedLen,
 )]
 pub struct JobTerms<BlockNumber> {
+	/// Blocks the arbitrators' commit phase lasts once arbitration opens.
+	pub commit_period: BlockNumber,
 	/// Blocks the reveal phase lasts once it opens.
 	pub reveal_period: BlockNumber,
 	/// Blocks from a `cancel_job` to the cancellation taking effect.
@@ -217,6 +219,19 @@ pub struct JobTerms<BlockNumber> {
 	pub wrong_result_slash: Perbill,
 	/// Part of the bond slashed for a missed deadline.
 	pub timeout_slash: Perbill,
+}
+
+impl<BlockNumber> JobTerms<BlockNumber> {
+	/// The part of the bond slashed for `reason` under these terms. Withholding a reveal costs
+	/// the larger of the wrong-result and timeout slashes: never less than revealing a losing
+	/// answer.
+	pub fn ratio(&self, reason: SlashReason) -> Perbill {
+		match reason {
+			SlashReason::WrongResult => self.wrong_result_slash,
+			SlashReason::Timeout | SlashReason::InvalidAttestation => self.timeout_slash,
+			SlashReason::Withheld => self.wrong_result_slash.max(self.timeout_slash),
+		}
+	}
 }
 
 /// The record of one job.
@@ -248,6 +263,9 @@ pub struct Job<T: Config> {
 	pub held: BalanceOf<T>,
 	/// The assigned providers, in assignment order; the length is the job's redundancy.
 	pub assignments: BoundedVec<Assignment<T::AccountId, BalanceOf<T>>, T::MaxRedundancy>,
+	/// The arbitrators drawn when the providers reached no strict majority (empty until then).
+	/// Once drawn, only they answer; their strict majority decides the job.
+	pub arbitrators: BoundedVec<Assignment<T::AccountId, BalanceOf<T>>, ConstU32<ARBITRATORS>>,
 	/// Block of submission.
 	pub submitted_at: BlockNumberFor<T>,
 	/// The block at which the commit (or result) window closes, fixed at submission.
@@ -281,5 +299,40 @@ impl<T: Config> Job<T> {
 	/// Whether any provider has committed or answered.
 	pub fn any_answer(&self) -> bool {
 		self.assignments.iter().any(|a| a.answer != Answer::Pending)
+	}
+
+	/// Whether the job went to arbitration.
+	pub fn in_arbitration(&self) -> bool {
+		!self.arbitrators.is_empty()
+	}
+
+	/// Whether answers come by commit and reveal: always, except from the single provider of a
+	/// redundancy-1 job, which submits its result directly.
+	pub fn uses_commit_reveal(&self) -> bool {
+		self.redundancy() > 1 || self.in_arbitration()
+	}
+
+	/// The assignments that answer in the job's current round: the arbitrators once drawn,
+	/// the providers before.
+	pub fn acting(&self) -> &[Assignment<T::AccountId, BalanceOf<T>>] {
+		if self.in_arbitration() {
+			&self.arbitrators
+		} else {
+			&self.assignments
+		}
+	}
+
+	/// Mutable access to the assignments of the current round (see [`Self::acting`]).
+	pub fn acting_mut(&mut self) -> &mut [Assignment<T::AccountId, BalanceOf<T>>] {
+		if self.in_arbitration() {
+			self.arbitrators.as_mut()
+		} else {
+			self.assignments.as_mut()
+		}
+	}
+
+	/// Every assignment of the job: its providers, then its arbitrators.
+	pub fn everyone(&self) -> impl Iterator<Item = &Assignment<T::AccountId, BalanceOf<T>>> {
+		self.assignments.iter().chain(self.arbitrators.iter())
 	}
 }

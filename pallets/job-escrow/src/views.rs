@@ -130,6 +130,7 @@ impl<T: Config> Pallet<T> {
 			submitted_at: job.submitted_at,
 			status: job.status,
 			assignments: job.assignments.into_inner(),
+			arbitrators: job.arbitrators.into_inner(),
 			result: Results::<T>::get(id).map(|r| r.into_inner()),
 		}
 	}

@@ -12,7 +12,9 @@
 //!
 //! - redundancy 1: `submit_result`;
 //! - redundancy > 1: `commit_result` with `blake2(vote_digest ‖ salt ‖ provider)`, then, once the
-//!   job reaches its reveal phase, `reveal_result` with the salt kept in local storage.
+//!   job reaches its reveal phase, `reveal_result` with the salt kept in local storage;
+//! - as an arbitrator (drawn when a job's providers split): the same commit and reveal. Once a
+//!   job is in arbitration, its own providers have nothing left to send.
 //!
 //! An answer is an output or the worker's *signed refusal* (the model cannot answer the input:
 //! its output is not finite, or its forward pass failed): both are sent the same way, since the
@@ -195,10 +197,11 @@ pub fn next_action<T: pallet_job_escrow::Config>(
 	provider: &T::AccountId,
 	now: BlockNumberFor<T>,
 ) -> Option<Action> {
-	let answer = job.assignments.iter().find(|a| &a.provider == provider)?.answer;
+	// Only the current round answers: the providers, or the arbitrators once drawn.
+	let answer = job.acting().iter().find(|a| &a.provider == provider)?.answer;
 	match (job.status, answer) {
 		(JobStatus::Pending { deadline }, Answer::Pending) if now < deadline => {
-			Some(if job.redundancy() == 1 { Action::Answer } else { Action::Commit })
+			Some(if job.uses_commit_reveal() { Action::Commit } else { Action::Answer })
 		}
 		(JobStatus::Revealing { deadline }, Answer::Committed(_)) if now < deadline => {
 			Some(Action::Reveal)

@@ -669,6 +669,44 @@ pub mod pallet {
 }
 
 impl<T: Config> Pallet<T> {
+	/// Moves `amount` of `who`'s stake to `beneficiaries` in equal shares, the remainder (all of
+	/// it when there are none) to the treasury. Returns what was moved; a failed transfer moves
+	/// nothing and leaves its part bonded.
+	fn pay_slash(
+		who: &T::AccountId,
+		amount: BalanceOf<T>,
+		beneficiaries: &[T::AccountId],
+	) -> BalanceOf<T> {
+		let count = BalanceOf::<T>::from(beneficiaries.len() as u32);
+		let share = if count.is_zero() { Zero::zero() } else { amount / count };
+		let mut paid = BalanceOf::<T>::zero();
+		let mut transfer = |dest: &T::AccountId, value: BalanceOf<T>| {
+			if value.is_zero() {
+				return;
+			}
+			match T::Currency::transfer_on_hold(
+				&HoldReason::ProviderStake.into(),
+				who,
+				dest,
+				value,
+				Precision::BestEffort,
+				Restriction::Free,
+				Fortitude::Force,
+			) {
+				Ok(moved) => paid = paid.saturating_add(moved),
+				Err(e) => {
+					frame::log::error!(target: "runtime::provider-staking", "slash of {who:?} failed: {e:?}")
+				}
+			}
+		};
+		for dest in beneficiaries {
+			transfer(dest, share);
+		}
+		let rest = amount.saturating_sub(share.saturating_mul(count));
+		transfer(&T::Treasury::get(), rest);
+		paid
+	}
+
 	/// The hash of this chain's genesis block, which worker-key proofs sign: the hash of block
 	/// 0 as `frame_system` records it (the real genesis hash from block 1 on, the same value
 	/// `CheckGenesis` puts into every signed transaction).
@@ -853,27 +891,21 @@ impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 		Providers::<T>::get(who).map(|p| p.worker)
 	}
 
-	fn slash(who: &T::AccountId, ratio: Perbill, reason: SlashReason) -> BalanceOf<T> {
+	fn slash(
+		who: &T::AccountId,
+		ratio: Perbill,
+		reason: SlashReason,
+		beneficiaries: &[T::AccountId],
+	) -> BalanceOf<T> {
 		let Some(mut ledger) = Ledgers::<T>::get(who) else { return Zero::zero() };
 		let wanted = ratio.mul_floor(ledger.total());
 		if wanted.is_zero() {
 			return Zero::zero();
 		}
-		let slashed = match T::Currency::transfer_on_hold(
-			&HoldReason::ProviderStake.into(),
-			who,
-			&T::Treasury::get(),
-			wanted,
-			Precision::BestEffort,
-			Restriction::Free,
-			Fortitude::Force,
-		) {
-			Ok(amount) => amount,
-			Err(e) => {
-				frame::log::error!(target: "runtime::provider-staking", "slash of {who:?} failed: {e:?}");
-				return Zero::zero();
-			}
-		};
+		let slashed = Self::pay_slash(who, wanted, beneficiaries);
+		if slashed.is_zero() {
+			return slashed;
+		}
 		// Bonded stake first, then the newest unbonding chunks.
 		let mut rest = slashed;
 		let from_bond = rest.min(ledger.bonded);

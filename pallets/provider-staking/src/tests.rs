@@ -409,7 +409,7 @@ fn slash_pays_the_treasury_and_chills_below_minimum() {
 	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		let slashed =
-			ProviderStaking::slash(&P1, Perbill::from_percent(60), SlashReason::WrongResult);
+			ProviderStaking::slash(&P1, Perbill::from_percent(60), SlashReason::WrongResult, &[]);
 		assert_eq!(slashed, 120);
 		System::assert_has_event(
 			Event::Slashed { who: P1, amount: 120, reason: SlashReason::WrongResult }.into(),
@@ -435,7 +435,7 @@ fn small_slash_keeps_provider_online() {
 	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		assert_eq!(
-			ProviderStaking::slash(&P1, Perbill::from_percent(10), SlashReason::Timeout),
+			ProviderStaking::slash(&P1, Perbill::from_percent(10), SlashReason::Timeout, &[]),
 			20
 		);
 		System::assert_last_event(
@@ -453,7 +453,7 @@ fn unbonding_stake_cannot_escape_a_slash() {
 		assert_ok!(ProviderStaking::unbond(RuntimeOrigin::signed(P1), 100));
 		// 75% of 200 total = 150: the 100 bonded first, then 50 of the unbonding chunk.
 		assert_eq!(
-			ProviderStaking::slash(&P1, Perbill::from_percent(75), SlashReason::WrongResult),
+			ProviderStaking::slash(&P1, Perbill::from_percent(75), SlashReason::WrongResult, &[]),
 			150
 		);
 		assert_eq!(Ledgers::<Test>::get(P1).unwrap().bonded, 0);
@@ -472,7 +472,8 @@ fn deregistered_provider_is_still_slashable_until_withdrawn() {
 			ProviderStaking::slash(
 				&P1,
 				Perbill::from_percent(100),
-				SlashReason::InvalidAttestation
+				SlashReason::InvalidAttestation,
+				&[]
 			),
 			200
 		);
@@ -489,9 +490,9 @@ fn deregistered_provider_is_still_slashable_until_withdrawn() {
 #[test]
 fn slash_of_unknown_account_or_zero_ratio_does_nothing() {
 	ExtBuilder.build_and_execute(|| {
-		assert_eq!(ProviderStaking::slash(&P2, Perbill::from_percent(50), SlashReason::Timeout), 0);
+		assert_eq!(ProviderStaking::slash(&P2, Perbill::from_percent(50), SlashReason::Timeout, &[]), 0);
 		register(P1);
-		assert_eq!(ProviderStaking::slash(&P1, Perbill::zero(), SlashReason::Timeout), 0);
+		assert_eq!(ProviderStaking::slash(&P1, Perbill::zero(), SlashReason::Timeout, &[]), 0);
 		assert_eq!(held(P1), 200);
 		assert_eq!(Balances::free_balance(TREASURY), TREASURY_INITIAL);
 	});

@@ -168,7 +168,7 @@ fn settled_jobs_cost_deadline_processing_a_read_and_nothing_else() {
 			}
 			run_to_block(10);
 			let work = JobEscrow::process_deadlines(11, 1);
-			assert_eq!(work, schedule::DeadlineWork { live: 0, stale: 4, blocks: 1 });
+			assert_eq!(work, schedule::DeadlineWork { live: 0, escalated: 0, stale: 4, blocks: 1 });
 		});
 }
 
@@ -251,8 +251,9 @@ fn a_job_keeps_the_periods_and_slashes_it_was_submitted_under() {
 		assert_ok!(reveal(id, a, &output(1)));
 		assert_ok!(reveal(id, b, &output(1)));
 		run_to_block(6);
-		// c missed its reveal: slashed 5% (the job's terms), not 50%.
-		assert_eq!(slashed_events(), vec![(c, SlashReason::Timeout, STAKE / 20)]);
+		// c withheld its reveal: slashed the larger of the job's wrong-result (10%) and
+		// timeout (5%) slashes, not the new 50% timeout slash.
+		assert_eq!(slashed_events(), vec![(c, SlashReason::Withheld, STAKE / 10)]);
 		// A job submitted now runs under the new rules.
 		let later = submit(Some(1));
 		assert_eq!(

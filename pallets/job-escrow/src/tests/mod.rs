@@ -1,10 +1,11 @@
 //! Unit and property tests of the job pallet, by topic: submission ([`submit`]), answers at
-//! redundancy 1 and by commit–reveal ([`answers`]), cancellation, deadlines and retention
+//! redundancy 1 and by commit–reveal ([`answers`]), arbitration of splits ([`arbitration`]), cancellation, deadlines and retention
 //! ([`lifecycle`]), the attacks of the security model ([`adversarial`]) and random sequences
 //! ([`props`]).
 
 mod adversarial;
 mod answers;
+mod arbitration;
 mod lifecycle;
 mod props;
 mod submit;
