@@ -314,6 +314,8 @@ pub struct Job {
 	pub held: Balance,
 	/// Providers.
 	pub assignments: Vec<Assignment>,
+	/// Arbitrators, drawn when the providers split (empty otherwise).
+	pub arbitrators: Vec<Assignment>,
 	/// Block of submission.
 	pub submitted_at: u32,
 	/// Block a requested cancellation takes effect, unless a provider answers first.

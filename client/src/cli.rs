@@ -510,6 +510,9 @@ pub fn describe_job(v: &JobView) -> String {
 		let _ =
 			write!(s, "\n  provider {} at {}: {}", a.provider, format_amount(a.price), a.answer);
 	}
+	for a in &j.arbitrators {
+		let _ = write!(s, "\n  arbitrator {}: {}", a.provider, a.answer);
+	}
 	match j.status {
 		crate::chain::JobStatus::Pending { deadline }
 		| crate::chain::JobStatus::Revealing { deadline } => {

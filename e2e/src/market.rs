@@ -371,6 +371,10 @@ pub struct JobView {
 	pub fields: Value<()>,
 	/// Block that included the submission.
 	pub submitted_at: u64,
+	/// The job's providers, in assignment order.
+	pub providers: Vec<[u8; 32]>,
+	/// Its arbitrators, drawn when the providers split (empty otherwise).
+	pub arbitrators: Vec<[u8; 32]>,
 }
 
 impl JobView {
@@ -389,14 +393,37 @@ pub async fn job(client: &Client, job_id: u64) -> Result<Option<JobView>> {
 	let status = record.at("status").context("job has no status")?;
 	let submitted_at =
 		record.at("submitted_at").and_then(|v| v.as_u128()).context("job has no submitted_at")?;
+	let parties = |field: &str| -> Result<Vec<[u8; 32]>> {
+		let list = record.at(field).with_context(|| format!("job has no {field}"))?;
+		elements(list)
+			.into_iter()
+			.map(|a| a.at("provider").and_then(account_bytes).context("assignment provider"))
+			.collect()
+	};
 	match &status.value {
 		ValueDef::Variant(v) => Ok(Some(JobView {
 			status: v.name.clone(),
 			fields: Value { value: ValueDef::Composite(v.values.clone()), context: () },
 			submitted_at: submitted_at as u64,
+			providers: parties("assignments")?,
+			arbitrators: parties("arbitrators")?,
 		})),
 		_ => bail!("job status is not an enum"),
 	}
+}
+
+/// The 32 bytes of an `AccountId32` value (a newtype around `[u8; 32]`).
+fn account_bytes(value: &Value<()>) -> Option<[u8; 32]> {
+	fn collect(value: &Value<()>, out: &mut Vec<u8>) {
+		match &value.value {
+			ValueDef::Composite(c) => c.values().for_each(|v| collect(v, out)),
+			ValueDef::Primitive(_) => out.extend(value.as_u128().map(|b| b as u8)),
+			_ => {}
+		}
+	}
+	let mut bytes = Vec::with_capacity(32);
+	collect(value, &mut bytes);
+	bytes.try_into().ok()
 }
 
 /// The stored winning output of a completed job.

@@ -12,6 +12,10 @@
 //!   slash it was submitted under when a vote changes it.
 //! - A front-runner registers a provider's worker key with the provider's proof of possession:
 //!   refused (`BadWorkerKeyProof`), since the proof signs the provider's account.
+//! - A sybil provider reveals garbage (a `--faulty` worker) at redundancy 2: the split goes to
+//!   the one honest provider left as arbitrator instead of refunding; the user pays and gets
+//!   libtorch's answer, the honest side is paid the price and the sybil's slash. At
+//!   redundancy 3 the honest majority outvotes it directly.
 
 use anyhow::{ensure, Context, Result};
 use infera_e2e::{
@@ -217,5 +221,92 @@ async fn governance_cannot_break_the_market_and_open_jobs_keep_their_terms() -> 
 	ensure!(format!("{reason:?}").contains("NoAnswers"), "failure reason {reason:?}");
 	println!("a job kept its 1% timeout slash after a vote set 50%");
 	println!("{:?}", market::audit(&client).await?);
+	Ok(())
+}
+
+#[tokio::test]
+async fn a_sybil_revealing_garbage_loses_to_arbitration_and_the_user_pays() -> Result<()> {
+	/// Jobs at redundancy 2: each includes the sybil with probability 2/3, so all eight miss
+	/// it with probability (1/3)^8 < 0.02%.
+	const JOBS: usize = 8;
+	let digits = Digits::load()?;
+	let expected = digits.expected_top1(MODEL)?;
+	let mut market = DevMarket::start("dev-arbitration", &digits, BOND, PRICE).await?;
+	// Ferdie is the sybil: its worker perturbs every output (validly signed garbage).
+	market.sites[2].replace_worker(Some(&["--faulty"])).await?;
+	let (client, model, providers) = (&market.client, market.model, market.providers());
+	let (honest, sybil) = ([providers[0], providers[1]], providers[2]);
+	let charlie = keypair("//Charlie")?;
+	let user = charlie.public_key().0;
+	let stakes_before = stakes(client, &providers).await?;
+	let honest_before = market::free_balances(client, &honest).await?;
+	let user_before = market::free_balance(client, user).await?;
+
+	let jobs =
+		market::submit_jobs(client, &charlie, model, &digits.inputs[..JOBS], 2, job_price(2))
+			.await?;
+	let ids: Vec<u64> = jobs.iter().map(|j| j.job_id).collect();
+	let settled = market::wait_until_settled(client, &ids, Duration::from_secs(240)).await?;
+	let mut arbitrated = 0u128;
+	for (i, id) in ids.iter().enumerate() {
+		let job = &settled[id];
+		ensure!(job.status == "Completed", "job {id} ended {} instead of Completed", job.status);
+		let class = market::result_class(client, *id).await?;
+		ensure!(class == expected[i], "job {id}: chain says {class}, libtorch {}", expected[i]);
+		if job.providers.contains(&sybil) {
+			// The sybil split the job: the one provider outside it arbitrated.
+			let outside: Vec<_> = honest.iter().filter(|h| !job.providers.contains(h)).collect();
+			ensure!(
+				job.arbitrators.iter().collect::<Vec<_>>() == outside,
+				"job {id}: arbitrators {:?}, expected the honest provider outside the job",
+				job.arbitrators
+			);
+			arbitrated += 1;
+		} else {
+			ensure!(job.arbitrators.is_empty(), "job {id} went to arbitration without a split");
+		}
+	}
+	ensure!(arbitrated > 0, "the sybil was drawn for none of {JOBS} jobs");
+	market::print_latency("r=2, a third of the seats held by a sybil", settled.values())?;
+
+	// The honest providers lost nothing and were paid every price and the sybil's slashes;
+	// the slashes of an arbitrated job are split between its two winners (a remainder of at
+	// most one unit per job goes to the treasury).
+	let stakes_after = stakes(client, &providers).await?;
+	ensure!(stakes_after[..2] == stakes_before[..2], "an honest provider lost stake");
+	let slashed = stakes_before[2] - stakes_after[2];
+	ensure!(slashed > 0, "the sybil was not slashed");
+	let earned: u128 = market::free_balances(client, &honest)
+		.await?
+		.iter()
+		.zip(&honest_before)
+		.map(|(after, before)| after - before)
+		.sum();
+	let due = 2 * PRICE * JOBS as u128 + slashed;
+	ensure!(
+		earned <= due && earned + arbitrated >= due,
+		"honest providers earned {earned}, due {due} (less at most {arbitrated} of remainders)"
+	);
+	let paid = user_before - market::free_balance(client, user).await?;
+	let fees: u128 = jobs.iter().map(|j| j.fee).sum();
+	ensure!(paid == JOBS as u128 * job_price(2) + fees, "the user paid {paid}");
+	println!(
+		"r=2: {arbitrated} of {JOBS} jobs split by the sybil went to arbitration; the user paid \
+		 every job, the honest side earned {earned} (the sybil lost {slashed})"
+	);
+
+	// At redundancy 3 the two honest providers outvote the sybil directly.
+	let stake = market::bonded(client, sybil).await?;
+	let (id, status, _) = run_one(client, &charlie, model, digits.inputs[JOBS].clone(), 3).await?;
+	ensure!(status == "Completed", "r=3 job {id} ended {status}");
+	ensure!(market::result_class(client, id).await? == expected[JOBS], "r=3 job {id} answer");
+	let view = market::job(client, id).await?.context("r=3 job")?;
+	ensure!(view.arbitrators.is_empty(), "an honest majority needs no arbitration");
+	ensure!(market::bonded(client, sybil).await? == stake - stake / 10, "r=3 wrong-result slash");
+	ensure!(stakes(client, &honest).await? == stakes_before[..2], "honest stake at r=3");
+	println!("r=3: the honest majority outvoted the sybil, which lost 10% of its stake");
+
+	println!("{:?}", market::audit(client).await?);
+	drop(market);
 	Ok(())
 }

@@ -57,7 +57,9 @@ impl<T: Config> Pallet<T> {
 			Self::deposit_event(event);
 			return RoundEnd::Done;
 		}
-		if !tally.is_empty() && !job.in_arbitration() && Self::open_arbitration(job_id, &mut job, now)
+		if !tally.is_empty()
+			&& !job.in_arbitration()
+			&& Self::open_arbitration(job_id, &mut job, now)
 		{
 			Jobs::<T>::insert(job_id, job);
 			return RoundEnd::Escalated;
@@ -123,7 +125,8 @@ impl<T: Config> Pallet<T> {
 			if T::Providers::reserve_slot(&p.who).is_err() {
 				continue;
 			}
-			let assignment = Assignment { provider: p.who, price: p.price, answer: Answer::Pending };
+			let assignment =
+				Assignment { provider: p.who, price: p.price, answer: Answer::Pending };
 			if let Err(assignment) = arbitrators.try_push(assignment) {
 				T::Providers::release_slot(&assignment.provider);
 			}
@@ -220,9 +223,9 @@ impl<T: Config> Pallet<T> {
 			ProviderRecords::<T>::mutate(&a.provider, |r| {
 				match reason {
 					SlashReason::WrongResult => r.wrong = r.wrong.saturating_add(1),
-					SlashReason::Timeout |
-					SlashReason::Withheld |
-					SlashReason::InvalidAttestation => r.missed = r.missed.saturating_add(1),
+					SlashReason::Timeout
+					| SlashReason::Withheld
+					| SlashReason::InvalidAttestation => r.missed = r.missed.saturating_add(1),
 				}
 				r.slashed = r.slashed.saturating_add(amount);
 			});

@@ -490,7 +490,10 @@ fn deregistered_provider_is_still_slashable_until_withdrawn() {
 #[test]
 fn slash_of_unknown_account_or_zero_ratio_does_nothing() {
 	ExtBuilder.build_and_execute(|| {
-		assert_eq!(ProviderStaking::slash(&P2, Perbill::from_percent(50), SlashReason::Timeout, &[]), 0);
+		assert_eq!(
+			ProviderStaking::slash(&P2, Perbill::from_percent(50), SlashReason::Timeout, &[]),
+			0
+		);
 		register(P1);
 		assert_eq!(ProviderStaking::slash(&P1, Perbill::zero(), SlashReason::Timeout, &[]), 0);
 		assert_eq!(held(P1), 200);

@@ -518,4 +518,3 @@ fn reveal_with_bad_attestation_is_rejected() {
 		);
 	});
 }
-
