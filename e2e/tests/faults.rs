@@ -9,7 +9,8 @@
 //! - A burst of malformed extrinsics (wrong sizes, unknown model, price over the maximum,
 //!   answers from a provider that was not assigned, bad attestation signatures, replayed
 //!   reveals, a reveal behind a copied commitment): each is rejected with its error and the
-//!   chain goes on. The copied commitment itself is accepted and costs only the copier.
+//!   chain goes on. The copied commitment itself is accepted and costs only the copier (the
+//!   withholding slash: it can never reveal behind it).
 
 use anyhow::{bail, ensure, Result};
 use infera_e2e::{
@@ -31,6 +32,9 @@ use subxt_signer::sr25519::Keypair;
 const JOB_PRICE: u128 = job_price(1);
 /// The runtime's timeout slash: 1% of the stake.
 const TIMEOUT_SLASH_PERCENT: u128 = 1;
+/// The slash for a commitment never revealed: the larger of the runtime's wrong-result (10%)
+/// and timeout (1%) slashes.
+const WITHHELD_SLASH_PERCENT: u128 = 10;
 
 /// Submits a redundancy-1 job for `input` that only `provider` can take and that it will not
 /// answer, and checks the timeout: the job fails without answers, `user` pays only its
@@ -284,8 +288,9 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 		"CommitmentMismatch",
 		rejection(&client, &providers[1], &reveal(signature(&workers[1]))).await?,
 	));
-	// One reveal of two is no majority: the user is refunded, the copier slashed for the
-	// missed reveal, and Dave, who answered, keeps its whole stake.
+	// One reveal of two is no majority, and no third provider exists to arbitrate: the user is
+	// refunded, the copier slashed for withholding its reveal (like a losing answer, 10%), and
+	// Dave, who answered, keeps its whole stake.
 	let stakes = [
 		market::bonded(&client, providers[0].public_key().0).await?,
 		market::bonded(&client, providers[1].public_key().0).await?,
@@ -295,7 +300,7 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 	ensure!(market::bonded(&client, providers[0].public_key().0).await? == stakes[0]);
 	let copier = market::bonded(&client, providers[1].public_key().0).await?;
 	ensure!(
-		copier == stakes[1] - stakes[1] * TIMEOUT_SLASH_PERCENT / 100,
+		copier == stakes[1] - stakes[1] * WITHHELD_SLASH_PERCENT / 100,
 		"the copier was slashed {} of {}",
 		stakes[1] - copier,
 		stakes[1]
