@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# A local Infera testnet on loopback ports: 4 validators (Alice, Bob, Charlie, One: Aura + GRANDPA
+# A local Infera testnet on loopback ports: 4 validators (Alice, Bob, Charlie, One: BABE + GRANDPA
 # on `--chain local`; four so that finality survives one of them down) and 3 provider nodes (Dave,
 # Eve, Ferdie: non-validators running off-chain workers), each provider with its own inference
 # worker, worker key and provider key.

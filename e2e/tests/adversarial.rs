@@ -16,6 +16,10 @@
 //!   the one honest provider left as arbitrator instead of refunding; the user pays and gets
 //!   libtorch's answer, the honest side is paid the price and the sybil's slash. At
 //!   redundancy 3 the honest majority outvotes it directly.
+//! - A user times its submissions to land on a provider of its choice, using the draw it can
+//!   compute before its job is included: the draw is seeded by the VRF output of the including
+//!   block, so its picks hit that provider no more often than chance, while the draw recomputed
+//!   from the including block's VRF output matches the chain's every time.
 
 use anyhow::{ensure, Context, Result};
 use infera_e2e::{
@@ -306,6 +310,124 @@ async fn a_sybil_revealing_garbage_loses_to_arbitration_and_the_user_pays() -> R
 	ensure!(stakes(client, &honest).await? == stakes_before[..2], "honest stake at r=3");
 	println!("r=3: the honest majority outvoted the sybil, which lost 10% of its stake");
 
+	println!("{:?}", market::audit(client).await?);
+	drop(market);
+	Ok(())
+}
+
+/// `Babe.AuthorVrfRandomness` at block `number`: the VRF output of that block.
+async fn block_vrf(client: &Client, number: u64) -> Result<[u8; 32]> {
+	let at = client.at_block(number).await?;
+	let address = dynamic::storage::<(), Option<[u8; 32]>>("Babe", "AuthorVrfRandomness");
+	at.storage()
+		.try_fetch(address, ())
+		.await?
+		.map(|v| v.decode())
+		.transpose()?
+		.flatten()
+		.with_context(|| format!("block {number} has no VRF output"))
+}
+
+/// The providers of `model` in the order the chain draws from, with their bonded stakes, at
+/// block `number`.
+async fn draw_pool(client: &Client, model: u128, number: u64) -> Result<Vec<([u8; 32], u128)>> {
+	let at = client.at_block(number).await?;
+	let address = dynamic::storage::<(u32,), Vec<[u8; 32]>>("ProviderStaking", "ModelProviders");
+	let providers = at
+		.storage()
+		.try_fetch(address, (model as u32,))
+		.await?
+		.context("model has no providers")?
+		.decode()?;
+	let mut pool = Vec::new();
+	for who in providers {
+		let ledgers =
+			dynamic::storage::<([u8; 32],), subxt::dynamic::Value>("ProviderStaking", "Ledgers");
+		let ledger = at.storage().try_fetch(ledgers, (who,)).await?.context("ledger")?.decode()?;
+		let bonded = ledger.at("bonded").and_then(|b| b.as_u128()).context("bonded")?;
+		pool.push((who, bonded));
+	}
+	Ok(pool)
+}
+
+/// The provider the chain's draw picks for redundancy-1 job `job_id` from `pool` when the
+/// randomness source gives `vrf` (`BlockVrfRandomness`: `blake2_256(subject ‖ vrf)`).
+fn predicted_provider(vrf: [u8; 32], job_id: u64, pool: &[([u8; 32], u128)]) -> Result<[u8; 32]> {
+	use infera_primitives::draw;
+	let mut material = draw::subject(draw::ASSIGN_SUBJECT, job_id);
+	material.extend_from_slice(&vrf);
+	let seed = infera_primitives::digest(&material);
+	let stakes: Vec<u128> = pool.iter().map(|(_, stake)| *stake).collect();
+	let index = *draw::draw(&seed, &stakes, 1).first().context("empty pool")?;
+	Ok(pool[index].0)
+}
+
+/// The largest `k` with `P(Binomial(n, p) >= k) > tail`: more than that many successes is
+/// evidence of better than chance.
+fn binomial_upper(n: u64, p: f64, tail: f64) -> u64 {
+	let pmf = |k: u64| -> f64 {
+		let ln_choose: f64 = (1..=k).map(|i| ((n - k + i) as f64 / i as f64).ln()).sum();
+		(ln_choose + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp()
+	};
+	let mut above = 0.0;
+	for k in (0..=n).rev() {
+		above += pmf(k);
+		if above > tail {
+			return k;
+		}
+	}
+	0
+}
+
+#[tokio::test]
+async fn a_user_who_times_submissions_does_no_better_than_chance() -> Result<()> {
+	/// Redundancy-1 jobs, submitted in batches of five (so no provider fills its 16 slots and
+	/// the pool stays the one read before each block).
+	const JOBS: usize = 60;
+	const BATCH: usize = 5;
+	let digits = Digits::load()?;
+	let market = DevMarket::start("dev-draw", &digits, BOND, PRICE).await?;
+	let (client, model) = (&market.client, market.model);
+	let victim = market.providers()[0];
+	let charlie = keypair("//Charlie")?;
+	let mut ids = Vec::new();
+	for batch in digits.inputs[..JOBS].chunks(BATCH) {
+		let jobs = market::submit_jobs(client, &charlie, model, batch, 1, job_price(1)).await?;
+		ids.extend(jobs.iter().map(|j| j.job_id));
+	}
+	market::wait_until_settled(client, &ids, Duration::from_secs(180)).await?;
+
+	// What the user could compute before inclusion (the parent block's VRF output, the seed
+	// of `ParentBlockRandomness` or of any parent-derived source) against what happened.
+	let (mut chose_victim, mut landed_on_victim) = (0u64, 0u64);
+	for id in &ids {
+		let job = market::job(client, *id).await?.context("job record")?;
+		let block = job.submitted_at;
+		let pool = draw_pool(client, model, block - 1).await?;
+		let actual = *job.providers.first().context("job without provider")?;
+		let replayed = predicted_provider(block_vrf(client, block).await?, *id, &pool)?;
+		ensure!(replayed == actual, "job {id}: the draw from its block's VRF is not the chain's");
+		let foreseen = predicted_provider(block_vrf(client, block - 1).await?, *id, &pool)?;
+		if foreseen == victim {
+			chose_victim += 1;
+			landed_on_victim += u64::from(actual == victim);
+		}
+	}
+	// A user submitting only when its foresight says "victim" picks these jobs; with a
+	// parent-derived seed all of them would land on the victim.
+	let share = 1.0 / market.providers().len() as f64;
+	let upper = binomial_upper(chose_victim, share, 1e-4);
+	ensure!(chose_victim >= 8, "only {chose_victim} of {JOBS} jobs were foreseen on the victim");
+	ensure!(
+		landed_on_victim <= upper,
+		"{landed_on_victim} of {chose_victim} timed jobs hit the victim (chance allows {upper})"
+	);
+	println!(
+		"the chain's draw replayed from each including block's VRF output: {JOBS} of {JOBS}; \
+		 jobs a user would have timed onto the victim: {chose_victim}, of which \
+		 {landed_on_victim} landed there (chance: {:.1}, at most {upper} at p = 1e-4)",
+		chose_victim as f64 * share
+	);
 	println!("{:?}", market::audit(client).await?);
 	drop(market);
 	Ok(())

@@ -8,7 +8,10 @@ use infera_e2e::{
 	wait_for, Node,
 };
 use std::time::Duration;
-use subxt::dynamic;
+use subxt::{
+	dynamic::{self, Value},
+	ext::scale_value::At,
+};
 use subxt_signer::{sr25519::dev, sr25519::Keypair, SecretUri};
 
 #[tokio::test]
@@ -25,13 +28,16 @@ async fn dev_chain_produces_finalized_blocks_and_executes_transfers() -> Result<
 	.await?;
 	assert!(reached >= first + 5);
 
-	// Slots (and so blocks) are one second long.
+	// BABE slots (and so blocks) are one second long, and every slot may carry a VRF output.
 	let at = client.at_current_block().await?;
-	let slot_ms = at
+	let config = at
 		.runtime_apis()
-		.call(dynamic::runtime_api_call::<_, u64>("AuraApi", "slot_duration", ()))
+		.call(dynamic::runtime_api_call::<_, Value>("BabeApi", "configuration", ()))
 		.await?;
-	assert_eq!(slot_ms, 1000);
+	let slot_ms = config.at("slot_duration").and_then(|v| v.as_u128());
+	assert_eq!(slot_ms, Some(1000), "BABE configuration: {config:?}");
+	let allowed = config.at("allowed_slots").map(|v| format!("{v:?}")).unwrap_or_default();
+	assert!(allowed.contains("PrimaryAndSecondaryVRFSlots"), "allowed slots: {allowed}");
 
 	// A signed transfer from Alice lands, and the receiver holds exactly what was sent.
 	let receiver = Keypair::from_uri(&"//E2eReceiver".parse::<SecretUri>()?)?;

@@ -1,4 +1,4 @@
-//! The `local` chain: four validators (Alice, Bob, Charlie, One) find each other, author with Aura
+//! The `local` chain: four validators (Alice, Bob, Charlie, One) find each other, author with BABE
 //! and finalize with GRANDPA. GRANDPA needs more than two thirds of its voters, so four voters
 //! finalize with one of them down (three would need all three).
 
@@ -37,7 +37,7 @@ async fn best_number(url: &str) -> Result<u64> {
 	Ok(u64::from_str_radix(number, 16)?)
 }
 
-/// One of the four validators is killed: the other three keep authoring in their Aura slots and,
+/// One of the four validators is killed: the other three keep authoring in their BABE slots and,
 /// being more than two thirds of the GRANDPA voters, keep finalizing. Restarted from its
 /// database, the validator catches up with the blocks made without it and finalizes with the
 /// others again.

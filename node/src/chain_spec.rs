@@ -31,7 +31,7 @@ pub fn development_chain_spec() -> Result<ChainSpec, String> {
 		.build())
 }
 
-/// Four validators (Alice, Bob, Charlie, One) with Aura + GRANDPA: a local multi-node network
+/// Four validators (Alice, Bob, Charlie, One) with BABE + GRANDPA: a local multi-node network
 /// whose finality survives one validator down.
 pub fn local_chain_spec() -> Result<ChainSpec, String> {
 	Ok(ChainSpec::builder(wasm_binary()?, None)

@@ -1,4 +1,4 @@
-//! Assembles the node: client, transaction pool, networking, Aura block authoring, GRANDPA
+//! Assembles the node: client, transaction pool, networking, BABE block authoring, GRANDPA
 //! finality, off-chain workers and RPC.
 
 use crate::cli::MarketplaceParams;
@@ -6,12 +6,11 @@ use futures::FutureExt;
 use infera_runtime::{apis::RuntimeApi, opaque::Block};
 use polkadot_sdk::{
 	sc_client_api::{Backend, BlockBackend},
-	sc_consensus_aura::{ImportQueueParams, SlotProportion, StartAuraParams},
+	sc_consensus_babe::{BabeBlockImport, BabeLink, BabeParams, ImportQueueParams, SlotProportion},
 	sc_consensus_grandpa::SharedVoterState,
 	sc_service::{error::Error as ServiceError, Configuration, TaskManager, WarpSyncConfig},
 	sc_telemetry::{Telemetry, TelemetryWorker},
 	sc_transaction_pool_api::OffchainTransactionPoolFactory,
-	sp_consensus_aura::sr25519::{AuthorityId as AuraId, AuthorityPair as AuraPair},
 	sp_core::offchain::OffchainStorage,
 	sp_keystore::Keystore,
 	sp_runtime::traits::Block as BlockT,
@@ -38,6 +37,24 @@ type FullSelectChain = sc_consensus::LongestChain<FullBackend, Block>;
 /// GRANDPA justifications are imported and generated at least this often (in blocks).
 const GRANDPA_JUSTIFICATION_PERIOD: u32 = 512;
 
+/// The inherents of a block: its BABE slot and its timestamp.
+type SlotInherents =
+	(sp_consensus_babe::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider);
+
+/// Creates [`SlotInherents`] for a block built (or checked) now.
+type InherentsCreator = Arc<
+	dyn sp_inherents::CreateInherentDataProviders<Block, (), InherentDataProviders = SlotInherents>,
+>;
+
+/// GRANDPA's block import (finality), wrapped by BABE's (slots, epochs, VRF checks).
+type FullBlockImport = BabeBlockImport<
+	Block,
+	FullClient,
+	sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>,
+	InherentsCreator,
+	FullSelectChain,
+>;
+
 /// Parts of the node shared by the full service and the block tools (import, export, revert).
 pub type Service = sc_service::PartialComponents<
 	FullClient,
@@ -46,22 +63,26 @@ pub type Service = sc_service::PartialComponents<
 	sc_consensus::DefaultImportQueue<Block>,
 	sc_transaction_pool::TransactionPoolHandle<Block, FullClient>,
 	(
-		sc_consensus_grandpa::GrandpaBlockImport<FullBackend, Block, FullClient, FullSelectChain>,
+		FullBlockImport,
+		BabeLink<Block>,
 		sc_consensus_grandpa::LinkHalf<Block, FullClient, FullSelectChain>,
 		Option<Telemetry>,
 	),
 >;
 
-/// Timestamp and Aura slot inherents for a block built now.
-fn slot_inherents(
-	slot_duration: sp_consensus_aura::SlotDuration,
-) -> (sp_consensus_aura::inherents::InherentDataProvider, sp_timestamp::InherentDataProvider) {
+/// Timestamp and BABE slot inherents for a block built now.
+fn slot_inherents(slot_duration: sp_consensus_babe::SlotDuration) -> SlotInherents {
 	let timestamp = sp_timestamp::InherentDataProvider::from_system_time();
-	let slot = sp_consensus_aura::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
+	let slot = sp_consensus_babe::inherents::InherentDataProvider::from_timestamp_and_slot_duration(
 		*timestamp,
 		slot_duration,
 	);
 	(slot, timestamp)
+}
+
+/// An [`InherentsCreator`] for slots of `slot_duration`.
+fn inherents_creator(slot_duration: sp_consensus_babe::SlotDuration) -> InherentsCreator {
+	Arc::new(move |_parent, ()| async move { Ok(slot_inherents(slot_duration)) })
 }
 
 /// Builds the client, database, transaction pool and import queue.
@@ -114,28 +135,33 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		telemetry.as_ref().map(|x| x.handle()),
 	)?;
 
-	let cidp_client = client.clone();
-	let import_queue =
-		sc_consensus_aura::import_queue::<AuraPair, _, _, _, _, _>(ImportQueueParams {
-			block_import: grandpa_block_import.clone(),
-			justification_import: Some(Box::new(grandpa_block_import.clone())),
-			client: client.clone(),
-			create_inherent_data_providers: move |parent_hash, _| {
-				let cidp_client = cidp_client.clone();
-				async move {
-					let slot_duration = sc_consensus_aura::standalone::slot_duration_at(
-						&*cidp_client,
-						parent_hash,
-					)?;
-					Ok(slot_inherents(slot_duration))
-				}
-			},
-			spawner: &task_manager.spawn_essential_handle(),
-			registry: config.prometheus_registry(),
-			check_for_equivocation: Default::default(),
-			telemetry: telemetry.as_ref().map(|x| x.handle()),
-			compatibility_mode: Default::default(),
-		})?;
+	let babe_config = sc_consensus_babe::configuration(&*client)?;
+	let slot_duration = babe_config.slot_duration();
+	let (block_import, babe_link) = sc_consensus_babe::block_import(
+		babe_config,
+		grandpa_block_import.clone(),
+		client.clone(),
+		inherents_creator(slot_duration),
+		select_chain.clone(),
+		OffchainTransactionPoolFactory::new(transaction_pool.clone()),
+	)?;
+
+	let (import_queue, babe_worker) = sc_consensus_babe::import_queue(ImportQueueParams {
+		link: babe_link.clone(),
+		block_import: block_import.clone(),
+		justification_import: Some(Box::new(grandpa_block_import)),
+		client: client.clone(),
+		slot_duration,
+		spawner: &task_manager.spawn_essential_handle(),
+		registry: config.prometheus_registry(),
+		telemetry: telemetry.as_ref().map(|x| x.handle()),
+	})?;
+	// BABE's essential `babe-worker` task answers epoch requests for as long as a handle to it
+	// exists: keep one for the life of the node's tasks.
+	task_manager.spawn_handle().spawn("babe-worker-handle", None, async move {
+		let _handle = babe_worker;
+		std::future::pending::<()>().await
+	});
 
 	Ok(sc_service::PartialComponents {
 		client,
@@ -145,7 +171,7 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (grandpa_block_import, grandpa_link, telemetry),
+		other: (block_import, babe_link, grandpa_link, telemetry),
 	})
 }
 
@@ -189,7 +215,7 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 		keystore_container,
 		select_chain,
 		transaction_pool,
-		other: (block_import, grandpa_link, mut telemetry),
+		other: (block_import, babe_link, grandpa_link, mut telemetry),
 	} = new_partial(&config)?;
 
 	let mut net_config = sc_network::config::FullNetworkConfiguration::<
@@ -301,32 +327,32 @@ pub fn new_full<N: sc_network::NetworkBackend<Block, <Block as BlockT>::Hash>>(
 			telemetry.as_ref().map(|x| x.handle()),
 		);
 
-		let slot_duration = sc_consensus_aura::slot_duration::<AuraId, _, _>(&*client)?;
-
-		let aura = sc_consensus_aura::start_aura::<AuraPair, _, _, _, _, _, _, _, _, _, _>(
-			StartAuraParams {
-				slot_duration,
-				client,
-				select_chain,
-				block_import,
-				proposer_factory,
-				create_inherent_data_providers: move |_, ()| async move {
-					Ok(slot_inherents(slot_duration))
-				},
-				force_authoring,
-				backoff_authoring_blocks: Option::<()>::None,
-				keystore: keystore_container.keystore(),
-				sync_oracle: sync_service.clone(),
-				justification_sync_link: sync_service.clone(),
-				block_proposal_slot_portion: SlotProportion::new(2f32 / 3f32),
-				max_block_proposal_slot_portion: None,
-				telemetry: telemetry.as_ref().map(|x| x.handle()),
-				compatibility_mode: Default::default(),
+		let slot_duration = babe_link.config().slot_duration();
+		let babe = sc_consensus_babe::start_babe(BabeParams {
+			keystore: keystore_container.keystore(),
+			client,
+			select_chain,
+			env: proposer_factory,
+			block_import,
+			sync_oracle: sync_service.clone(),
+			justification_sync_link: sync_service.clone(),
+			create_inherent_data_providers: move |_, ()| async move {
+				Ok(slot_inherents(slot_duration))
 			},
-		)?;
+			force_authoring,
+			backoff_authoring_blocks: Option::<()>::None,
+			babe_link,
+			block_proposal_slot_portion: SlotProportion::new(2f32 / 3f32),
+			max_block_proposal_slot_portion: None,
+			telemetry: telemetry.as_ref().map(|x| x.handle()),
+		})?;
 
 		// Authoring is essential: if it fails, the node stops rather than silently not authoring.
-		task_manager.spawn_essential_handle().spawn_blocking("aura", Some("block-authoring"), aura);
+		task_manager.spawn_essential_handle().spawn_blocking(
+			"babe-proposer",
+			Some("block-authoring"),
+			babe,
+		);
 	}
 
 	if enable_grandpa {

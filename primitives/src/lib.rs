@@ -18,6 +18,7 @@ extern crate alloc;
 
 pub mod attestation;
 pub mod canonical;
+pub mod draw;
 pub mod job;
 pub mod market;
 pub mod model;

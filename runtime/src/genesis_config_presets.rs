@@ -1,5 +1,5 @@
 //! Genesis states the node's chain specs are built from: `development` (one validator, Alice,
-//! referenda in seconds) and `local_testnet` (Alice, Bob, Charlie and One as Aura + GRANDPA
+//! referenda in seconds) and `local_testnet` (Alice, Bob, Charlie and One as BABE + GRANDPA
 //! validators, referenda in days). Both name Alice as sudo; a production chain spec names none.
 
 use crate::{
@@ -10,7 +10,7 @@ use crate::{
 use alloc::{string::String, vec, vec::Vec};
 use polkadot_sdk::{
 	frame_support::build_struct_json_patch,
-	sp_consensus_aura::sr25519::AuthorityId as AuraId,
+	sp_consensus_babe::AuthorityId as BabeId,
 	sp_consensus_grandpa::AuthorityId as GrandpaId,
 	sp_genesis_builder::{self, PresetId},
 	sp_keyring::{Ed25519Keyring, Sr25519Keyring},
@@ -36,8 +36,8 @@ fn endowed_accounts() -> Vec<AccountId> {
 	.collect()
 }
 
-/// Aura and GRANDPA keys of a well-known dev validator.
-fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (AuraId, GrandpaId) {
+/// BABE and GRANDPA keys of a well-known dev validator.
+fn authority_keys(sr: Sr25519Keyring, ed: Ed25519Keyring) -> (BabeId, GrandpaId) {
 	(sr.public().into(), ed.public().into())
 }
 
@@ -55,7 +55,7 @@ const DEV_GOVERNANCE_TIMING: Timing<BlockNumber> = Timing {
 /// A genesis patch with the given validators, endowed accounts, sudo key and referendum timing
 /// (`None`: the runtime's realistic default).
 fn testnet_genesis(
-	initial_authorities: Vec<(AuraId, GrandpaId)>,
+	initial_authorities: Vec<(BabeId, GrandpaId)>,
 	endowed_accounts: Vec<AccountId>,
 	root: AccountId,
 	governance_timing: Option<Timing<BlockNumber>>,
@@ -69,8 +69,9 @@ fn testnet_genesis(
 				.chain(core::iter::once((treasury_account(), EXISTENTIAL_DEPOSIT)))
 				.collect::<Vec<_>>(),
 		},
-		aura: pallet_aura::GenesisConfig {
-			authorities: initial_authorities.iter().map(|x| x.0.clone()).collect::<Vec<_>>(),
+		babe: pallet_babe::GenesisConfig {
+			authorities: initial_authorities.iter().map(|x| (x.0.clone(), 1)).collect::<Vec<_>>(),
+			epoch_config: crate::BABE_GENESIS_EPOCH_CONFIG,
 		},
 		grandpa: pallet_grandpa::GenesisConfig {
 			authorities: initial_authorities.iter().map(|x| (x.1.clone(), 1)).collect::<Vec<_>>(),

@@ -58,9 +58,9 @@ pub mod opaque {
 }
 
 impl_opaque_keys! {
-	/// The session keys of a validator: Aura for authoring, GRANDPA for finality.
+	/// The session keys of a validator: BABE for authoring, GRANDPA for finality.
 	pub struct SessionKeys {
-		pub aura: Aura,
+		pub babe: Babe,
 		pub grandpa: Grandpa,
 	}
 }
@@ -91,13 +91,26 @@ runtime_version!(102);
 runtime_version!(103);
 
 /// Target block time. One second keeps the marketplace responsive (a job's result lands a few
-/// blocks after submission) and end-to-end tests quick; Aura slots have the same length, so a
-/// three-validator network gives each validator a slot every three seconds.
+/// blocks after submission) and end-to-end tests quick; BABE slots have the same length.
 ///
 /// NOTE: the slot duration cannot be changed once a chain has started.
 pub const MILLI_SECS_PER_BLOCK: u64 = 1000;
-/// Aura slot duration, equal to the block time.
+/// BABE slot duration, equal to the block time.
 pub const SLOT_DURATION: u64 = MILLI_SECS_PER_BLOCK;
+/// Slots per BABE epoch: ten minutes. Validator sets and the epoch randomness change at epoch
+/// boundaries; the length cannot be changed once a chain has started.
+pub const EPOCH_DURATION_IN_SLOTS: u64 = 10 * 60_000 / SLOT_DURATION;
+/// BABE's `c`: the chance that a given slot has a primary (VRF-won) author is 1/4. Slots no
+/// primary author wins go to a secondary author, chosen by the slot and also carrying a VRF
+/// output, so every block has one (`PrimaryAndSecondaryVRFSlots`), which the marketplace draws
+/// with (see `configs::marketplace::BlockVrfRandomness`).
+pub const PRIMARY_PROBABILITY: (u64, u64) = (1, 4);
+/// BABE's configuration at genesis.
+pub const BABE_GENESIS_EPOCH_CONFIG: sp_consensus_babe::BabeEpochConfiguration =
+	sp_consensus_babe::BabeEpochConfiguration {
+		c: PRIMARY_PROBABILITY,
+		allowed_slots: sp_consensus_babe::AllowedSlots::PrimaryAndSecondaryVRFSlots,
+	};
 
 /// Blocks per minute.
 pub const MINUTES: BlockNumber = 60_000 / (MILLI_SECS_PER_BLOCK as BlockNumber);
@@ -167,7 +180,7 @@ mod runtime {
 	#[runtime::pallet_index(1)]
 	pub type Timestamp = pallet_timestamp;
 	#[runtime::pallet_index(2)]
-	pub type Aura = pallet_aura;
+	pub type Babe = pallet_babe;
 	#[runtime::pallet_index(3)]
 	pub type Grandpa = pallet_grandpa;
 	#[runtime::pallet_index(4)]
@@ -176,8 +189,6 @@ mod runtime {
 	pub type TransactionPayment = pallet_transaction_payment;
 	#[runtime::pallet_index(6)]
 	pub type Sudo = pallet_sudo;
-	#[runtime::pallet_index(7)]
-	pub type RandomnessCollectiveFlip = pallet_insecure_randomness_collective_flip;
 
 	// The marketplace.
 	#[runtime::pallet_index(10)]

@@ -41,7 +41,7 @@ fn account(k: Sr25519Keyring) -> AccountId {
 #[test]
 fn development_genesis_has_alice_as_only_validator_and_sudo() {
 	with_preset_state(sp_genesis_builder::DEV_RUNTIME_PRESET, || {
-		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 1);
+		assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), 1);
 		assert_eq!(pallet_grandpa::Pallet::<Runtime>::grandpa_authorities().len(), 1);
 		assert_eq!(pallet_sudo::Key::<Runtime>::get(), Some(account(Sr25519Keyring::Alice)));
 		for k in [Sr25519Keyring::Alice, Sr25519Keyring::Ferdie] {
@@ -57,7 +57,7 @@ fn development_genesis_has_alice_as_only_validator_and_sudo() {
 #[test]
 fn local_genesis_has_four_validators_so_finality_survives_one_down() {
 	with_preset_state(sp_genesis_builder::LOCAL_TESTNET_RUNTIME_PRESET, || {
-		assert_eq!(pallet_aura::Authorities::<Runtime>::get().len(), 4);
+		assert_eq!(pallet_babe::Authorities::<Runtime>::get().len(), 4);
 		let voters = pallet_grandpa::Pallet::<Runtime>::grandpa_authorities();
 		assert_eq!(voters.len(), 4);
 		// GRANDPA's threshold: more than two thirds of the total weight.
@@ -89,7 +89,7 @@ fn metadata_v15_decodes_with_every_pallet() {
 	for expected in [
 		"System",
 		"Timestamp",
-		"Aura",
+		"Babe",
 		"Grandpa",
 		"Balances",
 		"TransactionPayment",
@@ -108,4 +108,64 @@ fn metadata_v15_decodes_with_every_pallet() {
 	] {
 		assert!(names.contains(&expected), "{expected} missing from {names:?}");
 	}
+}
+
+/// Block 1 of the dev chain authored by Alice in `slot`, its BABE pre-digest carrying a real VRF
+/// signature, up to the end of `on_initialize`.
+fn start_block_with_vrf(slot: u64) {
+	use polkadot_sdk::{
+		frame_support::traits::Hooks,
+		sp_consensus_babe::{
+			digests::{PreDigest, SecondaryVRFPreDigest},
+			make_vrf_transcript, Slot, BABE_ENGINE_ID,
+		},
+		sp_core::crypto::VrfSecret,
+		sp_runtime::{Digest, DigestItem},
+	};
+	let slot = Slot::from(slot);
+	let transcript = make_vrf_transcript(&pallet_babe::Randomness::<Runtime>::get(), slot, 0);
+	let vrf_signature = Sr25519Keyring::Alice.pair().vrf_sign(&transcript.into_sign_data());
+	let pre_digest =
+		PreDigest::SecondaryVRF(SecondaryVRFPreDigest { authority_index: 0, slot, vrf_signature });
+	let digest = Digest {
+		logs: vec![DigestItem::PreRuntime(BABE_ENGINE_ID, codec::Encode::encode(&pre_digest))],
+	};
+	frame_system::Pallet::<Runtime>::initialize(&1, &Default::default(), &digest);
+	pallet_babe::Pallet::<Runtime>::on_initialize(1);
+}
+
+#[test]
+fn providers_are_drawn_with_the_including_blocks_own_vrf_output() {
+	use crate::configs::randomness::BlockVrfRandomness;
+	use polkadot_sdk::{
+		frame_support::traits::{Hooks, Randomness},
+		sp_runtime::traits::{BlakeTwo256, Hash},
+	};
+	with_preset_state(sp_genesis_builder::DEV_RUNTIME_PRESET, || {
+		start_block_with_vrf(1_000);
+		// What anyone could read before the block: its parent's VRF output (none at genesis).
+		let foreseeable = pallet_babe::AuthorVrfRandomness::<Runtime>::get();
+		let (seed, known_since) = BlockVrfRandomness::random(b"subject");
+		assert_eq!(known_since, 1);
+		pallet_babe::Pallet::<Runtime>::on_finalize(1);
+		// pallet-babe records the block's VRF output only now; the draw already used it.
+		let vrf = pallet_babe::AuthorVrfRandomness::<Runtime>::get().expect("a VRF block");
+		assert_ne!(Some(vrf), foreseeable);
+		assert_eq!(seed, BlakeTwo256::hash(&[&b"subject"[..], &vrf[..]].concat()));
+	});
+}
+
+#[test]
+fn another_slot_gives_another_draw() {
+	use crate::configs::randomness::BlockVrfRandomness;
+	use polkadot_sdk::frame_support::traits::Randomness;
+	let seed_in = |slot| {
+		let mut seed = None;
+		with_preset_state(sp_genesis_builder::DEV_RUNTIME_PRESET, || {
+			start_block_with_vrf(slot);
+			seed = Some(BlockVrfRandomness::random(b"subject").0);
+		});
+		seed
+	};
+	assert_ne!(seed_in(1_000), seed_in(1_001));
 }

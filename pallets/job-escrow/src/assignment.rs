@@ -3,8 +3,7 @@
 
 use crate::*;
 
-/// Domain tag of the randomness subject used for provider assignment.
-pub(crate) const ASSIGN_SUBJECT: &[u8] = b"infera/job-escrow/assign";
+pub(crate) use infera_primitives::draw::{ARBITRATE_SUBJECT, ASSIGN_SUBJECT};
 
 impl<T: Config> Pallet<T> {
 	/// Reserves a capacity slot of each provider drawn for job `job_id` and indexes the job under
@@ -29,45 +28,19 @@ impl<T: Config> Pallet<T> {
 	}
 
 	/// Draws up to `r` providers from `pool`, stake-weighted, without replacement, from the
-	/// configured randomness under `subject` (a domain tag) and the job id.
+	/// configured randomness under `domain` (a domain tag) and the job id: the algorithm of
+	/// [`infera_primitives::draw`], seeded with the SCALE encoding of the random hash.
 	pub(crate) fn draw(
-		mut pool: Vec<EligibleProvider<T::AccountId, BalanceOf<T>>>,
+		pool: Vec<EligibleProvider<T::AccountId, BalanceOf<T>>>,
 		r: u32,
 		job_id: JobId,
-		subject: &[u8],
+		domain: &[u8],
 	) -> Vec<EligibleProvider<T::AccountId, BalanceOf<T>>> {
-		let (seed, _known_since) = T::Randomness::random(&(subject, job_id).encode());
-		let seed = seed.encode();
-		let mut picked = Vec::with_capacity(r as usize);
-		for draw in 0..r {
-			if pool.is_empty() {
-				break;
-			}
-			let random = frame::hashing::blake2_256(&(&seed, draw).encode());
-			let mut bytes = [0u8; 16];
-			bytes.copy_from_slice(&random[..16]);
-			let random = u128::from_le_bytes(bytes);
-			let total: u128 = pool
-				.iter()
-				.fold(0u128, |acc, p| acc.saturating_add(p.stake.saturated_into::<u128>()));
-			let index = if total == 0 {
-				(random % pool.len() as u128) as usize
-			} else {
-				let mut point = random % total;
-				pool.iter()
-					.position(|p| {
-						let stake = p.stake.saturated_into::<u128>();
-						if point < stake {
-							true
-						} else {
-							point -= stake;
-							false
-						}
-					})
-					.unwrap_or(pool.len() - 1)
-			};
-			picked.push(pool.swap_remove(index));
-		}
-		picked
+		let (seed, _known_since) =
+			T::Randomness::random(&infera_primitives::draw::subject(domain, job_id));
+		let stakes: Vec<u128> = pool.iter().map(|p| p.stake.saturated_into::<u128>()).collect();
+		let picked = infera_primitives::draw::draw(&seed.encode(), &stakes, r);
+		let mut pool: Vec<Option<_>> = pool.into_iter().map(Some).collect();
+		picked.into_iter().filter_map(|i| pool.get_mut(i).and_then(Option::take)).collect()
 	}
 }

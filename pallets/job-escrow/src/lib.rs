@@ -51,16 +51,14 @@
 //! While a job is open, each of its providers lists it in [`AssignedJobs`], so an off-chain
 //! worker finds its work by prefix iteration.
 //!
-//! **Randomness and its limits.** The draw is seeded by `Config::Randomness` (with a subject
-//! made of a domain tag and the job id), expanded with blake2-256 per draw. On-chain randomness
-//! such as `pallet-insecure-randomness-collective-flip` is *predictable*: a user (or a block
-//! author) knows the seed before the job is included and can time a submission so that it
-//! lands on colluding providers, who could then agree on a wrong answer. The stake weighting
-//! makes buying a majority expensive but does not remove the bias. The production upgrade is a
-//! VRF source: BABE's `RandomnessFromOneEpochAgo` / `ParentBlockRandomness` implement the same
-//! `Randomness` trait and plug in through the runtime's `Config` alone; stronger still is
-//! deferring assignment to a block whose VRF output was unknown at submission (the returned
-//! "known since" block number of `Randomness::random` is the hook for that).
+//! **Randomness.** The draw is seeded by `Config::Randomness` (with a subject made of a domain
+//! tag and the job id) and expanded per draw by [`infera_primitives::draw`], so anyone can
+//! recompute a draw from its seed. The seed decides who serves a job, so it must be unknown to
+//! the user when it submits: a seed derived from earlier blocks (block hashes, BABE's
+//! `ParentBlockRandomness`) lets a user compute the draw and submit only when it lands on
+//! providers of its choice. The Infera runtime plugs in the BABE VRF output of the including
+//! block itself (`configs::randomness::BlockVrfRandomness` in the runtime), which only that
+//! block's author knows in advance and cannot grind (the author can only leave a job out).
 //!
 //! **Results and attestations.** An answer is accepted only from an assigned provider and only
 //! with an [`Attestation`]: an [`Outcome`] and an sr25519 signature by the provider's registered

@@ -38,9 +38,6 @@ pub enum RoundEnd {
 	Escalated,
 }
 
-/// Domain tag of the randomness subject used to draw arbitrators.
-const ARBITRATE_SUBJECT: &[u8] = b"infera/job-escrow/arbitrate";
-
 impl<T: Config> Pallet<T> {
 	/// Settles an open job at the end of its current round: pays the verdict, or opens
 	/// arbitration on a split, or fails with a refund; slashes; releases slots; records the
@@ -121,7 +118,7 @@ impl<T: Config> Pallet<T> {
 			return false;
 		}
 		let mut arbitrators = BoundedVec::new();
-		for p in Self::draw(pool, ARBITRATORS, job_id, ARBITRATE_SUBJECT) {
+		for p in Self::draw(pool, ARBITRATORS, job_id, crate::assignment::ARBITRATE_SUBJECT) {
 			if T::Providers::reserve_slot(&p.who).is_err() {
 				continue;
 			}

@@ -3,9 +3,9 @@
 
 use crate::governance::parameters::{GovernedJobParameters, MinProviderStake, UnbondingPeriod};
 use crate::{
-	AccountId, Balance, Balances, ModelRegistry, Nonce, ProviderStaking, RandomnessCollectiveFlip,
-	Runtime, RuntimeCall, RuntimeHoldReason, Signature, SignedPayload, System, TxExtension,
-	UncheckedExtrinsic, MICRO_UNIT, MILLI_UNIT,
+	AccountId, Balance, Balances, ModelRegistry, Nonce, ProviderStaking, Runtime, RuntimeCall,
+	RuntimeHoldReason, Signature, SignedPayload, System, TxExtension, UncheckedExtrinsic,
+	MICRO_UNIT, MILLI_UNIT,
 };
 use codec::Encode;
 use infera_primitives::params;
@@ -88,9 +88,9 @@ impl pallet_job_escrow::Config for Runtime {
 	type RuntimeHoldReason = RuntimeHoldReason;
 	type Models = ModelRegistry;
 	type Providers = ProviderStaking;
-	/// Weak (see the job pallet's docs): the block author can bias assignment. A VRF source
-	/// (BABE) replaces it on a production network.
-	type Randomness = RandomnessCollectiveFlip;
+	/// The VRF output of the including block: unknown to the user at submission, not
+	/// grindable by the author (see `configs::randomness`).
+	type Randomness = super::randomness::BlockVrfRandomness;
 	/// Governed: see `governance::parameters`.
 	type Parameters = GovernedJobParameters;
 	type TreasuryAccount = TreasuryAccount;
@@ -121,8 +121,6 @@ impl pallet_provider_ocw::Config for Runtime {
 	/// Bounds one off-chain worker run (each job costs one worker call).
 	type MaxJobsPerRun = ConstU32<64>;
 }
-
-impl pallet_insecure_randomness_collective_flip::Config for Runtime {}
 
 impl<LocalCall> CreateTransactionBase<LocalCall> for Runtime
 where

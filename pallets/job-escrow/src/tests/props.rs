@@ -110,11 +110,10 @@ fn check_invariants() {
 	}
 	// Slashes move stake to the treasury: issuance is conserved.
 	assert_eq!(Balances::total_issuance(), TOTAL_ISSUANCE);
-	// Capacity slots and model use counts match the open jobs.
+	// Capacity slots (of providers and arbitrators) and model use counts match the open jobs.
 	for who in PROVIDERS {
 		let expected =
-			open.iter().filter(|(_, j)| j.assignments.iter().any(|a| a.provider == who)).count()
-				as u32;
+			open.iter().filter(|(_, j)| j.everyone().any(|a| a.provider == who)).count() as u32;
 		assert_eq!(used_slots(who), expected, "slots of {who}");
 	}
 	assert_eq!(MockModels::get(MODEL).unwrap().open_jobs, open.len() as u32);
