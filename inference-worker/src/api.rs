@@ -29,10 +29,12 @@
 //! - `health {}` → [`Health`].
 //!
 //! `GET /metrics` (Prometheus text) is answered by a tower layer in front of the JSON-RPC
-//! service, so one port serves both.
+//! service, so one port serves both. Behind it, [`crate::auth`] requires the worker token
+//! (when one is configured) from everything but a `health` call.
 
 use crate::{
 	attest::Attestor,
+	auth::{AuthLayer, Token},
 	engine::{Answer, Engine, ModelInfo, ModelSpec},
 	error::{Result, WorkerError},
 	metrics::Metrics,
@@ -464,17 +466,20 @@ pub fn rpc_module(api: Api) -> RpcModule<Api> {
 	module
 }
 
-/// Starts the server on `addr` with bodies bounded by `max_request_bytes`; returns the bound
-/// address and the handle that stops it.
+/// Starts the server on `addr` with bodies bounded by `max_request_bytes`, requiring `token`
+/// when there is one ([`crate::auth`]); returns the bound address and the handle that stops
+/// it.
 pub async fn serve(
 	addr: SocketAddr,
 	max_request_bytes: u32,
+	token: Option<Token>,
 	api: Api,
 ) -> std::io::Result<(SocketAddr, ServerHandle)> {
 	let metrics = api.metrics.clone();
+	let auth = AuthLayer { token, max_body: max_request_bytes as usize };
 	let server = Server::builder()
 		.max_request_body_size(max_request_bytes)
-		.set_http_middleware(tower::ServiceBuilder::new().layer(MetricsLayer(metrics)))
+		.set_http_middleware(tower::ServiceBuilder::new().layer(MetricsLayer(metrics)).layer(auth))
 		.build(addr)
 		.await?;
 	let bound = server.local_addr()?;

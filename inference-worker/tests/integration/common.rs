@@ -9,6 +9,7 @@ use infera_worker::{
 	attest::Attestor,
 	batcher::BatchConfig,
 	engine::{Answer, Engine, EngineConfig, ModelSpec},
+	fetch::FetchPolicy,
 	metrics::Metrics,
 	store::ModelStore,
 };
@@ -143,10 +144,22 @@ pub fn engine_config(max_batch: usize, threads: u32) -> EngineConfig {
 	}
 }
 
+/// The fetch policy of test engines: `file://` under the exported models and the system's
+/// temporary directory (where tests write their own artifacts), and private addresses
+/// (tests serve artifacts on 127.0.0.1).
+pub fn test_policy(max_bytes: u64) -> FetchPolicy {
+	let dirs = [fixtures().dir.clone(), std::env::temp_dir()];
+	let mut policy =
+		FetchPolicy::new(&dirs, max_bytes, Duration::from_secs(5), Duration::from_secs(10))
+			.unwrap();
+	policy.allow_private = true;
+	policy
+}
+
 /// An engine caching artifacts in `cache`, and its metrics.
 pub fn engine_with_metrics(cache: &Path, config: EngineConfig) -> (Engine, Arc<Metrics>) {
 	let metrics = Arc::new(Metrics::new("cpu").unwrap());
-	let store = ModelStore::new(cache, config.max_model_bytes, Duration::from_secs(10)).unwrap();
+	let store = ModelStore::new(cache, test_policy(config.max_model_bytes)).unwrap();
 	(Engine::new(store, config, metrics.clone()), metrics)
 }
 
