@@ -20,7 +20,9 @@
 //! - `prove_key {provider, genesis_hash}` → [`KeyProof`] `{worker, signature}`: the worker key's
 //!   signature over `WorkerKeyProof { genesis_hash, provider }`, the proof of possession the
 //!   provider (an `AccountId32`) registers with the key on chain. The key signs nothing else
-//!   through it (the message is domain-separated), so it is safe to expose.
+//!   through it (the message is domain-separated), so it cannot forge attestations; it still
+//!   needs the worker token ([`crate::auth`]), since whoever calls it can bind the key to any
+//!   account.
 //! - `models {}` → every known model ([`ModelInfo`]).
 //! - `load_model {hash, uri, input, output, rule}` → the [`ModelInfo`]; specs as in
 //!   `infera_primitives::model`, e.g. `{"dtype":"f32","shape":[1,8,8]}` and
