@@ -81,10 +81,15 @@ pub const DENIED: &[(&str, &str)] = &[
 	("torch.classes", "native custom classes run arbitrary registered code"),
 	("__torch__.torch.classes", "native custom classes run arbitrary registered code"),
 	("ops.prim.Print", "writes to the worker's stdout, which its launchers parse"),
+	("torch.empty", "uninitialized memory may hold other jobs' inputs and outputs"),
+	("torch.empty_like", "uninitialized memory may hold other jobs' inputs and outputs"),
+	("torch.empty_strided", "uninitialized memory may hold other jobs' inputs and outputs"),
+	("torch.as_strided", "views memory outside the tensor's own elements"),
 ];
 
 /// Tensor operators a model may call as `torch.<op>` or `ops.aten.<op>`: pure functions of
-/// tensors and numbers (no files, processes, network, shared memory or raw storage).
+/// tensors and numbers (no files, processes, network, shared memory, raw storage or
+/// uninitialized memory).
 pub const ALLOWED_TORCH_OPS: &[&str] = &[
 	// Identity and optional checks the compiler emits.
 	"__is__",
@@ -254,12 +259,10 @@ pub const ALLOWED_TORCH_OPS: &[&str] = &[
 	"zeros",
 	"ones",
 	"full",
-	"empty",
 	"arange",
 	"zeros_like",
 	"ones_like",
 	"full_like",
-	"empty_like",
 	"scalar_tensor",
 	// Neural network layers.
 	"relu",
