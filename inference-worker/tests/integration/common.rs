@@ -238,3 +238,48 @@ pub fn infer_params_for(model: &Digest, input: &[u8], job_id: u64) -> serde_json
 		"genesis_hash": format!("0x{}", hex::encode(GENESIS)),
 	})
 }
+
+/// What a test HTTP server ([`serve`]) answers.
+#[derive(Clone)]
+pub enum Reply {
+	/// A complete response: head lines (without the final blank line) and body.
+	Fixed(String, Vec<u8>),
+	/// `200 OK` without a length, then zeros until the client hangs up.
+	Endless,
+}
+
+/// Serves `reply` to every request on 127.0.0.1; returns the address.
+pub async fn serve(reply: Reply) -> std::net::SocketAddr {
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let addr = listener.local_addr().unwrap();
+	tokio::spawn(async move {
+		while let Ok((mut socket, _)) = listener.accept().await {
+			let reply = reply.clone();
+			tokio::spawn(async move {
+				use tokio::io::{AsyncReadExt, AsyncWriteExt};
+				let mut request = Vec::new();
+				let mut buf = [0u8; 1024];
+				while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+					match socket.read(&mut buf).await {
+						Ok(0) | Err(_) => return,
+						Ok(n) => request.extend_from_slice(&buf[..n]),
+					}
+				}
+				match reply {
+					Reply::Fixed(head, body) => {
+						let head = format!("{head}\r\nConnection: close\r\n\r\n");
+						let _ = socket.write_all(head.as_bytes()).await;
+						let _ = socket.write_all(&body).await;
+					}
+					Reply::Endless => {
+						let head = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
+						let _ = socket.write_all(head.as_bytes()).await;
+						let chunk = vec![0u8; 64 << 10];
+						while socket.write_all(&chunk).await.is_ok() {}
+					}
+				}
+			});
+		}
+	});
+	addr
+}

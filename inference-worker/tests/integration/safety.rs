@@ -1,6 +1,6 @@
 //! Provider safety: what a hostile artifact URI or a hostile model can no longer do.
 
-use crate::common::{engine, engine_config, fixtures, script_model};
+use crate::common::{engine, engine_config, fixtures, script_model, serve, Reply};
 use infera_primitives::model::{AgreementRule, TensorSpec};
 use infera_worker::{
 	engine::ModelSpec,
@@ -14,7 +14,6 @@ use std::{
 	path::PathBuf,
 	time::Duration,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 /// The cap of the stores built here.
 const CAP: u64 = 1 << 20;
@@ -30,50 +29,6 @@ fn policy(dirs: &[PathBuf], exceptions: &[SocketAddr]) -> FetchPolicy {
 async fn fetch(policy: FetchPolicy, uri: &str) -> Result<Vec<u8>, WorkerError> {
 	let cache = tempfile::tempdir().unwrap();
 	ModelStore::new(cache.path(), policy).unwrap().artifact(&[7; 32], uri).await
-}
-
-/// What a test server answers.
-#[derive(Clone)]
-enum Reply {
-	/// A complete response: head lines (without the final blank line) and body.
-	Fixed(String, Vec<u8>),
-	/// `200 OK` without a length, then zeros until the client hangs up.
-	Endless,
-}
-
-/// Serves `reply` to every request on 127.0.0.1; returns the address.
-async fn serve(reply: Reply) -> SocketAddr {
-	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-	let addr = listener.local_addr().unwrap();
-	tokio::spawn(async move {
-		while let Ok((mut socket, _)) = listener.accept().await {
-			let reply = reply.clone();
-			tokio::spawn(async move {
-				let mut request = Vec::new();
-				let mut buf = [0u8; 1024];
-				while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-					match socket.read(&mut buf).await {
-						Ok(0) | Err(_) => return,
-						Ok(n) => request.extend_from_slice(&buf[..n]),
-					}
-				}
-				match reply {
-					Reply::Fixed(head, body) => {
-						let head = format!("{head}\r\nConnection: close\r\n\r\n");
-						let _ = socket.write_all(head.as_bytes()).await;
-						let _ = socket.write_all(&body).await;
-					}
-					Reply::Endless => {
-						let head = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
-						let _ = socket.write_all(head.as_bytes()).await;
-						let chunk = vec![0u8; 64 << 10];
-						while socket.write_all(&chunk).await.is_ok() {}
-					}
-				}
-			});
-		}
-	});
-	addr
 }
 
 fn ok(body: Vec<u8>) -> Reply {
