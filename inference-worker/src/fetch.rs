@@ -336,6 +336,10 @@ mod tests {
 			"http://[::ffff:127.0.0.1]/m.pt",
 			"http://169.254.169.254/latest/meta-data",
 			"http://localhost/m.pt",
+			"http://2130706433/m.pt",
+			"http://0x7f.1/m.pt",
+			"http://[::]/m.pt",
+			"http://0.0.0.0:9960/m.pt",
 			"https://10.0.0.1/m.pt",
 		] {
 			let url = reqwest::Url::parse(uri).unwrap();
