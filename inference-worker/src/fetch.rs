@@ -62,14 +62,8 @@ impl FetchPolicy {
 		connect_timeout: Duration,
 		total_timeout: Duration,
 	) -> std::io::Result<Self> {
-		let artifact_dirs = artifact_dirs
-			.iter()
-			.map(|dir| {
-				dir.canonicalize().map_err(|e| {
-					std::io::Error::new(e.kind(), format!("--artifact-dir {}: {e}", dir.display()))
-				})
-			})
-			.collect::<std::io::Result<_>>()?;
+		let artifact_dirs =
+			artifact_dirs.iter().map(|dir| canonical_dir(dir)).collect::<std::io::Result<_>>()?;
 		Ok(Self {
 			artifact_dirs,
 			allow_private: false,
@@ -87,7 +81,7 @@ impl FetchPolicy {
 
 	/// Allows one more directory (canonicalized: it must exist).
 	pub fn allow_dir(&mut self, dir: &Path) -> std::io::Result<()> {
-		self.artifact_dirs.push(dir.canonicalize()?);
+		self.artifact_dirs.push(canonical_dir(dir)?);
 		Ok(())
 	}
 
@@ -254,6 +248,13 @@ impl FetchPolicy {
 		}
 		Ok(bytes)
 	}
+}
+
+/// The canonical form of an allowed directory; the error names it.
+fn canonical_dir(dir: &Path) -> std::io::Result<PathBuf> {
+	dir.canonicalize().map_err(|e| {
+		std::io::Error::new(e.kind(), format!("artifact directory {}: {e}", dir.display()))
+	})
 }
 
 /// The absolute URL a redirect response points to, or `None` for any other response.
