@@ -106,6 +106,11 @@ pub fn script_model(dir: &Path, file: &str, module_source: &str) -> (String, Dig
 }
 
 impl Fixtures {
+	/// The names of every exported model.
+	pub fn names(&self) -> impl Iterator<Item = &str> {
+		self.models.keys().map(String::as_str)
+	}
+
 	pub fn model(&self, name: &str) -> &ManifestModel {
 		&self.models[name]
 	}
