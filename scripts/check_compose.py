@@ -4,7 +4,7 @@ for each one the same flags with the same values (ports, keys, roles, bootnode p
 
 Only what containers force may differ, and is compared after normalising: hosts (loopback in the
 script; 0.0.0.0, service names or /dns/ addresses in compose) and paths (the script's temp folder;
-/data volumes and /opt/infera in the image). Flags compose adds for containers
+/data volumes, /opt/infera in the image and /run/secrets for the worker tokens). Flags compose adds for containers
 (--rpc-external, --prometheus-external, --rpc-cors all) are allowed. There is no Docker daemon on
 our machines, so this is how the compose file is kept true. Run by scripts/test.sh.
 """
@@ -14,7 +14,14 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PATH_FLAGS = {"--base-path", "--cache-dir", "--preload"}
+PATH_FLAGS = {
+    "--base-path",
+    "--cache-dir",
+    "--preload",
+    "--artifact-dir",
+    "--token-file",
+    "--inference-worker-token-file",
+}
 
 
 def normalise(token: str) -> str:

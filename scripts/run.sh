@@ -98,7 +98,12 @@ log "starting the inference worker on 127.0.0.1:$worker_port (logs: $work/worker
 # No --preload: the manifest suggests quantized:3 for digits-cnn, and a worker keys models by
 # artifact hash, so a preloaded rule would override the registered top_k:1. The off-chain worker
 # loads the model with its on-chain spec and rule on the first job instead.
+# The node and the worker share a token (the worker answers HTTP 401 to calls without it), and
+# the worker reads file:// artifacts only under --artifact-dir.
+token="$work/worker.token"
+"$cli_bin" keys worker-token --out "$token" >/dev/null
 "$worker_bin" --listen "127.0.0.1:$worker_port" --cache-dir "$work/worker" --seed //AliceWorker \
+	--artifact-dir "$models" --token-file "$token" \
 	>"$work/worker.out" 2>"$work/worker.log" &
 pids+=($!)
 worker_key=""
@@ -114,7 +119,7 @@ log "worker public key $worker_key"
 # --- the dev node --------------------------------------------------------------------------
 log "starting the dev node: $url (logs: $work/node.log)"
 "$node_bin" --dev "${base_path[@]}" --offchain-worker always \
-	--inference-worker-url "http://127.0.0.1:$worker_port" \
+	--inference-worker-url "http://127.0.0.1:$worker_port" --inference-worker-token-file "$token" \
 	--rpc-port "$rpc_port" --port "$p2p_port" --no-prometheus --no-telemetry --no-mdns \
 	"${node_args[@]}" >"$work/node.log" 2>&1 &
 pids+=($!)
@@ -153,7 +158,7 @@ infera model show "$model"
 log "Alice bonds 1000 INF as provider of model $model (price 0.02 INF, worker $worker_key)"
 # The worker signs the proof that its key is Alice's (prove_key); --worker-key is checked.
 infera --suri //Alice provider register --bond 1000INF \
-	--worker-url "http://127.0.0.1:$worker_port" --worker-key "$worker_key" \
+	--worker-url "http://127.0.0.1:$worker_port" --worker-token-file "$token" --worker-key "$worker_key" \
 	--models "$model" --capacity "$((jobs > load ? jobs : load))" --price 0.02INF
 
 if [ "$load" -gt 0 ]; then

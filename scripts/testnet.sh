@@ -155,13 +155,29 @@ export_models() {
 	fi
 }
 
+# The worker token provider $1's node and worker share (`infera keys worker-token` writes the
+# same format).
+token_file() { echo "$DIR/tokens/$1.token"; }
+
+# Writes a fresh token for every provider that has none (owner-only; kept across restarts).
+make_tokens() {
+	local n file
+	mkdir -p "$DIR/tokens"
+	for n in "${PROVIDERS[@]}"; do
+		file="$(token_file "$n")"
+		[ -f "$file" ] && continue
+		(umask 077 && od -An -tx1 -N32 /dev/urandom | tr -d ' \n' >"$file" && echo >>"$file")
+	done
+}
+
 # The command line of provider $1's worker, one argument per line: own port, own cache dir, own
-# key (a dev URI derived from the provider's); further arguments (the preload flag) are appended.
+# key (a dev URI derived from the provider's), own token, file:// artifacts from the demo models'
+# folder only; further arguments (the preload flag) are appended.
 worker_command() {
 	local n="$1"
 	shift
 	printf '%s\n' "$WORKER_BIN" --listen "127.0.0.1:$(worker_port "$n")" --cache-dir "$DIR/worker-$n" \
-		--seed "//$(capitalized "$n")//worker" "$@"
+		--seed "//$(capitalized "$n")//worker" --artifact-dir "$DIR/models" --token-file "$(token_file "$n")" "$@"
 }
 
 # The command line of node $1, one argument per line: validators with their dev keys (Alice the
@@ -173,7 +189,7 @@ node_command() {
 	alice) extra=(--alice --validator --node-key "$ALICE_NODE_KEY") ;;
 	bob | charlie | one) extra=("--$n" --validator --bootnodes "$bootnode") ;;
 	*) extra=(--offchain-worker always --inference-worker-url "http://127.0.0.1:$(worker_port "$n")"
-		--bootnodes "$bootnode") ;;
+		--inference-worker-token-file "$(token_file "$n")" --bootnodes "$bootnode") ;;
 	esac
 	printf '%s\n' "$NODE_BIN" --chain local --base-path "$DIR/$n" --name "$n" \
 		--listen-addr "/ip4/127.0.0.1/tcp/$(p2p_port "$n")" --rpc-port "$(rpc_port "$n")" \
@@ -223,6 +239,8 @@ start() {
 
 	local preload=()
 	if export_models; then preload=(--preload "$DIR/models/manifest.json"); fi
+	mkdir -p "$DIR/models" # the workers' --artifact-dir, even without demo models
+	make_tokens
 
 	# Every node but Alice (NODES[0], whose node key is given on the command line) needs a network
 	# key on disk: generated once and kept, so peer ids survive restarts.
@@ -311,7 +329,8 @@ print_endpoints() {
 }
 
 # Registers the demo models (owner Alice) and the three providers (bond 1000 INF = 1000 * 10^12,
-# capacity 4, price 0, both models; each worker proves its key with --worker-url) with the CLI
+# capacity 4, price 0, both models; each worker proves its key with --worker-url, called with
+# the provider's worker token) with the CLI
 # when it is built; otherwise prints the commands.
 # Model ids are assigned in registration order from 0, so on a fresh chain they are 0 and 1.
 register() {
@@ -338,6 +357,7 @@ register() {
 	for n in "${PROVIDERS[@]}"; do
 		cmd=("$CLI_BIN" --url "$url" --suri "//$(capitalized "$n")" provider register
 			--bond 1000000000000000 --worker-url "http://127.0.0.1:$(worker_port "$n")"
+			--worker-token-file "$(token_file "$n")"
 			--models "$(
 				IFS=,
 				echo "${ids[*]}"

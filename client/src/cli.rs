@@ -301,6 +301,10 @@ pub struct WorkerKeyArgs {
 	/// it signs the proof with its key (`prove_key`).
 	#[arg(long, conflicts_with = "worker_key_file")]
 	pub worker_url: Option<String>,
+	/// The worker's token file (`keys worker-token`), for a worker started with
+	/// `--token-file`; sent as `Authorization: Bearer <token>` to `--worker-url`.
+	#[arg(long, requires = "worker_url")]
+	pub worker_token_file: Option<PathBuf>,
 	/// The worker's key file (`keys generate-worker`, `infera-worker --key-file`); the proof is
 	/// signed here.
 	#[arg(long)]
@@ -314,7 +318,10 @@ impl WorkerKeyArgs {
 	/// Where the proof comes from; an error naming both options if neither is given.
 	pub fn source(&self) -> Result<WorkerKeySource> {
 		match (&self.worker_url, &self.worker_key_file) {
-			(Some(url), _) => Ok(WorkerKeySource::Worker(url.clone())),
+			(Some(url), _) => Ok(WorkerKeySource::Worker {
+				url: url.clone(),
+				token_file: self.worker_token_file.clone(),
+			}),
 			(None, Some(file)) => Ok(WorkerKeySource::KeyFile(file.clone())),
 			(None, None) => bail!(
 				"a worker key is registered only with a proof that you hold it{}: give \
@@ -354,6 +361,15 @@ pub enum KeysCmd {
 	GenerateWorker {
 		/// Where to write the seed; an existing file is not overwritten.
 		file: PathBuf,
+	},
+	/// Generates the shared secret between a node and its inference worker (32 random bytes,
+	/// hex) into `--out` (owner-only permissions): pass it to `infera-worker --token-file`, to
+	/// the node's `--inference-worker-token-file` and to `provider register
+	/// --worker-token-file`.
+	WorkerToken {
+		/// Where to write the token; an existing file is not overwritten.
+		#[arg(long)]
+		out: PathBuf,
 	},
 	/// Inserts the provider account key (`--suri`) into the keystore of the node at `--url`
 	/// (key type `infr`), so that its off-chain worker signs the provider's results. The node
@@ -587,8 +603,12 @@ pub fn describe_update(u: &JobUpdate) -> String {
 /// a JSON line per `--json`) before the final output is returned.
 pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Output> {
 	let mut progress = move |s: String| progress(s);
+	// Key generation needs no node.
 	if let Command::Keys(KeysCmd::GenerateWorker { file }) = &cli.command {
 		return generate_worker_key(file);
+	}
+	if let Command::Keys(KeysCmd::WorkerToken { out }) = &cli.command {
+		return generate_worker_token(out);
 	}
 	// A missing worker-key proof is reported before connecting.
 	if let Command::Provider(
@@ -883,6 +903,7 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 		}
 		// Needs no node: run before connecting (above); listed for completeness.
 		Command::Keys(KeysCmd::GenerateWorker { file }) => generate_worker_key(file)?,
+		Command::Keys(KeysCmd::WorkerToken { out }) => generate_worker_token(out)?,
 		Command::Keys(KeysCmd::InsertProvider) => {
 			let public = signer()?.public_key().0;
 			let params = subxt::rpcs::rpc_params![
@@ -922,6 +943,15 @@ fn generate_worker_key(file: &std::path::Path) -> Result<Output> {
 	Ok(Output::new(
 		format!("worker key written to {}; public key 0x{}", file.display(), hex::encode(public)),
 		json!({ "file": file, "public": format!("0x{}", hex::encode(public)) }),
+	))
+}
+
+/// `keys worker-token`: writes a new worker token to `out`; no node is involved.
+fn generate_worker_token(out: &std::path::Path) -> Result<Output> {
+	crate::keys::generate_worker_token(out)?;
+	Ok(Output::new(
+		format!("worker token written to {} (owner-only)", out.display()),
+		json!({ "file": out }),
 	))
 }
 
@@ -1045,7 +1075,10 @@ mod tests {
 				assert_eq!(worker.worker_key, Some([0x11; 32]));
 				assert_eq!(
 					worker.source().unwrap(),
-					WorkerKeySource::Worker("http://127.0.0.1:8700".into())
+					WorkerKeySource::Worker {
+						url: "http://127.0.0.1:8700".into(),
+						token_file: None
+					}
 				);
 				assert_eq!(models, vec![0, 1]);
 				assert_eq!(capacity, 3);

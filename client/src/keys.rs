@@ -23,32 +23,73 @@ use subxt_signer::sr25519::Keypair;
 /// Key type of the provider account key in a node's keystore (the OCW's `infr`).
 pub const PROVIDER_KEY_TYPE: &str = "infr";
 
-/// Generates a random sr25519 key, writes its `0x` seed to `file` (owner-only permissions,
-/// never over an existing file) and returns its public key.
-pub fn generate_worker_key(file: &Path) -> Result<[u8; 32]> {
-	if file.exists() {
-		bail!("{} exists: a worker key is never overwritten", file.display());
-	}
-	let mut seed = [0u8; 32];
+/// Bytes of a worker key's seed and of a worker token: 256 bits.
+const SECRET_BYTES: usize = 32;
+
+/// Permissions of secret files: read and write by the owner only.
+const OWNER_ONLY: u32 = 0o600;
+
+/// [`SECRET_BYTES`] from the operating system's random source.
+fn random_secret() -> Result<[u8; SECRET_BYTES]> {
+	let mut secret = [0u8; SECRET_BYTES];
 	std::fs::File::open("/dev/urandom")
-		.and_then(|mut f| f.read_exact(&mut seed))
+		.and_then(|mut f| f.read_exact(&mut secret))
 		.context("reading /dev/urandom")?;
-	let key = Keypair::from_secret_key(seed).context("deriving the key")?;
+	Ok(secret)
+}
+
+/// Writes `text` to a new `file` with owner-only permissions; `what` names it when the file
+/// exists already (secrets are never overwritten).
+fn write_secret_file(file: &Path, what: &str, text: &str) -> Result<()> {
+	if file.exists() {
+		bail!("{} exists: a {what} is never overwritten", file.display());
+	}
 	let mut options = std::fs::OpenOptions::new();
 	options.write(true).create_new(true);
 	#[cfg(unix)]
-	std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+	std::os::unix::fs::OpenOptionsExt::mode(&mut options, OWNER_ONLY);
 	let mut out = options.open(file).with_context(|| format!("creating {}", file.display()))?;
-	std::io::Write::write_all(&mut out, format!("0x{}\n", hex::encode(seed)).as_bytes())?;
+	std::io::Write::write_all(&mut out, text.as_bytes())?;
+	Ok(())
+}
+
+/// Generates a random sr25519 key, writes its `0x` seed to `file` (owner-only permissions,
+/// never over an existing file) and returns its public key.
+pub fn generate_worker_key(file: &Path) -> Result<[u8; 32]> {
+	let seed = random_secret()?;
+	let key = Keypair::from_secret_key(seed).context("deriving the key")?;
+	write_secret_file(file, "worker key", &format!("0x{}\n", hex::encode(seed)))?;
 	Ok(key.public_key().0)
+}
+
+/// Generates the shared secret between a node and its worker: 32 random bytes in hex (no
+/// `0x`), written to `file` (owner-only permissions, never over an existing file). The worker
+/// reads it with `--token-file`, the node with `--inference-worker-token-file`, this CLI with
+/// `--worker-token-file`; all send or expect `Authorization: Bearer <token>`.
+pub fn generate_worker_token(file: &Path) -> Result<()> {
+	let token = hex::encode(random_secret()?);
+	write_secret_file(file, "worker token", &format!("{token}\n"))
+}
+
+/// The worker token in `file` (`keys worker-token`), surrounding whitespace removed.
+pub fn load_worker_token(file: &Path) -> Result<String> {
+	let text = std::fs::read_to_string(file)
+		.with_context(|| format!("reading the worker token file {}", file.display()))?;
+	Ok(text.trim().to_string())
 }
 
 /// Where the proof of a worker key comes from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum WorkerKeySource {
-	/// The running inference worker at this URL (`http://…` or `ws://…`, the URL the node's
-	/// `--inference-worker-url` names) signs it with its `prove_key` method.
-	Worker(String),
+	/// The running inference worker at `url` (`http://…` or `ws://…`, the URL the node's
+	/// `--inference-worker-url` names) signs it with its `prove_key` method; `token_file` holds
+	/// its token when it requires one (`--token-file`).
+	Worker {
+		/// The worker's URL.
+		url: String,
+		/// The worker token's file, if the worker requires one.
+		token_file: Option<PathBuf>,
+	},
 	/// The worker's key file (`infera keys generate-worker`, `infera-worker --key-file`): a
 	/// secret URI or `0x` seed; the proof is signed here.
 	KeyFile(PathBuf),
@@ -111,17 +152,41 @@ fn worker_ws_url(url: &str) -> String {
 	}
 }
 
+/// A WebSocket connection to the worker at `url`, sending `Authorization: Bearer <token>`
+/// when `token_file` is given.
+async fn connect_worker(url: &str, token_file: Option<&Path>) -> Result<subxt::rpcs::RpcClient> {
+	use jsonrpsee::ws_client::{HeaderMap, HeaderValue, WsClientBuilder};
+	let mut headers = HeaderMap::new();
+	if let Some(file) = token_file {
+		let bearer = format!("Bearer {}", load_worker_token(file)?);
+		let value = HeaderValue::from_str(&bearer).with_context(|| {
+			format!("the worker token in {} is not header text", file.display())
+		})?;
+		headers.insert("authorization", value);
+	}
+	let client = WsClientBuilder::default()
+		.set_headers(headers)
+		.build(worker_ws_url(url))
+		.await
+		.with_context(|| {
+			format!(
+				"cannot reach the inference worker at {url}: is it running, is that its URL, and \
+				 does it need --worker-token-file?"
+			)
+		})?;
+	Ok(subxt::rpcs::RpcClient::new(client))
+}
+
 /// Asks the inference worker at `url` to sign the proof for `provider` on the chain with
-/// `genesis_hash` (its `prove_key` method).
+/// `genesis_hash` (its `prove_key` method), with the worker token in `token_file` if given.
 pub async fn prove_key_via_worker(
 	url: &str,
+	token_file: Option<&Path>,
 	genesis_hash: [u8; 32],
 	provider: &AccountId32,
 ) -> Result<ProvenWorkerKey> {
-	use subxt::rpcs::{client::RawValue, RpcClient};
-	let rpc = RpcClient::from_insecure_url(worker_ws_url(url)).await.with_context(|| {
-		format!("cannot reach the inference worker at {url}: is it running, and is that its URL?")
-	})?;
+	use subxt::rpcs::client::RawValue;
+	let rpc = connect_worker(url, token_file).await?;
 	let params = serde_json::json!({
 		"provider": format!("0x{}", hex::encode(provider.0)),
 		"genesis_hash": format!("0x{}", hex::encode(genesis_hash)),
@@ -162,8 +227,8 @@ pub async fn prove_worker_key(
 	provider: &AccountId32,
 ) -> Result<ProvenWorkerKey> {
 	let (proven, origin) = match source {
-		WorkerKeySource::Worker(url) => (
-			prove_key_via_worker(url, genesis_hash, provider).await?,
+		WorkerKeySource::Worker { url, token_file } => (
+			prove_key_via_worker(url, token_file.as_deref(), genesis_hash, provider).await?,
 			format!("the worker at {url}"),
 		),
 		WorkerKeySource::KeyFile(file) => (
@@ -244,9 +309,25 @@ mod tests {
 		let wrong = prove_worker_key(&source, Some([9; 32]), [3; 32], &dave).await;
 		assert!(wrong.unwrap_err().to_string().contains("not the --worker-key"));
 		// Nothing listens on port 1.
-		let source = WorkerKeySource::Worker("http://127.0.0.1:1".into());
+		let source = WorkerKeySource::Worker { url: "http://127.0.0.1:1".into(), token_file: None };
 		let unreachable = prove_worker_key(&source, None, [3; 32], &dave).await.unwrap_err();
 		assert!(unreachable.to_string().contains("cannot reach the inference worker"));
+	}
+
+	#[test]
+	fn worker_token_is_32_random_bytes_in_an_owner_only_file() {
+		use std::os::unix::fs::PermissionsExt;
+		let dir = tempfile::tempdir().unwrap();
+		let file = dir.path().join("worker.token");
+		generate_worker_token(&file).unwrap();
+		let token = load_worker_token(&file).unwrap();
+		assert_eq!(hex::decode(&token).unwrap().len(), SECRET_BYTES);
+		let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+		assert_eq!(mode & 0o777, OWNER_ONLY);
+		assert!(generate_worker_token(&file).is_err(), "overwrote a token");
+		let other = dir.path().join("other.token");
+		generate_worker_token(&other).unwrap();
+		assert_ne!(load_worker_token(&other).unwrap(), token);
 	}
 
 	#[test]

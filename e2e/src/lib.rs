@@ -321,7 +321,12 @@ impl Worker {
 	}
 
 	/// [`Worker::spawn`] on a given port, e.g. to replace a stopped worker a node already calls.
+	/// The worker reads `file://` artifacts only from the exported models' folder
+	/// ([`market::models_dir`]) and the system's temporary folder (`--artifact-dir` both), where
+	/// tests write the artifacts they tamper with (next to their processes' folders).
 	pub fn spawn_on(port: u16, name: &str, seed: &str, extra: &[&str]) -> Result<Worker> {
+		let models = market::models_dir();
+		std::fs::create_dir_all(&models)?;
 		let mut args: Vec<String> = [
 			"--listen",
 			&format!("127.0.0.1:{port}"),
@@ -329,6 +334,10 @@ impl Worker {
 			"{base}/cache",
 			"--seed",
 			seed,
+			"--artifact-dir",
+			&models.display().to_string(),
+			"--artifact-dir",
+			&std::env::temp_dir().display().to_string(),
 		]
 		.map(String::from)
 		.to_vec();

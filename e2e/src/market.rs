@@ -80,12 +80,17 @@ pub struct Digits {
 	pub labels: Vec<u32>,
 }
 
+/// Where the digits models are exported: `$INFER_CACHE/models`, else a folder of the target dir.
+pub fn models_dir() -> PathBuf {
+	std::env::var_os("INFER_CACHE")
+		.map(|c| PathBuf::from(c).join("models"))
+		.unwrap_or_else(|| crate::target_dir().join("e2e-models"))
+}
+
 impl Digits {
-	/// Exports the models (once) into `$INFER_CACHE/models` or the target dir, and loads them.
+	/// Exports the models (once) into [`models_dir`], and loads them.
 	pub fn load() -> Result<Digits> {
-		let dir = std::env::var_os("INFER_CACHE")
-			.map(|c| PathBuf::from(c).join("models"))
-			.unwrap_or_else(|| crate::target_dir().join("e2e-models"));
+		let dir = models_dir();
 		if !dir.join("manifest.json").is_file() {
 			let script =
 				PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../scripts/export_models.py");

@@ -1,6 +1,7 @@
 //! Multi-node networks for tests: validators of the `local` chain (or of a spec derived from
 //! it), and provider sites, each a provider's own node (its provider key inserted with
-//! `infera-node key insert`, off-chain worker on every block) with its own inference worker.
+//! `infera-node key insert`, off-chain worker on every block) with its own inference worker,
+//! the two sharing a fresh worker token.
 
 use crate::{
 	market::{
@@ -67,8 +68,39 @@ pub struct ProviderSite {
 	pub worker: Option<Worker>,
 	/// The port its node calls the worker on.
 	pub worker_port: u16,
+	/// The token its node and worker share (`--inference-worker-token-file`, `--token-file`),
+	/// in a folder of its own removed with the site.
+	pub worker_token: WorkerToken,
 	/// Its node.
 	pub node: Node,
+}
+
+/// A fresh worker token (32 random bytes, hex) in an owner-only file of a temporary folder, as
+/// `infera keys worker-token` writes it.
+pub struct WorkerToken {
+	_dir: tempfile::TempDir,
+	/// The token file.
+	pub file: std::path::PathBuf,
+}
+
+impl WorkerToken {
+	/// Generates one.
+	pub fn generate() -> Result<Self> {
+		use std::{io::Read, os::unix::fs::OpenOptionsExt};
+		let dir = tempfile::tempdir()?;
+		let file = dir.path().join("worker.token");
+		let mut secret = [0u8; 32];
+		std::fs::File::open("/dev/urandom")?.read_exact(&mut secret)?;
+		let mut out =
+			std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&file)?;
+		std::io::Write::write_all(&mut out, format!("{}\n", hex::encode(secret)).as_bytes())?;
+		Ok(WorkerToken { _dir: dir, file })
+	}
+
+	/// The file as a command-line argument.
+	pub fn arg(&self) -> String {
+		self.file.display().to_string()
+	}
 }
 
 impl ProviderSite {
@@ -76,13 +108,23 @@ impl ProviderSite {
 	/// `chain`, connected to `bootnode`.
 	pub async fn start(name: &str, suri: &str, chain: &str, bootnode: &str) -> Result<Self> {
 		let worker_seed = format!("{suri}Worker");
-		let mut worker = Worker::spawn(&format!("worker-{name}"), &worker_seed, &[])?;
+		let worker_token = WorkerToken::generate()?;
+		let token = worker_token.arg();
+		let mut worker =
+			Worker::spawn(&format!("worker-{name}"), &worker_seed, &["--token-file", &token])?;
 		worker.ready(Duration::from_secs(60)).await?;
 		let mut node = Node::spawn_provider(
 			name,
 			chain,
 			suri,
-			&["--bootnodes", bootnode, "--inference-worker-url", &worker.url()],
+			&[
+				"--bootnodes",
+				bootnode,
+				"--inference-worker-url",
+				&worker.url(),
+				"--inference-worker-token-file",
+				&token,
+			],
 		)?;
 		node.client(Duration::from_secs(180)).await?;
 		Ok(ProviderSite {
@@ -91,6 +133,7 @@ impl ProviderSite {
 			worker_seed,
 			worker_port: worker.port,
 			worker: Some(worker),
+			worker_token,
 			node,
 		})
 	}
@@ -114,7 +157,10 @@ impl ProviderSite {
 		}
 		if let Some(extra) = extra {
 			let name = format!("worker-{}{}", self.name, extra.join(""));
-			let mut worker = Worker::spawn_on(self.worker_port, &name, &self.worker_seed, extra)?;
+			let token = self.worker_token.arg();
+			let flags: Vec<&str> =
+				extra.iter().copied().chain(["--token-file", token.as_str()]).collect();
+			let mut worker = Worker::spawn_on(self.worker_port, &name, &self.worker_seed, &flags)?;
 			worker.ready(Duration::from_secs(60)).await?;
 			self.worker = Some(worker);
 		}

@@ -20,7 +20,9 @@
 //! - `prove_key {provider, genesis_hash}` → [`KeyProof`] `{worker, signature}`: the worker key's
 //!   signature over `WorkerKeyProof { genesis_hash, provider }`, the proof of possession the
 //!   provider (an `AccountId32`) registers with the key on chain. The key signs nothing else
-//!   through it (the message is domain-separated), so it is safe to expose.
+//!   through it (the message is domain-separated), so it cannot forge attestations; it still
+//!   needs the worker token ([`crate::auth`]), since whoever calls it can bind the key to any
+//!   account.
 //! - `models {}` → every known model ([`ModelInfo`]).
 //! - `load_model {hash, uri, input, output, rule}` → the [`ModelInfo`]; specs as in
 //!   `infera_primitives::model`, e.g. `{"dtype":"f32","shape":[1,8,8]}` and
@@ -29,10 +31,12 @@
 //! - `health {}` → [`Health`].
 //!
 //! `GET /metrics` (Prometheus text) is answered by a tower layer in front of the JSON-RPC
-//! service, so one port serves both.
+//! service, so one port serves both. Behind it, [`crate::auth`] requires the worker token
+//! (when one is configured) from everything but a `health` call.
 
 use crate::{
 	attest::Attestor,
+	auth::{AuthLayer, Token},
 	engine::{Answer, Engine, ModelInfo, ModelSpec},
 	error::{Result, WorkerError},
 	metrics::Metrics,
@@ -464,17 +468,20 @@ pub fn rpc_module(api: Api) -> RpcModule<Api> {
 	module
 }
 
-/// Starts the server on `addr` with bodies bounded by `max_request_bytes`; returns the bound
-/// address and the handle that stops it.
+/// Starts the server on `addr` with bodies bounded by `max_request_bytes`, requiring `token`
+/// when there is one ([`crate::auth`]); returns the bound address and the handle that stops
+/// it.
 pub async fn serve(
 	addr: SocketAddr,
 	max_request_bytes: u32,
+	token: Option<Token>,
 	api: Api,
 ) -> std::io::Result<(SocketAddr, ServerHandle)> {
 	let metrics = api.metrics.clone();
+	let auth = AuthLayer { token, max_body: max_request_bytes as usize };
 	let server = Server::builder()
 		.max_request_body_size(max_request_bytes)
-		.set_http_middleware(tower::ServiceBuilder::new().layer(MetricsLayer(metrics)))
+		.set_http_middleware(tower::ServiceBuilder::new().layer(MetricsLayer(metrics)).layer(auth))
 		.build(addr)
 		.await?;
 	let bound = server.local_addr()?;

@@ -73,9 +73,32 @@ pub struct Config {
 	#[arg(long, env = "INFERA_WORKER_REQUEST_TIMEOUT_MS", default_value_t = 30_000)]
 	pub request_timeout_ms: u64,
 
-	/// Longest an artifact download may take, in seconds.
+	/// Longest an artifact download may take, in seconds (every redirect and the body).
 	#[arg(long, env = "INFERA_WORKER_FETCH_TIMEOUT_SECS", default_value_t = 300)]
 	pub fetch_timeout_secs: u64,
+
+	/// Longest a connection attempt of an artifact download may take, in seconds.
+	#[arg(long, env = "INFERA_WORKER_FETCH_CONNECT_TIMEOUT_SECS", default_value_t = 10)]
+	pub fetch_connect_timeout_secs: u64,
+
+	/// A directory `file://` artifact URIs may point into (repeatable; none by default, so
+	/// `file://` is refused). Paths are resolved (`..`, symbolic links) before the check. The
+	/// directories of `--preload` manifests are added.
+	#[arg(long = "artifact-dir", env = "INFERA_WORKER_ARTIFACT_DIRS", value_delimiter = ',')]
+	pub artifact_dirs: Vec<PathBuf>,
+
+	/// Let `http(s)://` artifact URIs reach loopback, private, link-local and other non-public
+	/// addresses (a local test server, a mirror on the provider's own network). Off by default:
+	/// a model's URI is chosen by whoever registers it.
+	#[arg(long, env = "INFERA_WORKER_ALLOW_PRIVATE_FETCH")]
+	pub allow_private_fetch: bool,
+
+	/// File holding the shared secret the node sends as `Authorization: Bearer <token>`
+	/// (`infera keys worker-token --out <file>`). When set, every JSON-RPC request without it
+	/// gets HTTP 401, except a `health` call and `GET /metrics`. When absent the API is open to
+	/// anyone who can reach `--listen`, and the worker warns at start.
+	#[arg(long, env = "INFERA_WORKER_TOKEN_FILE")]
+	pub token_file: Option<PathBuf>,
 
 	/// Export manifests (`manifest.json` of `scripts/export_models.py`, comma-separated) whose
 	/// models are loaded at start, from `file://` URIs next to each manifest.
@@ -101,6 +124,11 @@ impl Config {
 	/// The artifact download deadline.
 	pub fn fetch_timeout(&self) -> Duration {
 		Duration::from_secs(self.fetch_timeout_secs)
+	}
+
+	/// The artifact connection deadline.
+	pub fn fetch_connect_timeout(&self) -> Duration {
+		Duration::from_secs(self.fetch_connect_timeout_secs)
 	}
 
 	/// The key file in use when no seed is given.

@@ -196,9 +196,11 @@ struct TorchModel {
 }
 
 impl TorchModel {
-	/// Loads verified artifact bytes and checks, with one zero input, that the module returns
+	/// Vets verified artifact bytes ([`crate::vetting`]), loads them and checks, with one zero input, that the module returns
 	/// what the output spec says.
 	fn load(bytes: &[u8], spec: &ModelSpec, config: &EngineConfig) -> Result<Self> {
+		// Nothing of the model may run before its code passed the operator allowlist.
+		crate::vetting::vet(bytes)?;
 		tch::set_num_threads(config.threads as i32);
 		let module = CModule::load_data_on_device(&mut std::io::Cursor::new(bytes), config.device)
 			.map_err(|e| {

@@ -26,7 +26,7 @@ pub mod code {
 	pub const QUEUE_FULL: i32 = -32006;
 	/// The inference did not complete within the request timeout.
 	pub const TIMEOUT: i32 = -32008;
-	/// The artifact could not be fetched (I/O, HTTP status, unsupported URI, too large).
+	/// The artifact could not be fetched (I/O, HTTP status, unsupported URI, timeout).
 	pub const FETCH_FAILED: i32 = -32010;
 	/// The fetched artifact's blake2-256 differs from the registered hash (corrupt, truncated
 	/// or a different file). It is neither cached nor loaded.
@@ -41,6 +41,22 @@ pub mod code {
 	pub const NON_CANONICAL_OUTPUT: i32 = -32014;
 	/// The worker is shutting down or a worker thread died.
 	pub const UNAVAILABLE: i32 = -32015;
+	/// The artifact's code calls an operator outside the vetting allowlist
+	/// ([`crate::vetting`]); nothing of it ran.
+	pub const FORBIDDEN_OPERATOR: i32 = -32016;
+	/// A `file://` URI names a path outside every `--artifact-dir` (after resolving `..` and
+	/// symbolic links), or no directory is allowed.
+	pub const ARTIFACT_PATH_NOT_ALLOWED: i32 = -32017;
+	/// A `file://` URI names something other than a regular file (a device, a FIFO, a
+	/// directory); it is never read.
+	pub const NOT_A_REGULAR_FILE: i32 = -32018;
+	/// An `http(s)://` URI or one of its redirects resolves to a loopback, private, link-local
+	/// or otherwise non-public address, and `--allow-private-fetch` is off.
+	pub const PRIVATE_ADDRESS: i32 = -32019;
+	/// The download was redirected more often than the store follows.
+	pub const TOO_MANY_REDIRECTS: i32 = -32020;
+	/// The artifact is larger than `--max-model-bytes` (announced or while reading).
+	pub const ARTIFACT_TOO_LARGE: i32 = -32021;
 }
 
 /// What went wrong while serving a request.
@@ -108,6 +124,56 @@ pub enum WorkerError {
 	/// See [`code::UNAVAILABLE`].
 	#[error("worker unavailable: {0}")]
 	Unavailable(String),
+	/// See [`code::FORBIDDEN_OPERATOR`].
+	#[error("model refused: {file} calls {operator} ({reason})")]
+	ForbiddenOperator {
+		/// The archive entry holding the call.
+		file: String,
+		/// The qualified name refused.
+		operator: String,
+		/// Why it is refused.
+		reason: String,
+	},
+	/// See [`code::ARTIFACT_PATH_NOT_ALLOWED`].
+	#[error("artifact path {path} is not under an allowed --artifact-dir")]
+	ArtifactPathNotAllowed {
+		/// The path, resolved when it exists.
+		path: String,
+	},
+	/// See [`code::NOT_A_REGULAR_FILE`].
+	#[error("artifact path {path} is not a regular file")]
+	NotARegularFile {
+		/// The resolved path.
+		path: String,
+	},
+	/// See [`code::PRIVATE_ADDRESS`].
+	#[error("refusing to fetch {uri}: {host} resolves to the non-public address {address}")]
+	PrivateAddress {
+		/// The URI (first or redirected) being fetched.
+		uri: String,
+		/// Its host.
+		host: String,
+		/// The refused address.
+		address: std::net::IpAddr,
+	},
+	/// See [`code::TOO_MANY_REDIRECTS`].
+	#[error("fetching {uri} was redirected more than {limit} times")]
+	TooManyRedirects {
+		/// The first URI.
+		uri: String,
+		/// The number of redirects followed.
+		limit: usize,
+	},
+	/// See [`code::ARTIFACT_TOO_LARGE`].
+	#[error("artifact from {uri} exceeds the limit of {limit} bytes (at least {size} bytes)")]
+	ArtifactTooLarge {
+		/// Where it was fetched from.
+		uri: String,
+		/// The announced size, or the bytes read when the limit was crossed.
+		size: u64,
+		/// `--max-model-bytes`.
+		limit: u64,
+	},
 }
 
 impl WorkerError {
@@ -128,6 +194,12 @@ impl WorkerError {
 			WorkerError::InvalidSpec(_) => code::INVALID_SPEC,
 			WorkerError::Canonical(_) => code::NON_CANONICAL_OUTPUT,
 			WorkerError::Unavailable(_) => code::UNAVAILABLE,
+			WorkerError::ForbiddenOperator { .. } => code::FORBIDDEN_OPERATOR,
+			WorkerError::ArtifactPathNotAllowed { .. } => code::ARTIFACT_PATH_NOT_ALLOWED,
+			WorkerError::NotARegularFile { .. } => code::NOT_A_REGULAR_FILE,
+			WorkerError::PrivateAddress { .. } => code::PRIVATE_ADDRESS,
+			WorkerError::TooManyRedirects { .. } => code::TOO_MANY_REDIRECTS,
+			WorkerError::ArtifactTooLarge { .. } => code::ARTIFACT_TOO_LARGE,
 		}
 	}
 
@@ -148,6 +220,12 @@ impl WorkerError {
 			WorkerError::InvalidSpec(_) => "invalid_spec",
 			WorkerError::Canonical(_) => "non_canonical_output",
 			WorkerError::Unavailable(_) => "unavailable",
+			WorkerError::ForbiddenOperator { .. } => "forbidden_operator",
+			WorkerError::ArtifactPathNotAllowed { .. } => "artifact_path_not_allowed",
+			WorkerError::NotARegularFile { .. } => "not_a_regular_file",
+			WorkerError::PrivateAddress { .. } => "private_address",
+			WorkerError::TooManyRedirects { .. } => "too_many_redirects",
+			WorkerError::ArtifactTooLarge { .. } => "artifact_too_large",
 		}
 	}
 }

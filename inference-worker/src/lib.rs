@@ -10,21 +10,29 @@
 //!
 //! Modules, one per concern:
 //! - [`config`]: flags and environment variables;
-//! - [`store`]: fetching, verifying and caching artifacts;
+//! - [`store`]: verifying and caching artifacts;
+//! - [`fetch`]: what an artifact URI may reach (allowed directories, public addresses,
+//!   redirects, size cap, timeouts), with [`address`] the non-public IP ranges;
+//! - [`vetting`]: the operators a model's TorchScript code may call, checked before loading;
 //! - [`batcher`]: per-model queue and dynamic batching thread (a failed batch is retried
 //!   one request at a time);
 //! - [`engine`]: known and loaded models (LRU), TorchScript execution, canonical outputs and
 //!   refusals;
 //! - [`attest`]: the attestation key (attestations and key-possession proofs);
 //! - [`api`]: JSON-RPC methods and `GET /metrics`;
+//! - [`auth`]: the node–worker shared token;
 //! - [`metrics`]: Prometheus metrics;
 //! - [`error`]: errors and their JSON-RPC codes.
 
+pub mod address;
 pub mod api;
 pub mod attest;
+pub mod auth;
 pub mod batcher;
 pub mod config;
 pub mod engine;
 pub mod error;
+pub mod fetch;
 pub mod metrics;
 pub mod store;
+pub mod vetting;

@@ -5,9 +5,11 @@ use clap::Parser;
 use infera_worker::{
 	api::{self, Api},
 	attest::Attestor,
+	auth::Token,
 	batcher::BatchConfig,
 	config::Config,
 	engine::{device_name, resolve_device, Engine, EngineConfig},
+	fetch::FetchPolicy,
 	metrics::Metrics,
 	store::ModelStore,
 };
@@ -38,7 +40,18 @@ async fn run(config: Config) -> Result<(), Box<dyn Error>> {
 		None => Attestor::from_key_file(&config.key_path())?,
 	};
 	let metrics = Arc::new(Metrics::new(&device_name(device))?);
-	let store = ModelStore::new(&config.cache_dir, config.max_model_bytes, config.fetch_timeout())?;
+	let store = ModelStore::new(&config.cache_dir, fetch_policy(&config)?)?;
+	let token = match &config.token_file {
+		Some(path) => Some(Token::from_file(path)?),
+		None => {
+			tracing::warn!(
+				"no --token-file: ANYONE who can reach {} can call every method (load models, \
+				 run inference, get key proofs); pass --token-file (infera keys worker-token)",
+				config.listen
+			);
+			None
+		}
+	};
 	let engine_config = EngineConfig {
 		device,
 		threads: config.threads,
@@ -60,7 +73,7 @@ async fn run(config: Config) -> Result<(), Box<dyn Error>> {
 			tracing::info!("preloaded {name} ({}, rule {:?})", info.hash, info.spec.rule);
 		}
 	}
-	let (addr, handle) = api::serve(config.listen, config.max_request_bytes, api).await?;
+	let (addr, handle) = api::serve(config.listen, config.max_request_bytes, token, api).await?;
 	// Scripts and tests read these two lines (the port may have been picked by the OS).
 	println!("infera-worker listening on {addr}");
 	println!("worker public key: {public} ({ss58})");
@@ -79,6 +92,29 @@ async fn run(config: Config) -> Result<(), Box<dyn Error>> {
 	handle.stop()?;
 	handle.stopped().await;
 	Ok(())
+}
+
+/// The fetch policy of the flags: `--artifact-dir`s plus the directories of `--preload`
+/// manifests (their `file://` URIs point there), `--allow-private-fetch`, the size cap and the
+/// timeouts.
+fn fetch_policy(config: &Config) -> std::io::Result<FetchPolicy> {
+	let mut policy = FetchPolicy::new(
+		&config.artifact_dirs,
+		config.max_model_bytes,
+		config.fetch_connect_timeout(),
+		config.fetch_timeout(),
+	)?;
+	policy.allow_private = config.allow_private_fetch;
+	for manifest in &config.preload {
+		let dir = std::path::absolute(manifest)?.parent().map(std::path::Path::to_path_buf);
+		policy.allow_dir(&dir.unwrap_or_default())?;
+	}
+	if config.allow_private_fetch {
+		tracing::warn!(
+			"--allow-private-fetch: model URIs may reach loopback and private addresses"
+		);
+	}
+	Ok(policy)
 }
 
 /// Resolves on the first SIGINT or SIGTERM.

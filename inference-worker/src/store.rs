@@ -6,32 +6,36 @@
 //! renamed into place only afterwards, so a failed, truncated or corrupt fetch never poisons
 //! the cache. A cached file is re-verified on every read (it is about to be loaded anyway); a
 //! damaged one is deleted and fetched again.
+//!
+//! Fetching itself, and what a URI may reach, is [`crate::fetch`].
 
-use crate::error::{Result, WorkerError};
+use crate::{
+	error::{Result, WorkerError},
+	fetch::FetchPolicy,
+};
 use infera_primitives::{digest, Digest};
 use std::{
 	path::{Path, PathBuf},
 	sync::atomic::{AtomicU64, Ordering},
-	time::Duration,
 };
 
 /// Fetches, verifies and caches artifacts.
 pub struct ModelStore {
 	dir: PathBuf,
-	http: reqwest::Client,
-	max_bytes: u64,
+	policy: FetchPolicy,
 	temp_counter: AtomicU64,
 }
 
 impl ModelStore {
-	/// A store caching in `dir` (created if missing), refusing artifacts above `max_bytes`.
-	pub fn new(dir: &Path, max_bytes: u64, fetch_timeout: Duration) -> std::io::Result<Self> {
+	/// A store caching in `dir` (created if missing), fetching under `policy`.
+	pub fn new(dir: &Path, policy: FetchPolicy) -> std::io::Result<Self> {
 		std::fs::create_dir_all(dir)?;
-		let http = reqwest::Client::builder()
-			.timeout(fetch_timeout)
-			.build()
-			.map_err(std::io::Error::other)?;
-		Ok(Self { dir: dir.to_path_buf(), http, max_bytes, temp_counter: AtomicU64::new(0) })
+		Ok(Self { dir: dir.to_path_buf(), policy, temp_counter: AtomicU64::new(0) })
+	}
+
+	/// What fetches may touch.
+	pub fn policy(&self) -> &FetchPolicy {
+		&self.policy
 	}
 
 	/// Where the artifact with this hash is cached.
@@ -50,7 +54,7 @@ impl ModelStore {
 			tracing::warn!("cached artifact {} is damaged; fetching it again", path.display());
 			let _ = tokio::fs::remove_file(&path).await;
 		}
-		let bytes = self.fetch(uri).await?;
+		let bytes = self.policy.fetch(uri).await?;
 		let actual = digest(&bytes);
 		if actual != *hash {
 			return Err(WorkerError::ArtifactHashMismatch {
@@ -78,42 +82,5 @@ impl ModelStore {
 			let _ = tokio::fs::remove_file(&temp).await;
 		}
 		result
-	}
-
-	/// The bytes behind a `file://` or `http(s)://` URI, at most `max_bytes` of them.
-	async fn fetch(&self, uri: &str) -> Result<Vec<u8>> {
-		let fail = |reason: String| WorkerError::Fetch { uri: uri.to_string(), reason };
-		if let Some(path) = uri.strip_prefix("file://") {
-			let meta = tokio::fs::metadata(path).await.map_err(|e| fail(e.to_string()))?;
-			if meta.len() > self.max_bytes {
-				return Err(fail(self.too_large(meta.len())));
-			}
-			return tokio::fs::read(path).await.map_err(|e| fail(e.to_string()));
-		}
-		if !(uri.starts_with("http://") || uri.starts_with("https://")) {
-			return Err(fail("unsupported scheme: use file://, http:// or https://".into()));
-		}
-		let mut response = self
-			.http
-			.get(uri)
-			.send()
-			.await
-			.and_then(reqwest::Response::error_for_status)
-			.map_err(|e| fail(e.to_string()))?;
-		if let Some(len) = response.content_length().filter(|&len| len > self.max_bytes) {
-			return Err(fail(self.too_large(len)));
-		}
-		let mut bytes = Vec::new();
-		while let Some(chunk) = response.chunk().await.map_err(|e| fail(e.to_string()))? {
-			if bytes.len() as u64 + chunk.len() as u64 > self.max_bytes {
-				return Err(fail(self.too_large(bytes.len() as u64 + chunk.len() as u64)));
-			}
-			bytes.extend_from_slice(&chunk);
-		}
-		Ok(bytes)
-	}
-
-	fn too_large(&self, len: u64) -> String {
-		format!("artifact of {len} bytes exceeds the limit of {} bytes", self.max_bytes)
 	}
 }

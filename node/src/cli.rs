@@ -65,4 +65,10 @@ pub struct MarketplaceParams {
 	/// assigned to a provider key in this node's keystore (key type `infr`).
 	#[arg(long, value_name = "URL", default_value = pallet_provider_ocw::DEFAULT_WORKER_URL)]
 	pub inference_worker_url: String,
+
+	/// File holding the token the inference worker requires (its `--token-file`; `infera keys
+	/// worker-token --out <file>` makes one). The off-chain worker sends it as `Authorization:
+	/// Bearer <token>` on every call. Without it no token is sent.
+	#[arg(long, value_name = "FILE")]
+	pub inference_worker_token_file: Option<std::path::PathBuf>,
 }

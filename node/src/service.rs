@@ -175,8 +175,22 @@ pub fn new_partial(config: &Configuration) -> Result<Service, ServiceError> {
 	})
 }
 
+/// The worker token of `--inference-worker-token-file` (surrounding whitespace removed), if
+/// given.
+fn worker_token(marketplace: &MarketplaceParams) -> Result<Option<String>, ServiceError> {
+	let Some(file) = &marketplace.inference_worker_token_file else { return Ok(None) };
+	let text = std::fs::read_to_string(file).map_err(|e| {
+		ServiceError::Other(format!("--inference-worker-token-file {}: {e}", file.display()))
+	})?;
+	let token = text.trim();
+	if token.is_empty() {
+		return Err(ServiceError::Other(format!("{} holds no worker token", file.display())));
+	}
+	Ok(Some(token.to_string()))
+}
+
 /// Readies this node to serve jobs as a provider: tells the off-chain worker where the
-/// inference worker listens and, on dev chains started with `--alice` & co, puts that dev
+/// inference worker listens and with which token (if any) and, on dev chains started with `--alice` & co, puts that dev
 /// account's provider key (`infr`) in the keystore so the demo needs no manual step.
 fn prepare_provider(
 	config: &Configuration,
@@ -192,6 +206,17 @@ fn prepare_provider(
 			pallet_provider_ocw::WORKER_URL_KEY,
 			&sp_runtime::codec::Encode::encode(&url),
 		);
+		// Stored like the URL; removed when the flag is gone, so no stale token is sent.
+		match worker_token(marketplace)? {
+			Some(token) => storage.set(
+				sp_offchain::STORAGE_PREFIX,
+				pallet_provider_ocw::WORKER_TOKEN_KEY,
+				&sp_runtime::codec::Encode::encode(&token.into_bytes()),
+			),
+			None => {
+				storage.remove(sp_offchain::STORAGE_PREFIX, pallet_provider_ocw::WORKER_TOKEN_KEY)
+			}
+		}
 	}
 	if let Some(seed) = &config.dev_key_seed {
 		keystore_container

@@ -9,6 +9,7 @@ use infera_worker::{
 	attest::Attestor,
 	batcher::BatchConfig,
 	engine::{Answer, Engine, EngineConfig, ModelSpec},
+	fetch::FetchPolicy,
 	metrics::Metrics,
 	store::ModelStore,
 };
@@ -105,6 +106,11 @@ pub fn script_model(dir: &Path, file: &str, module_source: &str) -> (String, Dig
 }
 
 impl Fixtures {
+	/// The names of every exported model.
+	pub fn names(&self) -> impl Iterator<Item = &str> {
+		self.models.keys().map(String::as_str)
+	}
+
 	pub fn model(&self, name: &str) -> &ManifestModel {
 		&self.models[name]
 	}
@@ -143,10 +149,22 @@ pub fn engine_config(max_batch: usize, threads: u32) -> EngineConfig {
 	}
 }
 
+/// The fetch policy of test engines: `file://` under the exported models and the system's
+/// temporary directory (where tests write their own artifacts), and private addresses
+/// (tests serve artifacts on 127.0.0.1).
+pub fn test_policy(max_bytes: u64) -> FetchPolicy {
+	let dirs = [fixtures().dir.clone(), std::env::temp_dir()];
+	let mut policy =
+		FetchPolicy::new(&dirs, max_bytes, Duration::from_secs(5), Duration::from_secs(10))
+			.unwrap();
+	policy.allow_private = true;
+	policy
+}
+
 /// An engine caching artifacts in `cache`, and its metrics.
 pub fn engine_with_metrics(cache: &Path, config: EngineConfig) -> (Engine, Arc<Metrics>) {
 	let metrics = Arc::new(Metrics::new("cpu").unwrap());
-	let store = ModelStore::new(cache, config.max_model_bytes, Duration::from_secs(10)).unwrap();
+	let store = ModelStore::new(cache, test_policy(config.max_model_bytes)).unwrap();
 	(Engine::new(store, config, metrics.clone()), metrics)
 }
 
@@ -224,4 +242,49 @@ pub fn infer_params_for(model: &Digest, input: &[u8], job_id: u64) -> serde_json
 		"input_hash": format!("0x{}", hex::encode(infera_primitives::digest(input))),
 		"genesis_hash": format!("0x{}", hex::encode(GENESIS)),
 	})
+}
+
+/// What a test HTTP server ([`serve`]) answers.
+#[derive(Clone)]
+pub enum Reply {
+	/// A complete response: head lines (without the final blank line) and body.
+	Fixed(String, Vec<u8>),
+	/// `200 OK` without a length, then zeros until the client hangs up.
+	Endless,
+}
+
+/// Serves `reply` to every request on 127.0.0.1; returns the address.
+pub async fn serve(reply: Reply) -> std::net::SocketAddr {
+	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+	let addr = listener.local_addr().unwrap();
+	tokio::spawn(async move {
+		while let Ok((mut socket, _)) = listener.accept().await {
+			let reply = reply.clone();
+			tokio::spawn(async move {
+				use tokio::io::{AsyncReadExt, AsyncWriteExt};
+				let mut request = Vec::new();
+				let mut buf = [0u8; 1024];
+				while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+					match socket.read(&mut buf).await {
+						Ok(0) | Err(_) => return,
+						Ok(n) => request.extend_from_slice(&buf[..n]),
+					}
+				}
+				match reply {
+					Reply::Fixed(head, body) => {
+						let head = format!("{head}\r\nConnection: close\r\n\r\n");
+						let _ = socket.write_all(head.as_bytes()).await;
+						let _ = socket.write_all(&body).await;
+					}
+					Reply::Endless => {
+						let head = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
+						let _ = socket.write_all(head.as_bytes()).await;
+						let chunk = vec![0u8; 64 << 10];
+						while socket.write_all(&chunk).await.is_ok() {}
+					}
+				}
+			});
+		}
+	});
+	addr
 }

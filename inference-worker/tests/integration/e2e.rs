@@ -40,6 +40,8 @@ impl Worker {
 			.args(["--max-request-bytes", &MAX_REQUEST_BYTES.to_string()])
 			.arg("--cache-dir")
 			.arg(cache.path())
+			.arg("--artifact-dir")
+			.arg(&fixtures().dir)
 			.args(extra)
 			.stdout(Stdio::piped())
 			.spawn()
@@ -179,4 +181,40 @@ async fn faulty_worker_disagrees_with_honest_one() {
 	assert_ne!(hashes[0], hashes[1]);
 	honest.stop();
 	faulty.stop();
+}
+
+#[tokio::test]
+async fn with_a_token_only_health_and_metrics_are_open() {
+	let dir = tempfile::tempdir().unwrap();
+	let token = "5a".repeat(32);
+	let token_file = dir.path().join("worker.token");
+	std::fs::write(&token_file, format!("{token}\n")).unwrap();
+	let worker = Worker::start(&["--token-file", token_file.to_str().unwrap()]);
+	let client = http_client();
+	let url = worker.url.as_str();
+	let post = |method: &str, bearer: Option<&str>| {
+		let mut builder = client.post(url).json(&request(method, serde_json::json!({})));
+		if let Some(bearer) = bearer {
+			builder = builder.header("Authorization", format!("Bearer {bearer}"));
+		}
+		builder.send()
+	};
+	for method in ["models", "infer", "prove_key", "load_model"] {
+		let response = post(method, None).await.unwrap();
+		assert_eq!(response.status(), 401, "{method} without a token");
+		let response = post(method, Some(&"00".repeat(32))).await.unwrap();
+		assert_eq!(response.status(), 401, "{method} with a wrong token");
+	}
+	let batch = serde_json::json!([request("health", Value::Null), request("models", Value::Null)]);
+	assert_eq!(client.post(url).json(&batch).send().await.unwrap().status(), 401);
+
+	let models = post("models", Some(&token)).await.unwrap();
+	assert_eq!(models.status(), 200);
+	assert_eq!(outcome(&models.json().await.unwrap()), Ok(serde_json::json!([])));
+	let health = post("health", None).await.unwrap();
+	assert_eq!(health.status(), 200);
+	assert_eq!(outcome(&health.json().await.unwrap()).unwrap()["status"], "ok");
+	let metrics = client.get(format!("{url}/metrics")).send().await.unwrap();
+	assert_eq!(metrics.status(), 200);
+	worker.stop();
 }

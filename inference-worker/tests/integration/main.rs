@@ -6,4 +6,5 @@ mod e2e;
 mod engine;
 mod refusals;
 mod rpc;
+mod safety;
 mod store;

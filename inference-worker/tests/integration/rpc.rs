@@ -148,9 +148,14 @@ async fn every_bad_request_gets_its_error_code() {
 	assert_eq!(code_of(&module, "load_model", bad_rule).await, code::INVALID_ARTIFACT as i64);
 
 	let mut missing = load_params("digits-mlp", AgreementRule::TopK { k: 1 });
-	missing["uri"] = json!("file:///nonexistent/model.pt");
 	missing["hash"] = json!(format!("0x{}", hex::encode([9u8; 32])));
+	let absent = std::env::temp_dir().join("infera-no-such-dir/model.pt");
+	missing["uri"] = json!(format!("file://{}", absent.display()));
 	assert_eq!(code_of(&module, "load_model", missing.clone()).await, code::FETCH_FAILED as i64);
+	// Outside every allowed directory, existing or not, a path is refused as such.
+	missing["uri"] = json!("file:///nonexistent/model.pt");
+	let not_allowed = code::ARTIFACT_PATH_NOT_ALLOWED as i64;
+	assert_eq!(code_of(&module, "load_model", missing.clone()).await, not_allowed);
 	missing["uri"] = json!("ftp://example.invalid/model.pt");
 	assert_eq!(code_of(&module, "load_model", missing).await, code::FETCH_FAILED as i64);
 

@@ -1,10 +1,9 @@
 //! Artifact fetching and verification: corrupt artifacts are refused and never cached.
 
-use crate::common::{engine, engine_config, fixtures};
+use crate::common::{engine, engine_config, fixtures, serve, Reply};
 use infera_primitives::model::AgreementRule;
 use infera_worker::{engine::Engine, error::WorkerError};
 use std::path::Path;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn cached_files(dir: &Path) -> Vec<String> {
 	std::fs::read_dir(dir)
@@ -52,30 +51,8 @@ async fn corrupt_truncated_or_wrong_artifacts_are_refused_and_not_cached() {
 
 /// Serves `body` with `status` to every HTTP request on a local port; returns the base URL.
 async fn serve_http(status: &'static str, body: Vec<u8>) -> String {
-	let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-	let addr = listener.local_addr().unwrap();
-	tokio::spawn(async move {
-		while let Ok((mut socket, _)) = listener.accept().await {
-			let body = body.clone();
-			tokio::spawn(async move {
-				let mut request = Vec::new();
-				let mut buf = [0u8; 1024];
-				while !request.windows(4).any(|w| w == b"\r\n\r\n") {
-					match socket.read(&mut buf).await {
-						Ok(0) | Err(_) => return,
-						Ok(n) => request.extend_from_slice(&buf[..n]),
-					}
-				}
-				let head = format!(
-					"HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-					body.len()
-				);
-				let _ = socket.write_all(head.as_bytes()).await;
-				let _ = socket.write_all(&body).await;
-			});
-		}
-	});
-	format!("http://{addr}")
+	let head = format!("HTTP/1.1 {status}\r\nContent-Length: {}", body.len());
+	format!("http://{}", serve(Reply::Fixed(head, body)).await)
 }
 
 #[tokio::test]

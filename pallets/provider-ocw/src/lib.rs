@@ -84,6 +84,9 @@ pub use pallet::*;
 pub const WORKER_URL_KEY: &[u8] = b"infera/worker-url";
 /// The worker URL used when the node was given none.
 pub const DEFAULT_WORKER_URL: &str = "http://127.0.0.1:9960";
+/// Off-chain storage key (`PERSISTENT`) of the worker token (`--inference-worker-token-file`),
+/// sent as `Authorization: Bearer <token>`; absent when the node was given none.
+pub const WORKER_TOKEN_KEY: &[u8] = b"infera/worker-token";
 /// Longest backoff after worker failures, in blocks.
 const MAX_BACKOFF_BLOCKS: u32 = 32;
 

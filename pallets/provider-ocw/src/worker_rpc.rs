@@ -6,9 +6,16 @@
 //! a signed refusal `{"refused": "<reason>"}`) with the canonical output and the worker's
 //! signature, decoded into typed mirrors of the worker's JSON and checked for consistency (the
 //! output hashes to the outcome; a refusal carries no output) before it is returned.
-//! Every call, or batch of calls sent together, has one deadline, so
-//! a hung worker never stalls the off-chain worker for longer than
-//! [`Config::WorkerTimeoutMs`](crate::Config).
+//! Every call, or batch of calls sent together, has one deadline, which also bounds the
+//! reading of each response body, so a hung or trickling worker never stalls the off-chain
+//! worker for longer than [`Config::WorkerTimeoutMs`](crate::Config).
+//!
+//! The worker is trusted no further than needed: a response body is read to at most
+//! [`MAX_RESPONSE_BYTES`] (what the largest legitimate answer takes) and a longer one is
+//! refused, so a compromised worker cannot make the node buffer without bound. When the node
+//! was given a worker token (`--inference-worker-token-file`, stored under
+//! [`WORKER_TOKEN_KEY`](crate::WORKER_TOKEN_KEY)), every request carries it as
+//! `Authorization: Bearer <token>`.
 
 use alloc::{format, string::String, vec, vec::Vec};
 use frame::deps::{
@@ -19,6 +26,7 @@ use infera_primitives::{
 	attestation::{Outcome, RefusalReason},
 	digest,
 	model::{AgreementRule, DType, TensorSpec},
+	params::MAX_OUTPUT_BYTES,
 	Digest, Hash, JobId,
 };
 use serde::Deserialize;
@@ -26,6 +34,19 @@ use serde_json::{json, Value};
 
 /// The worker's JSON-RPC error code for a model it has not loaded.
 pub const UNKNOWN_MODEL: i32 = -32001;
+
+/// Room in a response for everything but the output: the fixed fields of an `infer` answer
+/// (hashes, signature, worker key, timings: about 600 bytes), a `load_model` answer (its URI
+/// of at most the registry's 256 bytes, up to 6× longer when escaped in JSON, and specs) or
+/// an error message; 16 KiB covers each several times over.
+pub const ENVELOPE_BYTES: usize = 16 * 1024;
+
+/// Largest response body read from the worker: the canonical output of one job in `0x` hex
+/// (two characters per byte of the chain's structural [`MAX_OUTPUT_BYTES`], plus the prefix)
+/// and the envelope. Each call of a batch is its own HTTP request and response (the worker
+/// batches concurrent requests itself), so the bound is per call and does not grow with the
+/// batch; a run holds at most one such body per job it serves.
+pub const MAX_RESPONSE_BYTES: usize = 2 * MAX_OUTPUT_BYTES as usize + 2 + ENVELOPE_BYTES;
 
 /// Why a call to the worker failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,10 +75,22 @@ pub struct Inference {
 	pub signature: [u8; 64],
 }
 
-/// A client of one worker URL with a per-call timeout.
+/// A client of one worker URL with a per-call timeout and, when configured, the worker token.
 pub struct WorkerClient<'a> {
 	url: &'a str,
 	timeout_ms: u64,
+	authorization: Option<String>,
+}
+
+/// The worker token the node stored under [`WORKER_TOKEN_KEY`](crate::WORKER_TOKEN_KEY), if
+/// any.
+fn stored_token() -> Option<String> {
+	frame::deps::sp_runtime::offchain::storage::StorageValueRef::persistent(crate::WORKER_TOKEN_KEY)
+		.get::<Vec<u8>>()
+		.ok()
+		.flatten()
+		.and_then(|raw| String::from_utf8(raw).ok())
+		.filter(|token| !token.is_empty())
 }
 
 fn hex_0x(bytes: &[u8]) -> String {
@@ -160,9 +193,16 @@ pub struct InferRequest<'r> {
 }
 
 impl<'a> WorkerClient<'a> {
-	/// A client of the worker at `url` (e.g. `http://127.0.0.1:9960`).
+	/// A client of the worker at `url` (e.g. `http://127.0.0.1:9960`), sending the worker
+	/// token this node stored, if any.
 	pub fn new(url: &'a str, timeout_ms: u64) -> Self {
-		Self { url, timeout_ms }
+		Self::with_token(url, timeout_ms, stored_token())
+	}
+
+	/// A client of the worker at `url` sending `token` (if any) as a bearer token.
+	pub fn with_token(url: &'a str, timeout_ms: u64, token: Option<String>) -> Self {
+		let authorization = token.map(|token| format!("Bearer {token}"));
+		Self { url, timeout_ms, authorization }
 	}
 
 	/// JSON-RPC calls sent together and awaited under one deadline, so the worker can batch
@@ -190,7 +230,7 @@ impl<'a> WorkerClient<'a> {
 			results[slot] = match answer {
 				Err(_still_pending) => Err(CallError::Unreachable("deadline passed")),
 				Ok(Err(_)) => Err(CallError::Unreachable("connection failed")),
-				Ok(Ok(response)) => Self::read(response),
+				Ok(Ok(response)) => Self::read(response, deadline),
 			};
 		}
 		results
@@ -212,21 +252,36 @@ impl<'a> WorkerClient<'a> {
 	) -> Result<http::PendingRequest, CallError> {
 		let body = json!({ "jsonrpc": "2.0", "id": 1, "method": method, "params": params });
 		let body = serde_json::to_vec(&body).map_err(|_| CallError::Malformed("request"))?;
-		http::Request::post(self.url, vec![body])
+		let mut request = http::Request::post(self.url, vec![body])
 			.add_header("Content-Type", "application/json")
-			.deadline(deadline)
-			.send()
-			.map_err(|_| CallError::Unreachable("cannot send the request"))
+			.deadline(deadline);
+		if let Some(authorization) = &self.authorization {
+			request = request.add_header("Authorization", authorization);
+		}
+		request.send().map_err(|_| CallError::Unreachable("cannot send the request"))
 	}
 
-	/// The result of a JSON-RPC response.
-	fn read(response: http::Response) -> Result<Value, CallError> {
-		if response.code != 200 {
-			return Err(CallError::Unreachable("HTTP status is not 200"));
+	/// The result of a JSON-RPC response, its body read by `deadline` and to at most
+	/// [`MAX_RESPONSE_BYTES`].
+	fn read(response: http::Response, deadline: Timestamp) -> Result<Value, CallError> {
+		match response.code {
+			200 => {}
+			401 => return Err(CallError::Unreachable("the worker wants another token (HTTP 401)")),
+			_ => return Err(CallError::Unreachable("HTTP status is not 200")),
 		}
-		let bytes: Vec<u8> = response.body().collect();
+		let mut body = response.body();
+		body.deadline(deadline);
+		let bytes = read_capped(&mut body, MAX_RESPONSE_BYTES)?;
+		if body.error().is_some() {
+			return Err(CallError::Unreachable("deadline passed while reading the answer"));
+		}
+		Self::parse(&bytes)
+	}
+
+	/// The result or error of a JSON-RPC response body.
+	fn parse(bytes: &[u8]) -> Result<Value, CallError> {
 		let envelope: Envelope =
-			serde_json::from_slice(&bytes).map_err(|_| CallError::Malformed("not JSON-RPC"))?;
+			serde_json::from_slice(bytes).map_err(|_| CallError::Malformed("not JSON-RPC"))?;
 		match (envelope.result, envelope.error) {
 			(_, Some(e)) => Err(CallError::Rpc { code: e.code, message: e.message }),
 			(Some(result), None) => Ok(result),
@@ -303,9 +358,84 @@ impl<'a> WorkerClient<'a> {
 	}
 }
 
+/// At most `cap` bytes of `body`; an error if it holds more.
+fn read_capped(body: impl Iterator<Item = u8>, cap: usize) -> Result<Vec<u8>, CallError> {
+	let bytes: Vec<u8> = body.take(cap.saturating_add(1)).collect();
+	if bytes.len() > cap {
+		return Err(CallError::Malformed("answer longer than MAX_RESPONSE_BYTES"));
+	}
+	Ok(bytes)
+}
+
 #[cfg(test)]
 mod tests {
 	use super::*;
+
+	/// Calls `health` with the token `stored` (if any) in the node's off-chain storage and
+	/// checks the headers the request carried.
+	fn call_with_stored_token(stored: Option<&str>, headers: &[(&str, &str)]) {
+		use frame::deps::{
+			sp_core::offchain::{
+				testing::{PendingRequest, TestOffchainExt},
+				OffchainDbExt, OffchainWorkerExt,
+			},
+			sp_io::TestExternalities,
+			sp_runtime::offchain::storage::StorageValueRef,
+		};
+		const URL: &str = "http://127.0.0.1:9960";
+		let (offchain, state) = TestOffchainExt::new();
+		let mut ext = TestExternalities::default();
+		ext.register_extension(OffchainDbExt::new(offchain.clone()));
+		ext.register_extension(OffchainWorkerExt::new(offchain));
+		let request = json!({ "jsonrpc": "2.0", "id": 1, "method": "health", "params": {} });
+		state.write().expect_request(PendingRequest {
+			method: "POST".into(),
+			uri: URL.into(),
+			headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+			body: serde_json::to_vec(&request).unwrap(),
+			response: Some(br#"{"jsonrpc":"2.0","id":1,"result":"ok"}"#.to_vec()),
+			sent: true,
+			..Default::default()
+		});
+		ext.execute_with(|| {
+			if let Some(token) = stored {
+				StorageValueRef::persistent(crate::WORKER_TOKEN_KEY)
+					.set(&token.as_bytes().to_vec());
+			}
+			assert_eq!(WorkerClient::new(URL, 1_000).call("health", json!({})), Ok(json!("ok")));
+		});
+	}
+
+	#[test]
+	fn the_stored_token_is_sent_as_a_bearer_header() {
+		let content_type = ("Content-Type", "application/json");
+		call_with_stored_token(None, &[content_type]);
+		call_with_stored_token(Some("5a5a"), &[content_type, ("Authorization", "Bearer 5a5a")]);
+	}
+
+	#[test]
+	fn response_bodies_are_cut_at_the_cap() {
+		assert_eq!(read_capped([1u8, 2, 3].into_iter(), 3), Ok(vec![1, 2, 3]));
+		let endless = core::iter::repeat(b' ');
+		assert_eq!(
+			read_capped(endless, MAX_RESPONSE_BYTES),
+			Err(CallError::Malformed("answer longer than MAX_RESPONSE_BYTES"))
+		);
+	}
+
+	#[test]
+	fn the_largest_answer_fits_the_cap() {
+		let output = vec![0xffu8; MAX_OUTPUT_BYTES as usize];
+		let hash = digest(&output);
+		let mut largest = answer(json!({"output": hex_0x(&hash)}), &hex_0x(&output));
+		largest["timings"]["total_ms"] = json!(f64::MAX);
+		let body = json!({"jsonrpc": "2.0", "id": 1, "result": largest});
+		let body = serde_json::to_vec(&body).unwrap();
+		assert!(body.len() <= MAX_RESPONSE_BYTES, "{} bytes", body.len());
+		let parsed =
+			WorkerClient::parse(&read_capped(body.into_iter(), MAX_RESPONSE_BYTES).unwrap());
+		assert!(WorkerClient::inference(parsed.unwrap()).is_ok());
+	}
 
 	fn answer(outcome: Value, output: &str) -> Value {
 		json!({
