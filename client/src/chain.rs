@@ -310,6 +310,10 @@ pub struct Job {
 	pub author_fee: Balance,
 	/// Treasury fee.
 	pub protocol_fee: Balance,
+	/// Audit fee (redundancy 1), paid into the audit reserve.
+	pub audit_fee: Balance,
+	/// Whether the job (redundancy 1) was audited: its second provider is the auditor.
+	pub audited: bool,
 	/// Still held from the user.
 	pub held: Balance,
 	/// Providers.

@@ -818,13 +818,14 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 			let amount = |k: &str| format_amount(json_balance(&quote[k]));
 			Output::new(
 				format!(
-					"model {model}, {} provider(s) of {} eligible: total {} = providers {} + author fee {} + protocol fee {}",
+					"model {model}, {} provider(s) of {} eligible: total {} = providers {} + author fee {} + protocol fee {} + audit fee {}",
 					quote["redundancy"],
 					quote["eligible_providers"],
 					amount("total"),
 					amount("providers"),
 					amount("author_fee"),
-					amount("protocol_fee")
+					amount("protocol_fee"),
+					amount("audit_fee")
 				),
 				quote,
 			)

@@ -36,7 +36,7 @@ use subxt_signer::sr25519::Keypair;
 pub type ReferendumIndex = u32;
 
 /// The marketplace parameters, by the names the CLI accepts, with the unit of their value.
-pub const PARAMETERS: [(&str, &str); 14] = [
+pub const PARAMETERS: [(&str, &str); 15] = [
 	("default-redundancy", "providers"),
 	("max-redundancy", "providers"),
 	("commit-period", "blocks"),
@@ -51,6 +51,7 @@ pub const PARAMETERS: [(&str, &str); 14] = [
 	("result-retention", "blocks"),
 	("cancel-grace", "blocks"),
 	("job-byte-fee", "INF"),
+	("audit-rate", "percent"),
 ];
 
 /// `value` of parameter `name` if it is within `bounds` (the runtime refuses any other: see
@@ -147,6 +148,7 @@ pub fn parameter_value(name: &str, value: &str) -> Result<RuntimeParameters> {
 		"job-byte-fee" => {
 			P::JobByteFee(market::JobByteFee, Some(amount(params::ByteFee::bounds())?))
 		}
+		"audit-rate" => P::AuditRate(market::AuditRate, Some(ratio(params::MAX_AUDIT_PERCENT)?)),
 		_ => {
 			let names: Vec<&str> = PARAMETERS.iter().map(|(n, _)| *n).collect();
 			bail!("unknown parameter `{name}`; the parameters are: {}", names.join(", "))

@@ -38,10 +38,21 @@ pub const fn protocol_fee(r: u128) -> u128 {
 	r * PRICE / 20 + DIGITS_STORED_BYTES * infera_primitives::params::DEFAULT_BYTE_FEE
 }
 
-/// Total price of a job at redundancy `r` on those terms: `r` prices, the author fee and the
-/// protocol fee.
+/// The audit fee of a digits job at redundancy `r` on those terms: the runtime's default audit
+/// rate of the price at redundancy 1 (rounded up), nothing otherwise.
+pub const fn audit_fee(r: u128) -> u128 {
+	let percent = infera_primitives::params::DEFAULT_AUDIT_PERCENT as u128;
+	if r == 1 {
+		(PRICE * percent).div_ceil(100)
+	} else {
+		0
+	}
+}
+
+/// Total price of a job at redundancy `r` on those terms: `r` prices, the author fee, the
+/// protocol fee and the audit fee.
 pub const fn job_price(r: u128) -> u128 {
-	r * PRICE + AUTHOR_FEE + protocol_fee(r)
+	r * PRICE + AUTHOR_FEE + protocol_fee(r) + audit_fee(r)
 }
 
 /// The `JobEscrow.submit_job` call.
@@ -380,6 +391,8 @@ pub struct JobView {
 	pub providers: Vec<[u8; 32]>,
 	/// Its arbitrators, drawn when the providers split (empty otherwise).
 	pub arbitrators: Vec<[u8; 32]>,
+	/// Whether the job (redundancy 1) was audited: its second provider is the auditor.
+	pub audited: bool,
 }
 
 impl JobView {
@@ -412,6 +425,10 @@ pub async fn job(client: &Client, job_id: u64) -> Result<Option<JobView>> {
 			submitted_at: submitted_at as u64,
 			providers: parties("assignments")?,
 			arbitrators: parties("arbitrators")?,
+			audited: record
+				.at("audited")
+				.and_then(|v| v.as_bool())
+				.context("job has no audited")?,
 		})),
 		_ => bail!("job status is not an enum"),
 	}

@@ -16,6 +16,9 @@
 //!   the one honest provider left as arbitrator instead of refunding; the user pays and gets
 //!   libtorch's answer, the honest side is paid the price and the sybil's slash. At
 //!   redundancy 3 the honest majority outvotes it directly.
+//! - A `--faulty` provider holding most of the stake answers over a hundred redundancy-1 jobs:
+//!   audits catch it on about the audit rate of them (a binomial band), each catch goes to
+//!   arbitration and costs it 10% of its stake, and the honest providers lose nothing.
 //! - A user times its submissions to land on a provider of its choice, using the draw it can
 //!   compute before its job is included: the draw is seeded by the VRF output of the including
 //!   block, so its picks hit that provider no more often than chance, while the draw recomputed
@@ -427,6 +430,126 @@ async fn a_user_who_times_submissions_does_no_better_than_chance() -> Result<()>
 		 jobs a user would have timed onto the victim: {chose_victim}, of which \
 		 {landed_on_victim} landed there (chance: {:.1}, at most {upper} at p = 1e-4)",
 		chose_victim as f64 * share
+	);
+	println!("{:?}", market::audit(client).await?);
+	drop(market);
+	Ok(())
+}
+
+/// Bonds `extra` more for `provider`.
+async fn bond_more(client: &Client, provider: &Keypair, extra: u128) -> Result<()> {
+	let call = dynamic::transaction("ProviderStaking", "bond_extra", (Value::u128(extra),));
+	market::submit(client, provider, &call, None).await?;
+	Ok(())
+}
+
+/// The smallest `k` with `P(Binomial(n, p) <= k) > tail`.
+fn binomial_lower(n: u64, p: f64, tail: f64) -> u64 {
+	let pmf = |k: u64| -> f64 {
+		let ln_choose: f64 = (1..=k).map(|i| ((n - k + i) as f64 / i as f64).ln()).sum();
+		(ln_choose + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp()
+	};
+	let mut below = 0.0;
+	for k in 0..=n {
+		below += pmf(k);
+		if below > tail {
+			return k;
+		}
+	}
+	n
+}
+
+#[tokio::test]
+async fn audits_catch_a_cheater_at_redundancy_one_about_the_audit_rate_of_times() -> Result<()> {
+	/// Jobs per batch (all in flight at once, well within every provider's 16 slots).
+	const BATCH: usize = 8;
+	/// The cheater must answer at least this many jobs.
+	const CHEATED: usize = 100;
+	let digits = Digits::load()?;
+	let expected = digits.expected_top1(MODEL)?;
+	let mut market = DevMarket::start("dev-audit", &digits, BOND, PRICE).await?;
+	// Ferdie cheats on every answer and holds ten times the others' stake, so it is drawn for
+	// about five jobs in six.
+	market.sites[2].replace_worker(Some(&["--faulty"])).await?;
+	let (client, model, providers) = (&market.client, market.model, market.providers());
+	let cheater = providers[2];
+	bond_more(client, &market.sites[2].key, 9 * BOND).await?;
+	let honest_before = stakes(client, &providers[..2]).await?;
+	let charlie = keypair("//Charlie")?;
+
+	let mut settled = std::collections::BTreeMap::new();
+	let mut inputs = digits.inputs.iter().cycle().enumerate();
+	let cheated = |settled: &std::collections::BTreeMap<u64, (usize, market::JobView)>| {
+		settled.values().filter(|(_, j)| j.providers.first() == Some(&cheater)).count()
+	};
+	while cheated(&settled) < CHEATED {
+		let batch: Vec<(usize, Vec<u8>)> = inputs
+			.by_ref()
+			.take(BATCH)
+			.map(|(i, x)| (i % digits.inputs.len(), x.clone()))
+			.collect();
+		let batch_inputs: Vec<Vec<u8>> = batch.iter().map(|(_, x)| x.clone()).collect();
+		let jobs =
+			market::submit_jobs(client, &charlie, model, &batch_inputs, 1, job_price(1)).await?;
+		let ids: Vec<u64> = jobs.iter().map(|j| j.job_id).collect();
+		let views = market::wait_until_settled(client, &ids, Duration::from_secs(240)).await?;
+		for ((index, _), id) in batch.iter().zip(&ids) {
+			settled.insert(*id, (*index, market::job(client, *id).await?.context("job")?));
+			ensure!(views[id].status == "Completed", "job {id} ended {}", views[id].status);
+		}
+	}
+
+	// Every audit of the cheater went to arbitration and ended with libtorch's answer.
+	let (mut caught, mut cheater_jobs) = (0u64, 0u64);
+	for (id, (index, job)) in &settled {
+		if job.providers.first() != Some(&cheater) {
+			continue;
+		}
+		cheater_jobs += 1;
+		if job.audited {
+			caught += 1;
+			ensure!(!job.arbitrators.is_empty(), "audited job {id} was not arbitrated");
+			let class = market::result_class(client, *id).await?;
+			ensure!(class == expected[*index], "audited job {id}: {class}, not libtorch's");
+		}
+	}
+	let rate = infera_primitives::params::DEFAULT_AUDIT_PERCENT as f64 / 100.0;
+	let (low, high) =
+		(binomial_lower(cheater_jobs, rate, 1e-4), binomial_upper(cheater_jobs, rate, 1e-4));
+	ensure!(
+		(low..=high).contains(&caught),
+		"{caught} of {cheater_jobs} cheated jobs audited; chance allows {low}..={high}"
+	);
+	// Each catch cost the cheater 10% of its stake: as the audited provider, and as the
+	// auditor of an honest provider's job (its garbage disagrees there too, and arbitration
+	// sides with the honest one). The honest providers lost nothing.
+	let catches = settled
+		.values()
+		.filter(|(_, j)| j.audited && j.providers.contains(&cheater))
+		.count();
+	let mut stake = 10 * BOND;
+	for _ in 0..catches {
+		stake -= stake / 10;
+	}
+	ensure!(market::bonded(client, cheater).await? == stake, "the cheater's stake");
+	ensure!(
+		stakes(client, &providers[..2]).await? == honest_before,
+		"an honest provider lost stake"
+	);
+	let unaudited: Vec<&market::JobView> =
+		settled.values().map(|(_, j)| j).filter(|j| !j.audited).collect();
+	market::print_latency("r=1, not audited", unaudited.iter().copied())?;
+	let audited: Vec<&market::JobView> =
+		settled.values().map(|(_, j)| j).filter(|j| j.audited).collect();
+	if !audited.is_empty() {
+		market::print_latency("r=1, audited (audit and arbitration)", audited.iter().copied())?;
+	}
+	println!(
+		"a cheater answering {cheater_jobs} redundancy-1 jobs was audited {caught} times \
+		 (expected {:.1}, band {low}..={high}); with {} catches as an auditor it lost 10% of its \
+		 stake {catches} times",
+		cheater_jobs as f64 * rate,
+		catches as u64 - caught
 	);
 	println!("{:?}", market::audit(client).await?);
 	drop(market);

@@ -249,21 +249,15 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 			),
 		)
 	};
-	let submit_result = dynamic::transaction(
-		"JobEscrow",
-		"submit_result",
-		(
-			Value::u128(job_id as u128),
-			Value::from_bytes(&output),
-			attestation(output_hash, signature(&workers[0])),
-		),
-	);
 	// Ferdie was not assigned.
 	let ferdie = keypair("//Ferdie")?;
 	expectations
 		.push(("NotAssigned", rejection(&client, &ferdie, &commit(commitment(&ferdie))).await?));
-	expectations
-		.push(("UseCommitReveal", rejection(&client, &providers[0], &submit_result).await?));
+	// A reveal before the reveal phase opens.
+	expectations.push((
+		"RevealNotOpen",
+		rejection(&client, &providers[0], &reveal(signature(&workers[0]))).await?,
+	));
 	// Dave commits; Eve copying Dave's commitment is refused.
 	market::submit(&client, &providers[0], &commit(commitment(&providers[0])), None).await?;
 	expectations.push((

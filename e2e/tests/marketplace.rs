@@ -51,12 +51,12 @@ async fn redundancy_one_jobs_are_answered_by_libtorch_and_paid_exactly() -> Resu
 		model,
 		&digits.inputs[..JOBS],
 		1,
-		PRICE + AUTHOR_FEE + PROTOCOL_FEE,
+		market::job_price(1),
 	)
 	.await?;
 	let job_ids: Vec<u64> = jobs.iter().map(|j| j.job_id).collect();
 	for job in &jobs {
-		ensure!(job.price == PRICE + AUTHOR_FEE + PROTOCOL_FEE);
+		ensure!(job.price == market::job_price(1));
 	}
 	let fees: u128 = jobs.iter().map(|j| j.fee).sum();
 	let settled = market::wait_until_settled(&client, &job_ids, Duration::from_secs(300)).await?;
@@ -86,12 +86,13 @@ async fn redundancy_one_jobs_are_answered_by_libtorch_and_paid_exactly() -> Resu
 	);
 
 	// Balances: the provider earns its price, the author its fee, the treasury the protocol
-	// fee; the user pays exactly that plus its transaction fees (result transactions are free).
+	// fee, the audit reserve the audit fee (one provider: no auditor to draw); the user pays
+	// exactly that plus its transaction fees (result transactions are free).
 	let n = JOBS as u128;
 	let after = market::free_balances(&client, &accounts).await?;
 	assert_eq!(after[0] - before[0], n * PRICE, "provider");
 	assert_eq!(after[1] - before[1], n * AUTHOR_FEE, "author");
-	assert_eq!(before[2] - after[2], n * (PRICE + AUTHOR_FEE + PROTOCOL_FEE) + fees, "user");
+	assert_eq!(before[2] - after[2], n * market::job_price(1) + fees, "user");
 	assert_eq!(after[3] - before[3], n * PROTOCOL_FEE, "treasury");
 
 	market::print_latency("r=1", settled.values())?;
@@ -122,7 +123,8 @@ async fn check_market_rpc(
 	assert_eq!(balance(&quote["providers"]), PRICE);
 	assert_eq!(balance(&quote["author_fee"]), AUTHOR_FEE);
 	assert_eq!(balance(&quote["protocol_fee"]), PROTOCOL_FEE);
-	assert_eq!(balance(&quote["total"]), PRICE + AUTHOR_FEE + PROTOCOL_FEE);
+	assert_eq!(balance(&quote["audit_fee"]), market::audit_fee(1));
+	assert_eq!(balance(&quote["total"]), market::job_price(1));
 
 	let last = *job_ids.last().expect("jobs were submitted");
 	let job: Value = rpc.request("market_job", rpc_params![last]).await?;

@@ -14,6 +14,10 @@ use codec::Encode;
 pub const ASSIGN_SUBJECT: &[u8] = b"infera/job-escrow/assign";
 /// Domain tag of the randomness subject a job's arbitrators are drawn with.
 pub const ARBITRATE_SUBJECT: &[u8] = b"infera/job-escrow/arbitrate";
+/// Domain tag of the randomness subject a redundancy-1 job's audit coin is tossed with.
+pub const AUDIT_COIN_SUBJECT: &[u8] = b"infera/job-escrow/audit-coin";
+/// Domain tag of the randomness subject a redundancy-1 job's auditor is drawn with.
+pub const AUDITOR_SUBJECT: &[u8] = b"infera/job-escrow/auditor";
 
 /// The subject the randomness source is asked for: `SCALE((domain, job_id))`.
 pub fn subject(domain: &[u8], job_id: JobId) -> Vec<u8> {

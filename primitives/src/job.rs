@@ -25,7 +25,7 @@ pub enum Answer {
 	Committed(
 		#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::bytes"))] Digest,
 	),
-	/// Revealed (or, with redundancy 1, submitted) an attested outcome with this vote digest
+	/// Revealed an attested outcome with this vote digest
 	/// (an output's hash, or a refusal's digest).
 	Revealed(
 		#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::bytes"))] Digest,
@@ -111,7 +111,7 @@ pub enum FailureReason {
 )]
 #[cfg_attr(feature = "std", derive(serde::Serialize), serde(rename_all = "snake_case"))]
 pub enum JobStatus<BlockNumber> {
-	/// Waiting for commitments (redundancy > 1) or the result (redundancy 1) until `deadline`
+	/// Waiting for commitments (of the providers, an auditor or the arbitrators) until `deadline`
 	/// (exclusive: accepted while `now < deadline`).
 	Pending {
 		/// Block at which the commit (or result) window closes and the deadline is processed.

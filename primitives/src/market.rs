@@ -177,6 +177,10 @@ pub struct Quote<Balance> {
 	/// the job's input and result bytes.
 	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
 	pub protocol_fee: Balance,
+	/// The audit fee of a redundancy-1 job (zero otherwise): the audit rate times the
+	/// provider's price, paid into the audit reserve that pays the auditors of audited jobs.
+	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	pub audit_fee: Balance,
 	/// The sum: a `max_price` of this is never too low in the same block.
 	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
 	pub total: Balance,
@@ -242,6 +246,8 @@ pub struct MarketParameters<Balance, BlockNumber> {
 	/// Storage fee per byte of a job's input and result (part of the protocol fee).
 	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
 	pub byte_fee: Balance,
+	/// Chance that a redundancy-1 job is audited by a second, blind provider.
+	pub audit_rate: Perbill,
 }
 
 polkadot_sdk::sp_api::decl_runtime_apis! {

@@ -64,6 +64,14 @@ pub const MAX_BYTE_FEE: Balance = UNIT / 1_000;
 /// bytes) and its answer pay about 0.0003 INF even at price 0.
 pub const DEFAULT_BYTE_FEE: Balance = crate::MICRO_UNIT;
 
+/// The default chance that a redundancy-1 job is audited: 10%. A provider that cheats on a
+/// fraction of its jobs is caught about once in ten cheats and loses the wrong-result slash of
+/// its whole stake each time, against the price of one inference saved: see README's cheating
+/// arithmetic.
+pub const DEFAULT_AUDIT_PERCENT: u32 = 10;
+/// Largest audit rate: every redundancy-1 job audited (100%).
+pub const MAX_AUDIT_PERCENT: u32 = 100;
+
 /// A value outside its parameter's bounds.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct OutOfBounds {
@@ -218,6 +226,8 @@ pub type OutputBytes = BoundedU32<1, MAX_OUTPUT_BYTES>;
 pub type RetentionBlocks = BoundedU32<MIN_RETENTION_BLOCKS, MAX_RETENTION_BLOCKS>;
 /// The storage fee per byte of a job's input and result: at most [`MAX_BYTE_FEE`].
 pub type ByteFee = BoundedBalance<0, MAX_BYTE_FEE>;
+/// The chance that a redundancy-1 job is audited: within `[0, 100%]`.
+pub type AuditRate = PerbillAtMost<MAX_AUDIT_PERCENT>;
 
 #[cfg(test)]
 mod tests {

@@ -67,6 +67,11 @@ fn testnet_genesis(
 				.map(|k| (k, ENDOWMENT))
 				// The treasury exists from the start, so fees and slashes of any size can land.
 				.chain(core::iter::once((treasury_account(), EXISTENTIAL_DEPOSIT)))
+				// So does the audit reserve, which collects audit fees and pays auditors.
+				.chain(core::iter::once((
+					crate::configs::marketplace::AuditReserveAccount::get(),
+					EXISTENTIAL_DEPOSIT,
+				)))
 				.collect::<Vec<_>>(),
 		},
 		babe: pallet_babe::GenesisConfig {

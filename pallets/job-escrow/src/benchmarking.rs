@@ -211,25 +211,6 @@ mod benchmarks {
 	}
 
 	#[benchmark]
-	fn submit_result(o: Linear<1, { T::MaxOutputBytes::get() }>) -> Result<(), BenchmarkError> {
-		let o = o.min(max_output::<T>());
-		let setup = Setup::<T>::new(max_input::<T>(), o, 1, 1)?;
-		let user = funded_user::<T>();
-		let id = submit::<T>(&user, setup.model, max_input::<T>(), 1)?;
-		let provider = providers_of::<T>(id)?.remove(0);
-		let output = vec![7u8; o as usize];
-		let att = attest::<T>(id, &setup.key_of(&provider)?, &output)?;
-		let output =
-			BoundedVec::try_from(output).map_err(|_| BenchmarkError::Stop("output too long"))?;
-
-		#[extrinsic_call]
-		_(RawOrigin::Signed(provider), id, output, att);
-
-		assert!(Results::<T>::contains_key(id));
-		Ok(())
-	}
-
-	#[benchmark]
 	fn commit_result(
 		r: Linear<2, { T::MaxRedundancy::get().max(2) }>,
 	) -> Result<(), BenchmarkError> {
@@ -348,19 +329,15 @@ mod benchmarks {
 		let setup = Setup::<T>::new(1, o, 1, n.max(1))?;
 		let user = funded_user::<T>();
 		let output = vec![7u8; o as usize];
-		for i in 0..n {
-			// Each submission queues a deadline; move on a block when a block's queue is full.
-			if i > 0 && i % T::MaxDeadlinesPerBlock::get().max(1) == 0 {
-				let next = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
-				frame_system::Pallet::<T>::set_block_number(next);
-			}
+		for _ in 0..n {
+			// Each job queues a commit and a reveal deadline: one job per block keeps every
+			// block's queues far from full.
+			let next = frame_system::Pallet::<T>::block_number().saturating_add(One::one());
+			frame_system::Pallet::<T>::set_block_number(next);
 			let id = submit::<T>(&user, setup.model, 1, 1)?;
 			let provider = providers_of::<T>(id)?.remove(0);
-			let att = attest::<T>(id, &setup.key_of(&provider)?, &output)?;
-			let bounded = BoundedVec::try_from(output.clone())
-				.map_err(|_| BenchmarkError::Stop("output too long"))?;
-			JobEscrow::<T>::submit_result(RawOrigin::Signed(provider).into(), id, bounded, att)
-				.map_err(|e| e.error)?;
+			commit::<T>(id, &provider, 0, &output)?;
+			reveal::<T>(&setup, id, &provider, 0, &output)?;
 		}
 		let now = frame_system::Pallet::<T>::block_number()
 			.saturating_add(T::Parameters::result_retention());

@@ -9,12 +9,11 @@
 //! - [`Pallet::submit_job`]: a user submits an input for a model, with the most it will pay and
 //!   optionally a redundancy (number of providers). The price is fixed, held from the user, and
 //!   providers are assigned at once.
-//! - [`Pallet::submit_result`] (redundancy 1): the provider sends the attested output; the job
-//!   settles in the same transaction.
-//! - [`Pallet::commit_result`] / [`Pallet::reveal_result`] (redundancy > 1): providers first commit
-//!   to their output hash, then reveal the output once every provider committed or the commit
-//!   deadline passed. The job settles as soon as every committed provider revealed, otherwise at
-//!   the reveal deadline.
+//! - [`Pallet::commit_result`] / [`Pallet::reveal_result`]: providers first commit to their
+//!   answer's hash, then reveal the answer once every provider committed or the commit deadline
+//!   passed. The job settles as soon as every committed provider revealed, otherwise at the
+//!   reveal deadline. A redundancy-1 job answers the same way: its provider's commitment tosses
+//!   the audit coin, and unless an auditor is drawn the reveal follows at once (see *Audits*).
 //! - A split among the providers goes to arbitrators drawn from the model's other providers,
 //!   who answer with `commit_result` / `reveal_result` like providers (see *Arbitration*).
 //! - [`Pallet::cancel_job`]: the user asks for the job back while no provider has committed or
@@ -96,6 +95,14 @@
 //! verdict. A refund remains only when nobody revealed anything, when no other provider can be
 //! drawn, or when the arbitrators split as well.
 //!
+//! **Audits** (module `audit`). Each redundancy-1 job is audited with probability
+//! [`JobParameters::audit_rate`] (kept in the job's terms). The coin is tossed when the
+//! provider's commitment lands, with that block's randomness, so the provider is bound before
+//! it can know; an auditor drawn among the model's other providers then commits blind, and
+//! both reveal. Agreement pays both; a mismatch goes to arbitration. Every redundancy-1 job pays
+//! an audit fee (the rate times the price, rounded up) into `Config::AuditReserve`, which pays
+//! the auditors.
+//!
 //! *Limits of arbitration:* arbitrators see the providers' reveals on chain before they
 //! answer, so a lazy arbitrator can copy one of the revealed answers instead of running the
 //! model; it then guesses between the sides and loses the wrong-result slash when it guesses
@@ -147,6 +154,7 @@
 extern crate alloc;
 
 mod assignment;
+mod audit;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
 mod invariants;
@@ -180,7 +188,10 @@ pub use infera_primitives::params::DEADLINE_SEARCH_BLOCKS;
 use infera_primitives::{
 	attestation::AttestationPayload,
 	digest,
-	params::{FeeRatio, SlashRatio, ARBITRATORS, MAX_PHASE_BLOCKS, MIN_PHASE_BLOCKS},
+	params::{
+		AuditRate as AuditRateBounds, FeeRatio, SlashRatio, ARBITRATORS, MAX_PHASE_BLOCKS,
+		MIN_PHASE_BLOCKS,
+	},
 	traits::{EligibleProvider, ModelRegistry, ProviderRegistry, SlashReason},
 	Digest, JobId, ModelId,
 };
@@ -244,6 +255,11 @@ pub mod pallet {
 
 		/// Account receiving protocol fees (the treasury).
 		type TreasuryAccount: Get<Self::AccountId>;
+
+		/// The audit reserve: receives every redundancy-1 job's audit fee and pays the auditors
+		/// of audited jobs (it should exist, e.g. endowed with the existential deposit at
+		/// genesis).
+		type AuditReserve: Get<Self::AccountId>;
 
 		/// Most providers a job may have. Sizes the job record; at least 1.
 		#[pallet::constant]
@@ -397,14 +413,15 @@ pub mod pallet {
 			/// Vote digest of its answer (the output's hash, or a refusal's digest).
 			output_hash: Digest,
 		},
-		/// The provider of a redundancy-1 job submitted its attested answer.
-		ResultSubmitted {
+		/// The single provider of a redundancy-1 job committed and the audit coin chose an
+		/// audit: `auditor` answers blind, by commit and reveal, until `deadline`.
+		AuditOpened {
 			/// The job.
 			job_id: JobId,
-			/// The provider.
-			provider: T::AccountId,
-			/// Vote digest of its answer (the output's hash, or a refusal's digest).
-			output_hash: Digest,
+			/// The auditor drawn.
+			auditor: T::AccountId,
+			/// First block at which its commit is no longer accepted.
+			deadline: BlockNumberFor<T>,
 		},
 		/// A job settled with a majority answer; the output is in `Results`.
 		JobCompleted {
@@ -509,10 +526,6 @@ pub mod pallet {
 		JobFinished,
 		/// The caller is not assigned to the job.
 		NotAssigned,
-		/// This call is for jobs with redundancy > 1; use `submit_result`.
-		UseSubmitResult,
-		/// Jobs with redundancy > 1 take results by commit and reveal.
-		UseCommitReveal,
 		/// The window for this answer has closed.
 		DeadlinePassed,
 		/// The caller already committed.
@@ -651,9 +664,12 @@ pub mod pallet {
 			let stored = input_len.saturating_add(info.canonical_output_len);
 			let protocol_fee =
 				Self::protocol_fee_of(provider_total, stored).ok_or(Error::<T>::Overflow)?;
+			let terms = Self::current_terms();
+			let audit_fee = Self::audit_fee_of(r, provider_total, &terms);
 			let price = provider_total
 				.checked_add(&info.fee)
 				.and_then(|x| x.checked_add(&protocol_fee))
+				.and_then(|x| x.checked_add(&audit_fee))
 				.ok_or(Error::<T>::Overflow)?;
 			ensure!(price <= max_price, Error::<T>::PriceAboveMax);
 
@@ -697,13 +713,16 @@ pub mod pallet {
 					author: info.owner,
 					author_fee: info.fee,
 					protocol_fee,
+					audit_fee,
+					underwritten: Zero::zero(),
+					audited: false,
 					held: price,
 					assignments,
 					arbitrators: BoundedVec::new(),
 					submitted_at: now,
 					commit_deadline: deadline,
 					cancel_at: None,
-					terms: Self::current_terms(),
+					terms,
 					status: JobStatus::Pending { deadline },
 				},
 			);
@@ -722,55 +741,18 @@ pub mod pallet {
 			Ok(Some(Self::submit_job_weight(input_len, r, considered)).into())
 		}
 
-		/// Submits the attested answer of a redundancy-1 job (an output, or a signed refusal
-		/// with an empty `output`) and settles it.
-		///
-		/// Only the assigned provider may call, before the job's deadline (also while a
-		/// cancellation is pending: the answer wins). Checks the output (length, hash) and the
-		/// attestation, then pays the provider, the author and the treasury and stores the
-		/// output ([`Event::JobCompleted`]) or records the refusal ([`Event::JobRefused`]). Free
-		/// when valid.
-		#[pallet::call_index(1)]
-		#[pallet::weight(T::WeightInfo::submit_result(output.len() as u32))]
-		pub fn submit_result(
-			origin: OriginFor<T>,
-			job_id: JobId,
-			output: BoundedVec<u8, T::MaxOutputBytes>,
-			attestation: Attestation,
-		) -> DispatchResultWithPostInfo {
-			let who = ensure_signed(origin)?;
-			let now = frame_system::Pallet::<T>::block_number();
-			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			let deadline = match job.status {
-				JobStatus::Pending { deadline } => deadline,
-				JobStatus::Revealing { .. } => return Err(Error::<T>::UseCommitReveal.into()),
-				_ => return Err(Error::<T>::JobFinished.into()),
-			};
-			ensure!(!job.uses_commit_reveal(), Error::<T>::UseCommitReveal);
-			let (index, answer) = Self::assignment_of(&job, &who)?;
-			ensure!(now < deadline, Error::<T>::DeadlinePassed);
-			ensure!(answer == Answer::Pending, Error::<T>::AlreadyAnswered);
-			let output_hash = Self::check_answer(job_id, &job, &who, &output, &attestation)?;
-
-			Self::set_answer(&mut job, index, Answer::Revealed(output_hash));
-			if !output.is_empty() {
-				PendingOutputs::<T>::insert(job_id, output_hash, output);
-			}
-			Self::deposit_event(Event::ResultSubmitted { job_id, provider: who, output_hash });
-			Self::settle(job_id, job, now);
-			Ok(Pays::No.into())
-		}
-
-		/// Commits to an answer of a job with redundancy > 1:
+		/// Commits to an answer of a job:
 		/// `commitment = blake2_256(vote_digest ‖ salt ‖ SCALE(caller))` (see [`commitment_of`]).
 		///
-		/// Only an assigned provider may call, once, before the commit deadline. Commitments are
-		/// not compared with each other: one copied from another provider binds the copier's
-		/// account and can never be revealed by it, so copying harms only the copier. When the
-		/// last provider commits, the reveal phase opens ([`Event::RevealOpened`]). Free when
-		/// valid.
+		/// Only an assigned provider (or auditor, or arbitrator, in its round) may call, once,
+		/// before the commit deadline. Commitments are not compared with each other: one copied
+		/// from another provider binds the copier's account and can never be revealed by it, so
+		/// copying harms only the copier. The commitment of a redundancy-1 job's provider tosses
+		/// the audit coin ([`Event::AuditOpened`]); when the last one of the round commits, the
+		/// reveal phase opens ([`Event::RevealOpened`]). Free when valid.
 		#[pallet::call_index(2)]
-		#[pallet::weight(T::WeightInfo::commit_result(T::MaxRedundancy::get()))]
+		#[pallet::weight(T::WeightInfo::commit_result(T::MaxRedundancy::get())
+			.saturating_add(Pallet::<T>::arbitration_weight()))]
 		pub fn commit_result(
 			origin: OriginFor<T>,
 			job_id: JobId,
@@ -779,7 +761,6 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			ensure!(job.uses_commit_reveal(), Error::<T>::UseSubmitResult);
 			ensure!(job.is_open(), Error::<T>::JobFinished);
 			let (index, answer) = Self::assignment_of(&job, &who)?;
 			ensure!(answer == Answer::Pending, Error::<T>::AlreadyCommitted);
@@ -791,7 +772,15 @@ pub mod pallet {
 
 			Self::set_answer(&mut job, index, Answer::Committed(commitment));
 			Self::deposit_event(Event::ResultCommitted { job_id, provider: who });
-			if job.acting().iter().all(|a| matches!(a.answer, Answer::Committed(_))) {
+			// The single provider of a redundancy-1 job is bound now: toss the audit coin with
+			// the randomness of this block, which it could not know when it sent the commit.
+			let audited = job.redundancy() == 1
+				&& !job.audited
+				&& !job.in_arbitration()
+				&& Self::open_audit(job_id, &mut job, now);
+			let used = T::WeightInfo::commit_result(T::MaxRedundancy::get());
+			let used = if audited { used.saturating_add(Self::arbitration_weight()) } else { used };
+			if !audited && job.acting().iter().all(|a| matches!(a.answer, Answer::Committed(_))) {
 				// Everyone committed: open the reveal phase now. If the queues are full the
 				// job simply stays in the commit phase and opens at its commit deadline.
 				let target = now.saturating_add(job.terms.reveal_period);
@@ -801,7 +790,7 @@ pub mod pallet {
 				}
 			}
 			Jobs::<T>::insert(job_id, job);
-			Ok(Pays::No.into())
+			Ok(PostDispatchInfo { actual_weight: Some(used), pays_fee: Pays::No })
 		}
 
 		/// Reveals the attested answer (an output, or a signed refusal with an empty `output`)
@@ -825,7 +814,6 @@ pub mod pallet {
 			let who = ensure_signed(origin)?;
 			let now = frame_system::Pallet::<T>::block_number();
 			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			ensure!(job.uses_commit_reveal(), Error::<T>::UseSubmitResult);
 			let (index, answer) = Self::assignment_of(&job, &who)?;
 			let deadline = match job.status {
 				JobStatus::Revealing { deadline } => deadline,

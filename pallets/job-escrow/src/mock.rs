@@ -69,6 +69,8 @@ pub const POOR: AccountId = 3;
 pub const AUTHOR: AccountId = 10;
 /// The treasury.
 pub const TREASURY: AccountId = 999;
+/// The audit reserve.
+pub const AUDIT_RESERVE: AccountId = 998;
 /// The registered providers.
 pub const PROVIDERS: [AccountId; 5] = [21, 22, 23, 24, 25];
 /// An account that is not a provider.
@@ -107,8 +109,10 @@ parameter_types! {
 	pub static Retention: u64 = 20;
 	pub static CancelGrace: u64 = 3;
 	pub static ByteFee: Balance = 0;
+	pub static AuditRate: Perbill = Perbill::zero();
 	pub static MaxExpiriesPerBlock: u32 = 8;
 	pub const Treasury: AccountId = TREASURY;
+	pub const AuditReserve: AccountId = AUDIT_RESERVE;
 }
 
 /// The governance parameters of the mock: mutable statics, standing in for `pallet-parameters`.
@@ -125,6 +129,7 @@ pub type Params = ParametersFromGets<
 	Retention,
 	CancelGrace,
 	ByteFee,
+	AuditRate,
 >;
 
 /// A model in the mock registry.
@@ -330,6 +335,7 @@ impl pallet_job_escrow::Config for Test {
 	type Randomness = MockRandomness;
 	type Parameters = Params;
 	type TreasuryAccount = Treasury;
+	type AuditReserve = AuditReserve;
 	type MaxRedundancy = ConstU32<5>;
 	type MaxInputBytes = ConstU32<64>;
 	type MaxOutputBytes = ConstU32<32>;
@@ -440,6 +446,7 @@ impl Builder {
 		Retention::set(20);
 		CancelGrace::set(3);
 		ByteFee::set(0);
+		AuditRate::set(Perbill::zero());
 		MaxExpiriesPerBlock::set(8);
 	}
 
@@ -453,6 +460,7 @@ impl Builder {
 			(USER2, USER_FUNDS),
 			(AUTHOR, SMALL_FUNDS),
 			(TREASURY, SMALL_FUNDS),
+			(AUDIT_RESERVE, SMALL_FUNDS),
 		];
 		balances.extend(self.providers.iter().map(|(who, _)| (*who, PROVIDER_FUNDS)));
 		pallet_balances::GenesisConfig::<Test> { balances, ..Default::default() }

@@ -152,7 +152,7 @@ impl<T: Config> Pallet<T> {
 	/// anyone of the round committed, otherwise settle.
 	fn close_commit_window(job_id: JobId, mut job: Job<T>, now: BlockNumberFor<T>) -> RoundEnd {
 		let committed = job.acting().iter().any(|a| matches!(a.answer, Answer::Committed(_)));
-		if job.uses_commit_reveal() && committed {
+		if committed {
 			let target = now.saturating_add(job.terms.reveal_period);
 			if let Some(deadline) = Self::schedule(target, job_id, DeadlineKind::Reveal) {
 				job.status = JobStatus::Revealing { deadline };

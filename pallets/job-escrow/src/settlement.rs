@@ -192,9 +192,12 @@ impl<T: Config> Pallet<T> {
 		(event, winners)
 	}
 
-	/// Pays the job's protocol fee from its escrow to the treasury.
+	/// Pays the job's protocol fee from its escrow to the treasury, and its audit fee to the
+	/// audit reserve.
 	pub(crate) fn pay_protocol_fee(job: &mut Job<T>) {
 		let paid = Self::pay(&job.user, &T::TreasuryAccount::get(), job.protocol_fee);
+		job.held = job.held.saturating_sub(paid);
+		let paid = Self::pay(&job.user, &T::AuditReserve::get(), job.audit_fee);
 		job.held = job.held.saturating_sub(paid);
 	}
 
@@ -247,6 +250,10 @@ impl<T: Config> Pallet<T> {
 	/// Ends a finished job: refunds what it still holds, drops its pending outputs, releases
 	/// its slots, stores it and queues it for expiry.
 	fn close(job_id: JobId, mut job: Job<T>) {
+		// What the audit reserve put in and nobody was paid goes back to it first.
+		let unspent = job.held.min(job.underwritten);
+		let returned = Self::pay(&job.user, &T::AuditReserve::get(), unspent);
+		job.held = job.held.saturating_sub(returned);
 		Self::refund(&job.user, job.held);
 		job.held = Zero::zero();
 		let answers = job.redundancy().saturating_add(job.arbitrators.len() as u32);

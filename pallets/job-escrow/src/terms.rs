@@ -47,6 +47,7 @@ impl<T: Config> Pallet<T> {
 			cancel_grace: Self::cancel_grace(),
 			wrong_result_slash: T::Parameters::wrong_result_slash().min(max_slash),
 			timeout_slash: T::Parameters::timeout_slash().min(max_slash),
+			audit_rate: T::Parameters::audit_rate().min(AuditRateBounds::max()),
 		}
 	}
 

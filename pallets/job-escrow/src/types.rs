@@ -80,8 +80,8 @@ pub trait JobParameters<BlockNumber, Balance> {
 	fn default_redundancy() -> u32;
 	/// Largest redundancy a job may ask for (capped by `Config::MaxRedundancy`).
 	fn max_redundancy() -> u32;
-	/// Blocks a provider has, from submission, to commit (redundancy > 1) or to submit its
-	/// result (redundancy 1).
+	/// Blocks a provider has, from submission, to commit (also an auditor or arbitrators, from
+	/// their draw).
 	fn commit_period() -> BlockNumber;
 	/// Blocks providers have, from the moment the reveal phase opens, to reveal.
 	fn reveal_period() -> BlockNumber;
@@ -103,6 +103,8 @@ pub trait JobParameters<BlockNumber, Balance> {
 	/// Storage fee per byte of a job's input and result, added to the protocol fee so that
 	/// even a job priced at zero pays for what it stores.
 	fn byte_fee() -> Balance;
+	/// Chance that a redundancy-1 job is audited by a second provider (clamped to 100%).
+	fn audit_rate() -> Perbill;
 }
 
 /// [`JobParameters`] assembled from one `Get` per parameter, in the order of the trait's methods
@@ -122,6 +124,7 @@ pub struct ParametersFromGets<
 	Retention,
 	CancelGrace,
 	ByteFee,
+	AuditRate,
 >(
 	core::marker::PhantomData<(
 		Redundancy,
@@ -136,11 +139,12 @@ pub struct ParametersFromGets<
 		Retention,
 		CancelGrace,
 		ByteFee,
+		AuditRate,
 	)>,
 );
 
-impl<BlockNumber, Balance, R, A, C, V, W, O, F, I, X, K, G, B> JobParameters<BlockNumber, Balance>
-	for ParametersFromGets<R, A, C, V, W, O, F, I, X, K, G, B>
+impl<BlockNumber, Balance, R, A, C, V, W, O, F, I, X, K, G, B, U>
+	JobParameters<BlockNumber, Balance> for ParametersFromGets<R, A, C, V, W, O, F, I, X, K, G, B, U>
 where
 	R: Get<u32>,
 	A: Get<u32>,
@@ -154,6 +158,7 @@ where
 	K: Get<BlockNumber>,
 	G: Get<BlockNumber>,
 	B: Get<Balance>,
+	U: Get<Perbill>,
 {
 	fn default_redundancy() -> u32 {
 		R::get()
@@ -191,6 +196,9 @@ where
 	fn byte_fee() -> Balance {
 		B::get()
 	}
+	fn audit_rate() -> Perbill {
+		U::get()
+	}
 }
 
 /// The rules a job was submitted under: governance may change the parameters while it runs, but
@@ -219,6 +227,8 @@ pub struct JobTerms<BlockNumber> {
 	pub wrong_result_slash: Perbill,
 	/// Part of the bond slashed for a missed deadline.
 	pub timeout_slash: Perbill,
+	/// Chance that the job is audited, if it has redundancy 1.
+	pub audit_rate: Perbill,
 }
 
 impl<BlockNumber> JobTerms<BlockNumber> {
@@ -257,8 +267,17 @@ pub struct Job<T: Config> {
 	pub author: T::AccountId,
 	/// Fee of the model's author.
 	pub author_fee: BalanceOf<T>,
-	/// Fee paid to the treasury on success.
+	/// Fee paid to the treasury when the job is paid or cancelled.
 	pub protocol_fee: BalanceOf<T>,
+	/// Audit fee of a redundancy-1 job (zero otherwise), paid into the audit reserve with the
+	/// protocol fee.
+	pub audit_fee: BalanceOf<T>,
+	/// What the audit reserve added to the job's escrow to pay its auditor (returned to the
+	/// reserve if the job ends without paying it).
+	pub underwritten: BalanceOf<T>,
+	/// Whether the job, submitted with redundancy 1, is audited: its last assignment is then
+	/// the auditor.
+	pub audited: bool,
 	/// What is still held from the user for this job (zero once it has finished).
 	pub held: BalanceOf<T>,
 	/// The assigned providers, in assignment order; the length is the job's redundancy.
@@ -279,9 +298,19 @@ pub struct Job<T: Config> {
 }
 
 impl<T: Config> Job<T> {
-	/// The number of providers assigned.
+	/// The number of providers assigned (an audited redundancy-1 job counts its auditor).
 	pub fn redundancy(&self) -> u32 {
 		self.assignments.len() as u32
+	}
+
+	/// What the user pays in all: the providers' prices (less what the audit reserve put in
+	/// for an auditor), the author fee, the protocol fee and the audit fee.
+	pub fn price(&self) -> BalanceOf<T> {
+		self.provider_total()
+			.saturating_sub(self.underwritten)
+			.saturating_add(self.author_fee)
+			.saturating_add(self.protocol_fee)
+			.saturating_add(self.audit_fee)
 	}
 
 	/// The providers' part of the price: the sum of the assigned providers' prices.
@@ -304,12 +333,6 @@ impl<T: Config> Job<T> {
 	/// Whether the job went to arbitration.
 	pub fn in_arbitration(&self) -> bool {
 		!self.arbitrators.is_empty()
-	}
-
-	/// Whether answers come by commit and reveal: always, except from the single provider of a
-	/// redundancy-1 job, which submits its result directly.
-	pub fn uses_commit_reveal(&self) -> bool {
-		self.redundancy() > 1 || self.in_arbitration()
 	}
 
 	/// The assignments that answer in the job's current round: the arbitrators once drawn,

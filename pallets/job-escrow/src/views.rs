@@ -51,9 +51,11 @@ impl<T: Config> Pallet<T> {
 			.ok_or(QuoteError::Overflow)?;
 		let stored = info.input_len.saturating_add(info.canonical_output_len);
 		let protocol_fee = Self::protocol_fee_of(providers, stored).ok_or(QuoteError::Overflow)?;
+		let audit_fee = Self::audit_fee_of(r, providers, &Self::current_terms());
 		let total = providers
 			.checked_add(&info.fee)
 			.and_then(|t| t.checked_add(&protocol_fee))
+			.and_then(|t| t.checked_add(&audit_fee))
 			.ok_or(QuoteError::Overflow)?;
 		Ok(Quote {
 			model,
@@ -62,6 +64,7 @@ impl<T: Config> Pallet<T> {
 			providers,
 			author_fee: info.fee,
 			protocol_fee,
+			audit_fee,
 			total,
 		})
 	}
@@ -110,6 +113,7 @@ impl<T: Config> Pallet<T> {
 			protocol_fee: T::Parameters::protocol_fee().min(FeeRatio::max()),
 			cancel_grace: terms.cancel_grace,
 			byte_fee: T::Parameters::byte_fee().into(),
+			audit_rate: terms.audit_rate,
 			min_provider_stake,
 			unbonding_period,
 			max_input_bytes: Self::max_input_bytes(),
@@ -119,8 +123,7 @@ impl<T: Config> Pallet<T> {
 	}
 
 	fn view_of(id: JobId, job: Job<T>) -> JobViewOf<T> {
-		let price =
-			job.provider_total().saturating_add(job.author_fee).saturating_add(job.protocol_fee);
+		let price = job.price();
 		JobView {
 			id,
 			user: job.user,

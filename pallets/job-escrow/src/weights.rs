@@ -40,7 +40,6 @@ pub trait WeightInfo {
 	fn submit_job(c: u32, ) -> Weight;
 	fn submit_job_providers(r: u32, ) -> Weight;
 	fn submit_job_input(i: u32, ) -> Weight;
-	fn submit_result(o: u32, ) -> Weight;
 	fn commit_result(r: u32, ) -> Weight;
 	fn reveal_result(o: u32, r: u32, ) -> Weight;
 	fn cancel_job(r: u32, ) -> Weight;
@@ -115,41 +114,6 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 		Weight::from_parts(3_878_000, 0)
 			// Standard error: 9
 			.saturating_add(Weight::from_parts(9_054, 0).saturating_mul(i.into()))
-	}
-	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
-	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
-	/// Storage: `Parameters::Parameters` (r:1 w:0)
-	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
-	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
-	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
-	/// Storage: `Balances::Holds` (r:1 w:1)
-	/// Proof: `Balances::Holds` (`max_values`: None, `max_size`: Some(121), added: 2596, mode: `MaxEncodedLen`)
-	/// Storage: `System::Account` (r:2 w:2)
-	/// Proof: `System::Account` (`max_values`: None, `max_size`: Some(128), added: 2603, mode: `MaxEncodedLen`)
-	/// Storage: `JobEscrow::ProviderRecords` (r:1 w:1)
-	/// Proof: `JobEscrow::ProviderRecords` (`max_values`: None, `max_size`: Some(76), added: 2551, mode: `MaxEncodedLen`)
-	/// Storage: `ModelRegistry::Models` (r:1 w:1)
-	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
-	/// Storage: `JobEscrow::ExpiryQueueBounds` (r:1 w:1)
-	/// Proof: `JobEscrow::ExpiryQueueBounds` (`max_values`: Some(1), `max_size`: Some(16), added: 511, mode: `MaxEncodedLen`)
-	/// Storage: `JobEscrow::Results` (r:0 w:1)
-	/// Proof: `JobEscrow::Results` (`max_values`: None, `max_size`: Some(4114), added: 6589, mode: `MaxEncodedLen`)
-	/// Storage: `JobEscrow::ExpiryQueue` (r:0 w:1)
-	/// Proof: `JobEscrow::ExpiryQueue` (`max_values`: None, `max_size`: Some(24), added: 2499, mode: `MaxEncodedLen`)
-	/// Storage: `JobEscrow::AssignedJobs` (r:0 w:1)
-	/// Proof: `JobEscrow::AssignedJobs` (`max_values`: None, `max_size`: Some(64), added: 2539, mode: `MaxEncodedLen`)
-	/// Storage: `JobEscrow::PendingOutputs` (r:0 w:1)
-	/// Proof: `JobEscrow::PendingOutputs` (`max_values`: None, `max_size`: Some(4146), added: 6621, mode: `MaxEncodedLen`)
-	/// Component `o` ranges over `[1, 4096]`.
-	fn submit_result(o: u32, ) -> Weight {
-		// Proof size (bytes), measured: `1348`
-		// Proof size (bytes), estimated: `6196`
-		// Fastest run: 305_534_000 ps.
-		Weight::from_parts(532_274_712, 6196)
-			// Standard error: 2_401
-			.saturating_add(Weight::from_parts(13_292, 0).saturating_mul(o.into()))
-			.saturating_add(T::DbWeight::get().reads(9_u64))
-			.saturating_add(T::DbWeight::get().writes(12_u64))
 	}
 	/// Storage: `JobEscrow::Jobs` (r:1 w:1)
 	/// Proof: `JobEscrow::Jobs` (`max_values`: None, `max_size`: Some(813), added: 3288, mode: `MaxEncodedLen`)
@@ -328,12 +292,6 @@ impl WeightInfo for () {
 	fn submit_job_input(i: u32, ) -> Weight {
 		Weight::from_parts(3_878_000, 0)
 			.saturating_add(Weight::from_parts(9_054, 0).saturating_mul(i.into()))
-	}
-	fn submit_result(o: u32, ) -> Weight {
-		Weight::from_parts(532_274_712, 6196)
-			.saturating_add(Weight::from_parts(13_292, 0).saturating_mul(o.into()))
-			.saturating_add(RocksDbWeight::get().reads(9_u64))
-			.saturating_add(RocksDbWeight::get().writes(12_u64))
 	}
 	fn commit_result(r: u32, ) -> Weight {
 		Weight::from_parts(85_033_545, 21911)

@@ -10,8 +10,7 @@
 //! POSTs the inputs to the provider's inference worker all at once (so the worker batches them),
 //! checks each attested answer and submits it as a signed transaction of the provider's account:
 //!
-//! - redundancy 1: `submit_result`;
-//! - redundancy > 1: `commit_result` with `blake2(vote_digest ‖ salt ‖ provider)`, then, once the
+//! - every job: `commit_result` with `blake2(vote_digest ‖ salt ‖ provider)`, then, once the
 //!   job reaches its reveal phase, `reveal_result` with the salt kept in local storage;
 //! - as an arbitrator (drawn when a job's providers split): the same commit and reveal. Once a
 //!   job is in arbitration, its own providers have nothing left to send.
@@ -139,9 +138,7 @@ impl fmt::Display for Failure {
 /// The next thing a provider has to send for a job.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Action {
-	/// Submit the result (redundancy 1).
-	Answer,
-	/// Commit to the result (redundancy > 1, commit phase).
+	/// Commit to the result (commit phase).
 	Commit,
 	/// Reveal the committed result (reveal phase).
 	Reveal,
@@ -204,7 +201,7 @@ pub fn next_action<T: pallet_job_escrow::Config>(
 	let answer = job.acting().iter().find(|a| &a.provider == provider)?.answer;
 	match (job.status, answer) {
 		(JobStatus::Pending { deadline }, Answer::Pending) if now < deadline => {
-			Some(if job.uses_commit_reveal() { Action::Commit } else { Action::Answer })
+			Some(Action::Commit)
 		}
 		(JobStatus::Revealing { deadline }, Answer::Committed(_)) if now < deadline => {
 			Some(Action::Reveal)
@@ -369,7 +366,6 @@ impl<T: Config> Pallet<T> {
 		let waiting = |at: BlockNumberFor<T>| now < at.saturating_add(resubmit_after);
 		let plan = match (task.action, recorded) {
 			(_, Some(Step::Failed { retry_at, .. })) if now < retry_at => Plan::Wait,
-			(Action::Answer, Some(Step::Answered { at })) if waiting(at) => Plan::Wait,
 			(Action::Commit, Some(Step::Committed { at, .. })) if waiting(at) => Plan::Wait,
 			(Action::Reveal, Some(Step::Revealed { at, .. })) if waiting(at) => Plan::Wait,
 			// A commit whose transaction got lost: commit the same secret again.
@@ -399,7 +395,7 @@ impl<T: Config> Pallet<T> {
 				);
 				Plan::Wait
 			}
-			(Action::Answer | Action::Commit, recorded) => Plan::Infer {
+			(Action::Commit, recorded) => Plan::Infer {
 				attempts: match recorded {
 					Some(Step::Failed { attempts, .. }) => attempts,
 					_ => 0,
@@ -424,7 +420,8 @@ impl<T: Config> Pallet<T> {
 		progress::save(task.job_id, &task.account.id, &failed);
 	}
 
-	/// The call that sends a checked answer: `submit_result` (redundancy 1) or `commit_result`.
+	/// The call that sends a checked answer: its `commit_result` (the reveal follows once the
+	/// reveal phase opens).
 	fn answer_call(
 		task: &Task<'_, T>,
 		inference: Inference,
@@ -434,14 +431,6 @@ impl<T: Config> Pallet<T> {
 			outcome: inference.outcome,
 			signature: WorkerSignature::from_raw(inference.signature),
 		};
-		if task.action == Action::Answer {
-			progress::save(task.job_id, &task.account.id, &Step::Answered { at: now });
-			return pallet_job_escrow::Call::<T>::submit_result {
-				job_id: task.job_id,
-				output: BoundedVec::truncate_from(inference.output),
-				attestation,
-			};
-		}
 		let secret = RevealSecret {
 			salt: sp_io::offchain::random_seed(),
 			attestation,

@@ -30,11 +30,6 @@ pub struct RevealSecret {
 /// The last thing done for a job by one local provider key.
 #[derive(Encode, Decode, Clone, PartialEq, Debug)]
 pub enum Step<BlockNumber> {
-	/// The result (redundancy 1) was submitted at `at`.
-	Answered {
-		/// Block of submission.
-		at: BlockNumber,
-	},
 	/// The commitment was submitted at `at`; `secret` is needed for the reveal.
 	Committed {
 		/// Block of submission.
@@ -212,17 +207,17 @@ mod tests {
 	#[test]
 	fn records_are_per_job_and_provider_and_pruned_once_the_job_closes() {
 		with_offchain_db(|| {
-			save(1, &ALICE, &Step::Answered { at: 5u32 });
+			save(1, &ALICE, &Step::Failed { attempts: 1, retry_at: 5u32 });
 			save(1, &BOB, &Step::Failed { attempts: 2, retry_at: 9u32 });
-			save(2, &ALICE, &Step::Answered { at: 6u32 });
-			assert_eq!(load::<u32>(1, &ALICE), Some(Step::Answered { at: 5 }));
+			save(2, &ALICE, &Step::Failed { attempts: 1, retry_at: 6u32 });
+			assert_eq!(load::<u32>(1, &ALICE), Some(Step::Failed { attempts: 1, retry_at: 5 }));
 			assert_eq!(load::<u32>(1, &BOB), Some(Step::Failed { attempts: 2, retry_at: 9 }));
 			assert_eq!(load::<u32>(3, &ALICE), None);
 
 			prune::<[u8; 32]>(|job| job != 1);
 			assert_eq!(load::<u32>(1, &ALICE), None);
 			assert_eq!(load::<u32>(1, &BOB), None);
-			assert_eq!(load::<u32>(2, &ALICE), Some(Step::Answered { at: 6 }));
+			assert_eq!(load::<u32>(2, &ALICE), Some(Step::Failed { attempts: 1, retry_at: 6 }));
 		});
 	}
 

@@ -36,6 +36,15 @@ pub fn treasury_account() -> AccountId {
 	TreasuryAccount::get()
 }
 
+/// The audit reserve's pallet id; its account collects redundancy-1 jobs' audit fees and pays
+/// their auditors.
+pub const AUDIT_RESERVE_PALLET_ID: PalletId = PalletId(*b"inf/audt");
+
+parameter_types! {
+	/// The audit reserve's account, endowed with the existential deposit at genesis.
+	pub AuditReserveAccount: AccountId = AUDIT_RESERVE_PALLET_ID.into_account_truncating();
+}
+
 parameter_types! {
 	/// 0.1 INF per model entry: spamming the registry costs real money; an author can afford it.
 	pub const ModelDepositBase: Balance = 100 * MILLI_UNIT;
@@ -94,6 +103,7 @@ impl pallet_job_escrow::Config for Runtime {
 	/// Governed: see `governance::parameters`.
 	type Parameters = GovernedJobParameters;
 	type TreasuryAccount = TreasuryAccount;
+	type AuditReserve = AuditReserveAccount;
 	/// Up to 7 providers agree on each answer (the governed `MaxRedundancy` may lower it).
 	type MaxRedundancy = ConstU32<{ params::MAX_REDUNDANCY }>;
 	type MaxInputBytes = MaxModelInputBytes;

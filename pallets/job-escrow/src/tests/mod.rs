@@ -6,6 +6,7 @@
 mod adversarial;
 mod answers;
 mod arbitration;
+mod audits;
 mod lifecycle;
 mod props;
 mod submit;
@@ -56,17 +57,39 @@ pub(super) fn attestation_by(job_id: JobId, signer: AccountId, out: &[u8]) -> At
 	attest_outcome(job_id, signer, Outcome::Output(infera_primitives::digest(out)))
 }
 
-/// `who`'s signed refusal of `job_id` for `reason`, submitted (redundancy 1).
+/// `who`'s signed refusal of `job_id` for `reason`, committed and revealed (redundancy 1).
 pub(super) fn submit_refusal(
 	job_id: JobId,
 	who: AccountId,
 	reason: RefusalReason,
 ) -> DispatchResultWithPostInfo {
-	JobEscrow::submit_result(
+	commit_refusal(job_id, who, reason)?;
+	reveal_refusal(job_id, who, reason)
+}
+
+/// `who`'s commitment to `outcome` on `job_id`, with its test salt.
+pub(super) fn commit_outcome(
+	job_id: JobId,
+	who: AccountId,
+	outcome: Outcome,
+) -> DispatchResultWithPostInfo {
+	let c = commitment_of(&outcome.vote_digest(), &salt(who), &who);
+	JobEscrow::commit_result(RuntimeOrigin::signed(who), job_id, c)
+}
+
+/// `who` reveals `out` with attestation `att` (behind a commitment made with its test salt).
+pub(super) fn reveal_with(
+	job_id: JobId,
+	who: AccountId,
+	out: &[u8],
+	att: Attestation,
+) -> DispatchResultWithPostInfo {
+	JobEscrow::reveal_result(
 		RuntimeOrigin::signed(who),
 		job_id,
-		bounded_output(&[]),
-		attest_outcome(job_id, who, Outcome::Refused(reason)),
+		bounded_output(out),
+		salt(who),
+		att,
 	)
 }
 
@@ -117,17 +140,15 @@ pub(super) fn submit(r: Option<u32>) -> JobId {
 	id
 }
 
+/// The single provider of a redundancy-1 job answers `out`: it commits, then (the job not
+/// audited) reveals; the first error of the two.
 pub(super) fn submit_result(
 	job_id: JobId,
 	who: AccountId,
 	out: &[u8],
 ) -> DispatchResultWithPostInfo {
-	JobEscrow::submit_result(
-		RuntimeOrigin::signed(who),
-		job_id,
-		bounded_output(out),
-		attestation(job_id, who, out),
-	)
+	commit(job_id, who, out)?;
+	reveal(job_id, who, out)
 }
 
 pub(super) fn commit(job_id: JobId, who: AccountId, out: &[u8]) -> DispatchResultWithPostInfo {
@@ -175,7 +196,7 @@ pub(super) fn price(r: u32) -> Balance {
 	providers + AUTHOR_FEE + providers / 10
 }
 
-pub(super) const TOTAL_ISSUANCE: Balance = 2 * USER_FUNDS + 2 * SMALL_FUNDS + 5 * PROVIDER_FUNDS;
+pub(super) const TOTAL_ISSUANCE: Balance = 2 * USER_FUNDS + 3 * SMALL_FUNDS + 5 * PROVIDER_FUNDS;
 
 /// Submits a redundancy-3 job; its id and providers.
 pub(super) fn submit3() -> (JobId, [AccountId; 3]) {
