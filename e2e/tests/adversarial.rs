@@ -523,10 +523,8 @@ async fn audits_catch_a_cheater_at_redundancy_one_about_the_audit_rate_of_times(
 	// Each catch cost the cheater 10% of its stake: as the audited provider, and as the
 	// auditor of an honest provider's job (its garbage disagrees there too, and arbitration
 	// sides with the honest one). The honest providers lost nothing.
-	let catches = settled
-		.values()
-		.filter(|(_, j)| j.audited && j.providers.contains(&cheater))
-		.count();
+	let catches =
+		settled.values().filter(|(_, j)| j.audited && j.providers.contains(&cheater)).count();
 	let mut stake = 10 * BOND;
 	for _ in 0..catches {
 		stake -= stake / 10;
