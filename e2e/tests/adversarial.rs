@@ -365,16 +365,18 @@ fn predicted_provider(vrf: [u8; 32], job_id: u64, pool: &[([u8; 32], u128)]) -> 
 	Ok(pool[index].0)
 }
 
+/// `P(Binomial(n, p) = k)`.
+fn binomial_pmf(n: u64, p: f64, k: u64) -> f64 {
+	let ln_choose: f64 = (1..=k).map(|i| ((n - k + i) as f64 / i as f64).ln()).sum();
+	(ln_choose + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp()
+}
+
 /// The largest `k` with `P(Binomial(n, p) >= k) > tail`: more than that many successes is
 /// evidence of better than chance.
 fn binomial_upper(n: u64, p: f64, tail: f64) -> u64 {
-	let pmf = |k: u64| -> f64 {
-		let ln_choose: f64 = (1..=k).map(|i| ((n - k + i) as f64 / i as f64).ln()).sum();
-		(ln_choose + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp()
-	};
 	let mut above = 0.0;
 	for k in (0..=n).rev() {
-		above += pmf(k);
+		above += binomial_pmf(n, p, k);
 		if above > tail {
 			return k;
 		}
@@ -445,13 +447,9 @@ async fn bond_more(client: &Client, provider: &Keypair, extra: u128) -> Result<(
 
 /// The smallest `k` with `P(Binomial(n, p) <= k) > tail`.
 fn binomial_lower(n: u64, p: f64, tail: f64) -> u64 {
-	let pmf = |k: u64| -> f64 {
-		let ln_choose: f64 = (1..=k).map(|i| ((n - k + i) as f64 / i as f64).ln()).sum();
-		(ln_choose + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp()
-	};
 	let mut below = 0.0;
 	for k in 0..=n {
-		below += pmf(k);
+		below += binomial_pmf(n, p, k);
 		if below > tail {
 			return k;
 		}

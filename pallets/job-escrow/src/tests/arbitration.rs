@@ -23,6 +23,18 @@ fn arbitrate(job_id: JobId, out: &[u8]) {
 	}
 }
 
+/// A redundancy-2 job whose two providers revealed different outputs (1 and 2): its id and
+/// providers.
+fn split_r2() -> (JobId, Vec<AccountId>) {
+	let id = submit(Some(2));
+	let p = providers_of(id);
+	assert_ok!(commit(id, p[0], &output(1)));
+	assert_ok!(commit(id, p[1], &output(2)));
+	assert_ok!(reveal(id, p[0], &output(1)));
+	assert_ok!(reveal(id, p[1], &output(2)));
+	(id, p)
+}
+
 /// The slash of `amount` shared by `winners`: what each gets, and the treasury's remainder.
 fn shares(amount: Balance, winners: u32) -> (Balance, Balance) {
 	let each = amount / winners as Balance;
@@ -171,12 +183,7 @@ fn arbitrators_that_split_too_refund_the_user_and_slash_no_answer() {
 #[test]
 fn without_another_provider_a_split_refunds() {
 	ExtBuilder.providers(2).build_and_execute(|| {
-		let id = submit(Some(2));
-		let p = providers_of(id);
-		assert_ok!(commit(id, p[0], &output(1)));
-		assert_ok!(commit(id, p[1], &output(2)));
-		assert_ok!(reveal(id, p[0], &output(1)));
-		assert_ok!(reveal(id, p[1], &output(2)));
+		let (id, _) = split_r2();
 		assert!(arbitrators_of(id).is_empty());
 		assert_eq!(status(id), JobStatus::Failed { reason: FailureReason::NoMajority, at: 1 });
 		assert_eq!(free(USER), USER_FUNDS);
@@ -187,12 +194,7 @@ fn without_another_provider_a_split_refunds() {
 #[test]
 fn silent_arbitrators_are_slashed_and_the_job_fails() {
 	ExtBuilder.build_and_execute(|| {
-		let id = submit(Some(2));
-		let p = providers_of(id);
-		assert_ok!(commit(id, p[0], &output(1)));
-		assert_ok!(commit(id, p[1], &output(2)));
-		assert_ok!(reveal(id, p[0], &output(1)));
-		assert_ok!(reveal(id, p[1], &output(2)));
+		let (id, p) = split_r2();
 		let arbitrators = arbitrators_of(id);
 		run_to_block(11);
 		assert_eq!(status(id), JobStatus::Failed { reason: FailureReason::NoMajority, at: 11 });
@@ -207,12 +209,7 @@ fn silent_arbitrators_are_slashed_and_the_job_fails() {
 #[test]
 fn arbitrators_answer_by_commit_and_reveal_only() {
 	ExtBuilder.build_and_execute(|| {
-		let id = submit(Some(2));
-		let p = providers_of(id);
-		assert_ok!(commit(id, p[0], &output(1)));
-		assert_ok!(commit(id, p[1], &output(2)));
-		assert_ok!(reveal(id, p[0], &output(1)));
-		assert_ok!(reveal(id, p[1], &output(2)));
+		let (id, p) = split_r2();
 		let x = arbitrators_of(id)[0];
 		assert_noop!(reveal(id, x, &output(1)), Error::<Test>::RevealNotOpen);
 		// The job's own providers have nothing left to send.

@@ -11,6 +11,30 @@ fn auditor_of(job_id: JobId) -> Option<AccountId> {
 	job.audited.then(|| job.assignments[1].provider)
 }
 
+/// A redundancy-1 job, audited at a 100% rate, whose provider committed to garbage and whose
+/// auditor committed to the right answer: its id, provider and auditor.
+fn audited_cheat() -> (JobId, AccountId, AccountId) {
+	AuditRate::set(Perbill::from_percent(100));
+	let id = submit(Some(1));
+	let cheater = providers_of(id)[0];
+	assert_ok!(commit(id, cheater, &output(6)));
+	let auditor = auditor_of(id).unwrap();
+	assert_ok!(commit(id, auditor, &output(9)));
+	(id, cheater, auditor)
+}
+
+/// Every arbitrator of `job_id` (there must be some) commits to and reveals `out`.
+fn arbitrate(job_id: JobId, out: &[u8]) {
+	let arbitrators = Jobs::<Test>::get(job_id).unwrap().arbitrators;
+	assert!(!arbitrators.is_empty(), "the job went to arbitration");
+	for a in arbitrators.iter() {
+		assert_ok!(commit(job_id, a.provider, out));
+	}
+	for a in arbitrators.iter() {
+		assert_ok!(reveal(job_id, a.provider, out));
+	}
+}
+
 #[test]
 fn an_unaudited_job_reveals_right_after_its_commit() {
 	ExtBuilder.build_and_execute(|| {
@@ -92,22 +116,10 @@ fn an_audited_job_that_agrees_pays_both_and_the_reserve_funds_the_auditor() {
 #[test]
 fn a_wrong_answer_caught_by_an_audit_is_arbitrated_and_slashed() {
 	ExtBuilder.build_and_execute(|| {
-		AuditRate::set(Perbill::from_percent(100));
-		let id = submit(Some(1));
-		let cheater = providers_of(id)[0];
-		assert_ok!(commit(id, cheater, &output(6)));
-		let auditor = auditor_of(id).unwrap();
-		assert_ok!(commit(id, auditor, &output(9)));
+		let (id, cheater, auditor) = audited_cheat();
 		assert_ok!(reveal(id, cheater, &output(6)));
 		assert_ok!(reveal(id, auditor, &output(9)));
-		let arbitrators = Jobs::<Test>::get(id).unwrap().arbitrators;
-		assert!(!arbitrators.is_empty());
-		for a in arbitrators.iter() {
-			assert_ok!(commit(id, a.provider, &output(9)));
-		}
-		for a in arbitrators.iter() {
-			assert_ok!(reveal(id, a.provider, &output(9)));
-		}
+		arbitrate(id, &output(9));
 		let hash = infera_primitives::digest(&output(9));
 		assert!(
 			matches!(status(id), JobStatus::Completed { output_hash, .. } if output_hash == hash)
@@ -121,23 +133,12 @@ fn a_wrong_answer_caught_by_an_audit_is_arbitrated_and_slashed() {
 #[test]
 fn a_provider_that_withholds_once_audited_loses_like_a_wrong_answer() {
 	ExtBuilder.build_and_execute(|| {
-		AuditRate::set(Perbill::from_percent(100));
-		let id = submit(Some(1));
-		let cheater = providers_of(id)[0];
-		assert_ok!(commit(id, cheater, &output(6)));
-		let auditor = auditor_of(id).unwrap();
-		assert_ok!(commit(id, auditor, &output(9)));
-		// The cheater sees the audit and does not reveal.
+		let (id, cheater, auditor) = audited_cheat();
+		// The cheater sees the audit and does not reveal: the auditor alone is no majority of
+		// two, so the job goes to arbitration at the reveal deadline.
 		assert_ok!(reveal(id, auditor, &output(9)));
 		run_to_block(7);
-		let arbitrators = Jobs::<Test>::get(id).unwrap().arbitrators;
-		assert!(!arbitrators.is_empty(), "the auditor alone is no majority of two");
-		for a in arbitrators.iter() {
-			assert_ok!(commit(id, a.provider, &output(9)));
-		}
-		for a in arbitrators.iter() {
-			assert_ok!(reveal(id, a.provider, &output(9)));
-		}
+		arbitrate(id, &output(9));
 		assert!(matches!(status(id), JobStatus::Completed { .. }));
 		assert_eq!(slashed_events(), vec![(cheater, SlashReason::Withheld, STAKE / 10)]);
 	});
