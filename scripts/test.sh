@@ -9,6 +9,13 @@ bash "$root/scripts/setup.sh"
 source "$root/scripts/env.sh"
 cd "$root"
 
+# Every clone at a new path (CI's fresh clones) compiles the workspace crates under new hashes,
+# and their incremental state is never reused: 16 GB of it accumulated in one day here and
+# filled the disk. Drop incremental state nothing has touched for a day.
+if [ -d "$CARGO_TARGET_DIR/debug/incremental" ]; then
+	find "$CARGO_TARGET_DIR/debug/incremental" -mindepth 1 -maxdepth 1 -mtime +0 -exec rm -rf {} +
+fi
+
 echo "[test] rustfmt"
 cargo fmt --all -- --check
 
