@@ -27,6 +27,15 @@ impl<T: Config> Pallet<T> {
 		input_hash
 	}
 
+	/// The eligible providers of `job`'s model that are not already among its providers (at
+	/// most `MaxCandidates`): whom an auditor or arbitrators are drawn from.
+	pub(crate) fn outside_pool(job: &Job<T>) -> Vec<EligibleProvider<T::AccountId, BalanceOf<T>>> {
+		let mut pool = T::Providers::eligible_providers(job.model);
+		pool.retain(|p| !job.assignments.iter().any(|a| a.provider == p.who));
+		pool.truncate(T::MaxCandidates::get() as usize);
+		pool
+	}
+
 	/// Draws up to `r` providers from `pool`, stake-weighted, without replacement, from the
 	/// configured randomness under `domain` (a domain tag) and the job id: the algorithm of
 	/// [`infera_primitives::draw`], seeded with the SCALE encoding of the random hash.

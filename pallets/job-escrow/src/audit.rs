@@ -53,9 +53,7 @@ impl<T: Config> Pallet<T> {
 		{
 			return false;
 		}
-		let mut pool = T::Providers::eligible_providers(job.model);
-		pool.retain(|p| !job.assignments.iter().any(|a| a.provider == p.who));
-		pool.truncate(T::MaxCandidates::get() as usize);
+		let pool = Self::outside_pool(job);
 		let target = now.saturating_add(job.terms.commit_period);
 		if Self::free_deadline_slot(target).is_none() {
 			return false;

@@ -110,9 +110,7 @@ impl<T: Config> Pallet<T> {
 	/// slot of each and opens their commit phase. Returns `false` (and changes nothing) when
 	/// nobody can be drawn or the deadline queues are full.
 	fn open_arbitration(job_id: JobId, job: &mut Job<T>, now: BlockNumberFor<T>) -> bool {
-		let mut pool = T::Providers::eligible_providers(job.model);
-		pool.retain(|p| !job.assignments.iter().any(|a| a.provider == p.who));
-		pool.truncate(T::MaxCandidates::get() as usize);
+		let pool = Self::outside_pool(job);
 		let target = now.saturating_add(job.terms.commit_period);
 		if pool.is_empty() || Self::free_deadline_slot(target).is_none() {
 			return false;
