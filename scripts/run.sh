@@ -14,7 +14,9 @@
 #   --jobs N          number of held-out images submitted (default 20)
 #   --load N          instead of step 4's jobs and step 5, send N pre-signed jobs from 16
 #                     accounts with `infera-load` and print its measurements (rates, latency,
-#                     the block capacity the weights give)
+#                     deadlines kept, the block capacity the weights give); the slashes are set
+#                     to zero first (`--no-slashes`), so that the one provider, which cannot
+#                     answer as fast as the chain takes jobs, is not slashed out mid-run
 #   --node BIN        the node binary (default: the debug build; e.g. a release build)
 #   --base-path DIR   keep the chain's database in DIR (default: a temporary one)
 #   --keep-running    leave node and worker up at the end (Ctrl-C stops them)
@@ -163,7 +165,8 @@ infera --suri //Alice provider register --bond 1000INF \
 
 if [ "$load" -gt 0 ]; then
 	log "infera-load: $load pre-signed jobs from 16 accounts (node $node_bin)"
-	"$CARGO_TARGET_DIR/debug/infera-load" --url "$url" --model "$model" --jobs "$load" --senders 16
+	"$CARGO_TARGET_DIR/debug/infera-load" --url "$url" --model "$model" --jobs "$load" --senders 16 \
+		--no-slashes
 	exit 0
 fi
 

@@ -224,6 +224,19 @@ pub enum ProviderCmd {
 	Offline,
 	/// Takes jobs again.
 	Online,
+	/// Names the account whose key the signer's node holds as its operator: it may commit and
+	/// reveal the signer's job answers and nothing else, so a stolen node key cannot move
+	/// funds. `--clear` removes it.
+	SetOperator {
+		/// SS58 address, `0x` public key or secret URI of the operator.
+		#[arg(required_unless_present = "clear")]
+		operator: Option<String>,
+		/// Remove the operator instead.
+		#[arg(long, conflicts_with = "operator")]
+		clear: bool,
+	},
+	/// Stops operating for the provider that named the signer its operator.
+	RenounceOperator,
 }
 
 /// Job commands.
@@ -702,6 +715,32 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 				serde_json::to_value(&view)?,
 			)
 		}
+		Command::Provider(ProviderCmd::SetOperator { operator, clear: _ }) => {
+			let key = signer()?;
+			let operator = operator.as_deref().map(parse_account).transpose()?;
+			let arg = match &operator {
+				Some(account) => Value::unnamed_variant("Some", [Value::from_bytes(account.0)]),
+				None => Value::unnamed_variant("None", []),
+			};
+			chain.call(&key, "ProviderStaking", "set_operator", vec![arg]).await?;
+			let text = match &operator {
+				Some(account) => {
+					format!("operator set: {account} answers for {}", account_of(&key))
+				}
+				None => format!("operator removed: only {} answers for itself", account_of(&key)),
+			};
+			let json = serde_json::json!({
+				"provider": account_of(&key).to_string(),
+				"operator": operator.map(|a| a.to_string()),
+			});
+			Output::new(text, json)
+		}
+		Command::Provider(ProviderCmd::RenounceOperator) => {
+			let key = signer()?;
+			chain.call(&key, "ProviderStaking", "renounce_operator", vec![]).await?;
+			let text = format!("{} no longer operates for any provider", account_of(&key));
+			Output::new(text, serde_json::json!({ "operator": account_of(&key).to_string() }))
+		}
 		Command::Provider(ProviderCmd::Show { account }) => {
 			let account = match account {
 				Some(a) => parse_account(a)?,
@@ -732,7 +771,11 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 				ProviderCmd::Withdraw => ("withdraw_unbonded", vec![], "withdrawn"),
 				ProviderCmd::Offline => ("go_offline", vec![], "offline"),
 				ProviderCmd::Online => ("go_online", vec![], "online"),
-				_ => unreachable!("handled above"),
+				ProviderCmd::Register { .. }
+				| ProviderCmd::RotateWorkerKey { .. }
+				| ProviderCmd::Show { .. }
+				| ProviderCmd::SetOperator { .. }
+				| ProviderCmd::RenounceOperator => unreachable!("handled above"),
 			};
 			let key = signer()?;
 			chain.call(&key, "ProviderStaking", call, args).await?;

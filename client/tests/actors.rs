@@ -39,7 +39,7 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	worker.ready(Duration::from_secs(60)).await?;
 	let mut node = Node::spawn(
 		"actors",
-		&["--dev", "--offchain-worker", "always", "--inference-worker-url", &worker.url()],
+		&[&["--dev", "--offchain-worker", "always"][..], &worker.node_args()].concat(),
 	)?;
 	node.client(Duration::from_secs(180)).await?;
 	let url = node.ws_url();
@@ -82,6 +82,8 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 			"100INF",
 			"--worker-url",
 			&worker.url(),
+			"--worker-token-file",
+			worker.token_file(),
 			"--worker-key",
 			&worker_key,
 			"--models",

@@ -306,12 +306,46 @@ impl Node {
 	}
 }
 
+/// A fresh worker token (32 random bytes, hex) in an owner-only file of a temporary folder, as
+/// `infera keys worker-token` writes it.
+pub struct WorkerToken {
+	_dir: tempfile::TempDir,
+	/// The token file.
+	pub file: std::path::PathBuf,
+}
+
+impl WorkerToken {
+	/// Generates one.
+	pub fn generate() -> Result<Self> {
+		use std::{io::Read, os::unix::fs::OpenOptionsExt};
+		let dir = tempfile::tempdir()?;
+		let file = dir.path().join("worker.token");
+		let mut secret = [0u8; 32];
+		std::fs::File::open("/dev/urandom")?.read_exact(&mut secret)?;
+		let mut out =
+			std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&file)?;
+		std::io::Write::write_all(&mut out, format!("{}\n", hex::encode(secret)).as_bytes())?;
+		Ok(WorkerToken { _dir: dir, file })
+	}
+
+	/// The file as a command-line argument.
+	pub fn arg(&self) -> String {
+		self.file.display().to_string()
+	}
+}
+
 /// A running `infera-worker` (the provider's inference service).
 pub struct Worker {
 	/// The process.
 	pub process: Process,
 	/// Its HTTP JSON-RPC port.
 	pub port: u16,
+	/// Its JSON-RPC URL.
+	url: String,
+	/// The token file it requires.
+	token_file: String,
+	/// The token it generated for itself (none when the caller passed `--token-file`).
+	_token: Option<WorkerToken>,
 }
 
 impl Worker {
@@ -323,7 +357,9 @@ impl Worker {
 	/// [`Worker::spawn`] on a given port, e.g. to replace a stopped worker a node already calls.
 	/// The worker reads `file://` artifacts only from the exported models' folder
 	/// ([`market::models_dir`]) and the system's temporary folder (`--artifact-dir` both), where
-	/// tests write the artifacts they tamper with (next to their processes' folders).
+	/// tests write the artifacts they tamper with (next to their processes' folders). It
+	/// requires a token: the `--token-file` of `extra`, or one generated for it
+	/// ([`Worker::node_args`] hands it to a node).
 	pub fn spawn_on(port: u16, name: &str, seed: &str, extra: &[&str]) -> Result<Worker> {
 		let models = market::models_dir();
 		std::fs::create_dir_all(&models)?;
@@ -342,12 +378,34 @@ impl Worker {
 		.map(String::from)
 		.to_vec();
 		args.extend(extra.iter().map(|a| a.to_string()));
-		Ok(Worker { process: Process::spawn(name, worker_binary()?, &args)?, port })
+		let given = extra.iter().position(|a| *a == "--token-file").and_then(|i| extra.get(i + 1));
+		let (token_file, token) = match given {
+			Some(file) => (file.to_string(), None),
+			None => {
+				let token = WorkerToken::generate()?;
+				args.extend(["--token-file".to_string(), token.arg()]);
+				(token.arg(), Some(token))
+			}
+		};
+		let process = Process::spawn(name, worker_binary()?, &args)?;
+		let url = format!("http://127.0.0.1:{port}");
+		Ok(Worker { process, port, url, token_file, _token: token })
+	}
+
+	/// The file holding the token the worker requires.
+	pub fn token_file(&self) -> &str {
+		&self.token_file
+	}
+
+	/// The node flags that make a node's off-chain worker call this worker: its URL and its
+	/// token file.
+	pub fn node_args(&self) -> Vec<&str> {
+		vec!["--inference-worker-url", &self.url, "--inference-worker-token-file", &self.token_file]
 	}
 
 	/// The URL the node's off-chain worker calls.
 	pub fn url(&self) -> String {
-		format!("http://127.0.0.1:{}", self.port)
+		self.url.clone()
 	}
 
 	/// Waits until the worker accepts connections.

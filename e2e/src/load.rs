@@ -79,6 +79,15 @@ pub struct LoadReport {
 	pub failed: usize,
 	/// Jobs still open when the timeout passed.
 	pub open: usize,
+	/// Settled jobs whose settlement came later than one block after their last deadline
+	/// (property: none).
+	pub late: usize,
+	/// The largest settlement block minus last deadline over settled jobs (negative: every
+	/// job settled before its deadline).
+	pub max_overrun: Option<i64>,
+	/// The longest run of consecutive blocks each filled to [`FULL_BLOCK_PERCENT`] of the
+	/// jobs its weight allows.
+	pub sustained: u64,
 	/// Blocks from inclusion to settlement of settled jobs, sorted.
 	pub latency_blocks: Vec<u64>,
 	/// What the chain's weights allow for these jobs.
@@ -188,6 +197,15 @@ impl std::fmt::Display for LoadReport {
 			self.latency(0.99),
 			self.latency(1.0)
 		)?;
+		write!(
+			f,
+			"\ndeadlines: {} jobs settled later than deadline + 1 block (latest settlement: \
+			 deadline {:+}); {} consecutive blocks at >= {FULL_BLOCK_PERCENT}% of the jobs their \
+			 weight allows",
+			self.late,
+			self.max_overrun.unwrap_or(0),
+			self.sustained
+		)?;
 		let c = &self.capacity;
 		write!(
 			f,
@@ -228,6 +246,19 @@ pub async fn fund_senders(client: &Client, senders: &[Keypair], amount: u128) ->
 	}
 	let sends = transfers.iter().map(|(call, n)| market::submit(client, &alice, call, Some(*n)));
 	futures::future::try_join_all(sends).await?;
+	Ok(())
+}
+
+/// Sets the timeout and wrong-result slashes to zero with `//Alice`'s sudo (dev chains), so
+/// that a provider which cannot answer at the weight-limited maximum (its answers compete with
+/// the submissions for block space) stays bonded and online, and the load stays at that
+/// maximum for the whole run instead of ending when the provider is slashed out.
+pub async fn disable_slashes(client: &Client) -> Result<()> {
+	let alice = keypair("//Alice")?;
+	for name in ["TimeoutSlash", "WrongResultSlash"] {
+		let call = market::sudo_set_parameter(name, Value::u128(0));
+		market::submit(client, &alice, &call, None).await?;
+	}
 	Ok(())
 }
 
@@ -307,82 +338,158 @@ pub async fn run(client: &Client, config: &LoadConfig, senders: &[Keypair]) -> R
 		}
 	}
 
-	// Follow finalized blocks until every accepted job is included.
+	// Follow finalized blocks until every accepted job is included and every included job
+	// settled, reading each job's deadlines and settlement from the events.
 	let deadline = started + config.timeout;
-	let mut jobs: BTreeMap<u64, u64> = BTreeMap::new();
+	let mut ledger = Ledger::default();
 	let mut next_block = first_block + 1;
-	let mut per_block: BTreeMap<u64, usize> = BTreeMap::new();
-	let mut job_ps = 0u64;
-	while jobs.len() < report.accepted && Instant::now() < deadline {
+	while !ledger.done(report.accepted) && Instant::now() < deadline {
 		let finalized = client.at_current_block().await?.block_number();
 		while next_block <= finalized {
-			let at = client.at_block(next_block).await?;
-			let mut job_extrinsics = BTreeSet::new();
-			for event in at.events().fetch().await?.iter() {
-				let event = event?;
-				let fields = || event.decode_fields_unchecked_as::<Composite<()>>();
-				match (event.pallet_name(), event.event_name(), event.phase()) {
-					// Every job submitted from here on is counted: run the load on a chain that
-					// no one else submits jobs to at the same time.
-					("JobEscrow", "JobSubmitted", Phase::ApplyExtrinsic(extrinsic)) => {
-						let id = fields()?.at("job_id").and_then(|v| v.as_u128());
-						jobs.insert(id.context("job_id")? as u64, next_block);
-						*per_block.entry(next_block).or_default() += 1;
-						report.include_secs = started.elapsed().as_secs_f64();
-						job_extrinsics.insert(extrinsic);
-					}
-					// Emitted after the call's own events: the weight it actually counted.
-					("System", "ExtrinsicSuccess", Phase::ApplyExtrinsic(extrinsic))
-						if job_extrinsics.contains(&extrinsic) =>
-					{
-						let fields = fields()?;
-						let weight = fields.at("dispatch_info").and_then(|i| i.at("weight"));
-						let ps = weight.and_then(|w| w.at("ref_time")).and_then(|t| t.as_u128());
-						let ps = ps.context("ExtrinsicSuccess weight")? as u64;
-						job_ps = job_ps.max(ps);
-					}
-					_ => {}
-				}
+			ledger.read_block(client, next_block).await?;
+			if ledger.included.len() > report.included {
+				report.included = ledger.included.len();
+				report.include_secs = started.elapsed().as_secs_f64();
 			}
 			next_block += 1;
 		}
 		tokio::time::sleep(Duration::from_millis(200)).await;
 	}
-	report.included = jobs.len();
-	report.blocks = per_block.len();
-	report.max_per_block = per_block.values().copied().max().unwrap_or(0);
-	if job_ps > 0 {
-		report.capacity = weight_capacity(client, job_ps).await?;
+	if ledger.job_ps > 0 {
+		report.capacity = weight_capacity(client, ledger.job_ps).await?;
+	}
+	ledger.fill(&mut report);
+	Ok(report)
+}
+
+/// Share of a block's weight limit that counts a block as full, for [`LoadReport::sustained`]:
+/// jobs differ slightly in weight (input size, candidates), so a block at the limit holds a few
+/// less than the nominal [`WeightCapacity::per_block`].
+pub const FULL_BLOCK_PERCENT: u64 = 90;
+
+/// One job of the load, as its events tell it.
+#[derive(Clone, Copy, Debug)]
+struct Tracked {
+	/// Block that included the submission.
+	included: u64,
+	/// The latest deadline announced for it (submission, reveal, audit or arbitration).
+	deadline: u64,
+	/// Block of its settlement event and whether it completed.
+	settled: Option<(u64, bool)>,
+}
+
+/// The jobs of a load run, followed block by block through their events.
+#[derive(Default)]
+struct Ledger {
+	/// Every job included, by id.
+	included: BTreeMap<u64, Tracked>,
+	/// Jobs included per block.
+	per_block: BTreeMap<u64, usize>,
+	/// Largest ref time (ps) a job extrinsic counted.
+	job_ps: u64,
+}
+
+impl Ledger {
+	/// Whether all `accepted` jobs are included and settled.
+	fn done(&self, accepted: usize) -> bool {
+		self.included.len() >= accepted && self.included.values().all(|t| t.settled.is_some())
 	}
 
-	// Wait for settlement.
-	let ids: Vec<u64> = jobs.keys().copied().collect();
-	let mut pending: BTreeSet<u64> = ids.iter().copied().collect();
-	while !pending.is_empty() && Instant::now() < deadline {
-		let mut settled_now = Vec::new();
-		for &id in &pending {
-			let Some(view) = market::job(client, id).await? else { continue };
-			match view.status.as_str() {
-				"Pending" | "Revealing" => {}
-				status => {
-					if status == "Completed" {
-						report.completed += 1;
-					} else {
-						report.failed += 1;
-					}
-					report.latency_blocks.push(view.latency_blocks()?);
-					settled_now.push(id);
+	/// Reads the events of block `number`.
+	async fn read_block(&mut self, client: &Client, number: u64) -> Result<()> {
+		let at = client.at_block(number).await?;
+		let mut job_extrinsics = BTreeSet::new();
+		for event in at.events().fetch().await?.iter() {
+			let event = event?;
+			let fields = || event.decode_fields_unchecked_as::<Composite<()>>();
+			let number_of = |fields: &Composite<()>, name: &str| -> Result<u64> {
+				let value = fields.at(name).and_then(|v| v.as_u128());
+				Ok(value.with_context(|| format!("{}.{name}", event.event_name()))? as u64)
+			};
+			match (event.pallet_name(), event.event_name(), event.phase()) {
+				// Every job submitted from here on is counted: run the load on a chain that no
+				// one else submits jobs to at the same time.
+				("JobEscrow", "JobSubmitted", Phase::ApplyExtrinsic(extrinsic)) => {
+					let fields = fields()?;
+					let tracked = Tracked {
+						included: number,
+						deadline: number_of(&fields, "deadline")?,
+						settled: None,
+					};
+					self.included.insert(number_of(&fields, "job_id")?, tracked);
+					*self.per_block.entry(number).or_default() += 1;
+					job_extrinsics.insert(extrinsic);
 				}
+				// Emitted after the call's own events: the weight it actually counted.
+				("System", "ExtrinsicSuccess", Phase::ApplyExtrinsic(extrinsic))
+					if job_extrinsics.contains(&extrinsic) =>
+				{
+					let fields = fields()?;
+					let weight = fields.at("dispatch_info").and_then(|i| i.at("weight"));
+					let ps = weight.and_then(|w| w.at("ref_time")).and_then(|t| t.as_u128());
+					self.job_ps = self.job_ps.max(ps.context("ExtrinsicSuccess weight")? as u64);
+				}
+				("JobEscrow", "RevealOpened" | "AuditOpened" | "ArbitrationOpened", _) => {
+					let fields = fields()?;
+					if let Some(job) = self.included.get_mut(&number_of(&fields, "job_id")?) {
+						job.deadline = number_of(&fields, "deadline")?;
+					}
+				}
+				(
+					"JobEscrow",
+					outcome @ ("JobCompleted" | "JobRefused" | "JobFailed" | "JobCancelled"),
+					_,
+				) => {
+					let fields = fields()?;
+					if let Some(job) = self.included.get_mut(&number_of(&fields, "job_id")?) {
+						job.settled = Some((number, outcome == "JobCompleted"));
+					}
+				}
+				_ => {}
 			}
 		}
-		for id in settled_now {
-			pending.remove(&id);
-		}
-		if !pending.is_empty() {
-			tokio::time::sleep(Duration::from_millis(500)).await;
-		}
+		Ok(())
 	}
-	report.open = pending.len();
-	report.latency_blocks.sort_unstable();
-	Ok(report)
+
+	/// Writes what the ledger saw into `report` (after its capacity is known).
+	fn fill(&self, report: &mut LoadReport) {
+		report.blocks = self.per_block.len();
+		report.max_per_block = self.per_block.values().copied().max().unwrap_or(0);
+		for job in self.included.values() {
+			let Some((at, completed)) = job.settled else {
+				report.open += 1;
+				continue;
+			};
+			if completed {
+				report.completed += 1;
+			} else {
+				report.failed += 1;
+			}
+			report.latency_blocks.push(at - job.included);
+			let overrun = at as i64 - job.deadline as i64;
+			report.max_overrun = Some(report.max_overrun.map_or(overrun, |m| m.max(overrun)));
+			if overrun > 1 {
+				report.late += 1;
+			}
+		}
+		report.latency_blocks.sort_unstable();
+		report.sustained = self.longest_full_run(report.capacity.per_block());
+	}
+
+	/// The longest run of consecutive blocks that each included at least
+	/// [`FULL_BLOCK_PERCENT`] of `per_block` jobs.
+	fn longest_full_run(&self, per_block: u64) -> u64 {
+		let full = (per_block * FULL_BLOCK_PERCENT).div_ceil(100).max(1) as usize;
+		let (mut longest, mut run, mut previous) = (0u64, 0u64, None::<u64>);
+		for (&block, &jobs) in &self.per_block {
+			if jobs < full {
+				run = 0;
+			} else {
+				run = if previous == Some(block - 1) { run + 1 } else { 1 };
+				longest = longest.max(run);
+			}
+			previous = Some(block);
+		}
+		longest
+	}
 }

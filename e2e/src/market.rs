@@ -277,6 +277,22 @@ pub async fn submit_jobs(
 	futures::future::try_join_all(submissions).await
 }
 
+/// `sudo(parameters.set_parameter(Market(<name>(key, Some(value)))))` as a dynamic transaction.
+pub fn sudo_set_parameter(name: &str, value: Value) -> impl subxt::transactions::Payload {
+	let parameter = Value::unnamed_variant(
+		"Market",
+		[Value::unnamed_variant(
+			name,
+			[Value::unnamed_composite([]), Value::unnamed_variant("Some", [value])],
+		)],
+	);
+	let call = Value::unnamed_variant(
+		"Parameters",
+		[Value::named_variant("set_parameter", [("key_value", parameter)])],
+	);
+	dynamic::transaction("Sudo", "sudo", (call,))
+}
+
 /// `TensorSpec { dtype, shape }` as a dynamic value.
 pub fn tensor_spec(dtype: &str, shape: &[u32]) -> Value {
 	Value::named_composite([

@@ -7,7 +7,7 @@ use crate::{
 	market::{
 		keypair, register_digits_model, register_provider, Digits, ProviderTerms, AUTHOR_FEE, MODEL,
 	},
-	node_binary, Client, Node, Worker, BOOTNODE_KEY, BOOTNODE_PEER_ID,
+	node_binary, Client, Node, Worker, WorkerToken, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
 use anyhow::{bail, Context, Result};
 use std::{path::Path, process::Command, time::Duration};
@@ -75,38 +75,22 @@ pub struct ProviderSite {
 	pub node: Node,
 }
 
-/// A fresh worker token (32 random bytes, hex) in an owner-only file of a temporary folder, as
-/// `infera keys worker-token` writes it.
-pub struct WorkerToken {
-	_dir: tempfile::TempDir,
-	/// The token file.
-	pub file: std::path::PathBuf,
-}
-
-impl WorkerToken {
-	/// Generates one.
-	pub fn generate() -> Result<Self> {
-		use std::{io::Read, os::unix::fs::OpenOptionsExt};
-		let dir = tempfile::tempdir()?;
-		let file = dir.path().join("worker.token");
-		let mut secret = [0u8; 32];
-		std::fs::File::open("/dev/urandom")?.read_exact(&mut secret)?;
-		let mut out =
-			std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&file)?;
-		std::io::Write::write_all(&mut out, format!("{}\n", hex::encode(secret)).as_bytes())?;
-		Ok(WorkerToken { _dir: dir, file })
-	}
-
-	/// The file as a command-line argument.
-	pub fn arg(&self) -> String {
-		self.file.display().to_string()
-	}
-}
-
 impl ProviderSite {
 	/// Starts the worker (key `<suri>Worker`) and the node of provider `suri` (`//Dave`) on
-	/// `chain`, connected to `bootnode`.
+	/// `chain`, connected to `bootnode`; the node's keystore holds the provider's own key.
 	pub async fn start(name: &str, suri: &str, chain: &str, bootnode: &str) -> Result<Self> {
+		Self::start_keyed(name, suri, suri, chain, bootnode).await
+	}
+
+	/// [`ProviderSite::start`] with `node_suri`'s key in the node's keystore instead of the
+	/// provider's: the key of the operator the provider names (`set_operator`).
+	pub async fn start_keyed(
+		name: &str,
+		suri: &str,
+		node_suri: &str,
+		chain: &str,
+		bootnode: &str,
+	) -> Result<Self> {
 		let worker_seed = format!("{suri}Worker");
 		let worker_token = WorkerToken::generate()?;
 		let token = worker_token.arg();
@@ -116,7 +100,7 @@ impl ProviderSite {
 		let mut node = Node::spawn_provider(
 			name,
 			chain,
-			suri,
+			node_suri,
 			&[
 				"--bootnodes",
 				bootnode,

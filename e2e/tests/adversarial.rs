@@ -130,22 +130,6 @@ async fn next_job_id(client: &Client) -> Result<u64> {
 	Ok(at.storage().try_fetch(address, ()).await?.map(|v| v.decode()).transpose()?.unwrap_or(0))
 }
 
-/// `sudo(parameters.set_parameter(Market(<name>(key, Some(value)))))` as a dynamic transaction.
-fn sudo_set(name: &str, value: Value) -> impl subxt::transactions::Payload {
-	let parameter = Value::unnamed_variant(
-		"Market",
-		[Value::unnamed_variant(
-			name,
-			[Value::unnamed_composite([]), Value::unnamed_variant("Some", [value])],
-		)],
-	);
-	let call = Value::unnamed_variant(
-		"Parameters",
-		[Value::named_variant("set_parameter", [("key_value", parameter)])],
-	);
-	dynamic::transaction("Sudo", "sudo", (call,))
-}
-
 /// The `market_parameters` answer's field `name`.
 async fn parameter(node: &Node, name: &str) -> Result<serde_json::Value> {
 	let rpc = RpcClient::from_insecure_url(node.ws_url()).await?;
@@ -171,7 +155,9 @@ async fn governance_cannot_break_the_market_and_open_jobs_keep_their_terms() -> 
 		("MinProviderStake", Value::u128(0)),
 		("UnbondingPeriod", Value::u128(0)),
 	] {
-		let refused = market::submit(&client, &alice, &sudo_set(name, value.clone()), None).await;
+		let refused =
+			market::submit(&client, &alice, &market::sudo_set_parameter(name, value.clone()), None)
+				.await;
 		ensure!(refused.is_err(), "sudo set {name} = {value:?} was accepted");
 		println!(
 			"sudo set {name} = {value:?}: refused ({:#})",
@@ -212,9 +198,13 @@ async fn governance_cannot_break_the_market_and_open_jobs_keep_their_terms() -> 
 	let job = market::submit_jobs(&client, &charlie, model, &digits.inputs[..1], 1, job_price(1))
 		.await?
 		.remove(0);
-	let events =
-		market::submit(&client, &alice, &sudo_set("TimeoutSlash", Value::u128(500_000_000)), None)
-			.await?;
+	let events = market::submit(
+		&client,
+		&alice,
+		&market::sudo_set_parameter("TimeoutSlash", Value::u128(500_000_000)),
+		None,
+	)
+	.await?;
 	market::event(&events, "Parameters", "Updated")?;
 	ensure!(parameter(node, "timeout_slash").await? == 500_000_000, "the new slash is in force");
 	let stake = market::bonded(&client, dave.public_key().0).await?;

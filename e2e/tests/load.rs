@@ -2,7 +2,7 @@
 //! pre-signed as fast as the node takes them. Prints the accepted and included rates, the
 //! latency distribution and the block capacity the weights give; asserts only outcomes: every
 //! accepted job is included, no block holds more jobs than its weight allows, and every job ends
-//! paid or refunded (none stays open, none is lost).
+//! paid or refunded (none stays open, none is lost) by its last deadline + 1 block.
 
 use anyhow::{ensure, Result};
 use infera_e2e::{
@@ -19,7 +19,7 @@ async fn a_burst_of_jobs_is_included_and_every_job_settles() -> Result<()> {
 	worker.ready(Duration::from_secs(60)).await?;
 	let mut node = Node::spawn(
 		"dev-load",
-		&["--dev", "--offchain-worker", "always", "--inference-worker-url", &worker.url()],
+		&[&["--dev", "--offchain-worker", "always"][..], &worker.node_args()].concat(),
 	)?;
 	let client = node.client(Duration::from_secs(180)).await?;
 	let model =
@@ -58,6 +58,7 @@ async fn a_burst_of_jobs_is_included_and_every_job_settles() -> Result<()> {
 	);
 	ensure!(report.open == 0, "{} jobs still open", report.open);
 	ensure!(report.completed + report.failed == report.included);
+	ensure!(report.late == 0, "{} jobs settled later than deadline + 1 block", report.late);
 	ensure!(report.capacity.job_ps > 0, "no weight read for submit_job");
 	ensure!(
 		report.max_per_block as u64 <= report.capacity.per_block(),

@@ -23,7 +23,7 @@ async fn redundancy_one_jobs_are_answered_by_libtorch_and_paid_exactly() -> Resu
 	worker.ready(Duration::from_secs(60)).await?;
 	let mut node = Node::spawn(
 		"dev",
-		&["--dev", "--offchain-worker", "always", "--inference-worker-url", &worker.url()],
+		&[&["--dev", "--offchain-worker", "always"][..], &worker.node_args()].concat(),
 	)?;
 	let client = node.client(Duration::from_secs(180)).await?;
 	let (alice, bob, charlie) = (keypair("//Alice")?, keypair("//Bob")?, keypair("//Charlie")?);

@@ -16,7 +16,7 @@ use subxt::dynamic::{self, Value};
 const JOB_PRICE: u128 = job_price(1);
 /// The spec version of the workspace's runtime (`runtime/src/lib.rs`); the upgrade blob has
 /// the next one.
-const OLD_SPEC: u32 = 102;
+const OLD_SPEC: u32 = 103;
 
 #[tokio::test]
 async fn the_runtime_is_upgraded_in_place_while_jobs_flow() -> Result<()> {

@@ -13,8 +13,9 @@
 //! refusal), the others their outputs. The retry costs up to `max_batch` extra passes, only
 //! after a failure; bisecting would save passes when one input is bad but cost more when
 //! several are, and single passes are what an unbatched worker would run anyway. When the
-//! *worker* fails (building or moving tensors, a panic), no input is to blame: every request of
-//! the batch gets the error.
+//! *worker* fails (building or moving tensors, a panic), or the model's runner is killed at its
+//! deadline or dies ([`crate::sandbox`]), no input is to blame: every request of the batch
+//! gets the error.
 //!
 //! Backpressure: a full queue makes [`Batcher::run`] fail at once with `QueueFull`. Callers
 //! that gave up (timeout, dropped connection) are skipped before the forward pass. The thread
@@ -46,6 +47,25 @@ pub enum ForwardError {
 	/// devices, copying the output out): no input is to blame.
 	#[error("the worker failed: {0}")]
 	Runtime(String),
+	/// The pass ran past its deadline and the model's runner was killed
+	/// ([`crate::sandbox`]). Not blamed on an input: every request of the batch fails.
+	#[error("the forward pass ran past {0} ms; its runner was killed")]
+	TimedOut(u128),
+	/// The model's runner died during the pass (a crash, a signal). Not blamed on an input.
+	#[error("the model's runner died: {0}")]
+	Crashed(String),
+}
+
+impl From<ForwardError> for WorkerError {
+	fn from(e: ForwardError) -> Self {
+		match e {
+			ForwardError::Model(reason) | ForwardError::Runtime(reason) => {
+				WorkerError::Forward(reason)
+			}
+			ForwardError::TimedOut(ms) => WorkerError::ModelTimedOut(ms),
+			ForwardError::Crashed(how) => WorkerError::ModelCrashed(how),
+		}
+	}
 }
 
 /// A model that can run a batch of fixed-size inputs.
@@ -249,13 +269,19 @@ fn run_batch<M: BatchModel>(
 				let alone = match forward_pass(model, &job.input, 1, output_len, label, metrics) {
 					Ok(raw) => Ok(Forwarded::Raw(raw)),
 					Err(ForwardError::Model(reason)) => Ok(Forwarded::Failed(reason)),
-					Err(ForwardError::Runtime(reason)) => Err(WorkerError::Forward(reason)),
+					Err(
+						e @ (ForwardError::Runtime(_)
+						| ForwardError::TimedOut(_)
+						| ForwardError::Crashed(_)),
+					) => Err(e.into()),
 				};
 				(alone, 1, start.elapsed())
 			}
-			Err(ForwardError::Runtime(reason)) => {
-				(Err(WorkerError::Forward(reason.clone())), batch, first_pass)
-			}
+			Err(
+				e @ (ForwardError::Runtime(_)
+				| ForwardError::TimedOut(_)
+				| ForwardError::Crashed(_)),
+			) => (Err(e.clone().into()), batch, first_pass),
 		};
 		let stats = BatchStats { batch_size, queue_wait, forward };
 		// The caller may have given up meanwhile; nothing to do then.

@@ -14,6 +14,16 @@ pub enum DeviceChoice {
 	Cuda,
 }
 
+/// Where models run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum IsolationChoice {
+	/// Each model in its own confined runner process (see the worker README).
+	Process,
+	/// In the worker's own process, next to its key: only to measure the sandbox's cost or on
+	/// a platform without it.
+	InProcess,
+}
+
 /// Configuration of the inference worker.
 #[derive(Clone, Debug, Parser)]
 #[command(name = "infera-worker", version, about)]
@@ -94,11 +104,15 @@ pub struct Config {
 	pub allow_private_fetch: bool,
 
 	/// File holding the shared secret the node sends as `Authorization: Bearer <token>`
-	/// (`infera keys worker-token --out <file>`). When set, every JSON-RPC request without it
-	/// gets HTTP 401, except a `health` call and `GET /metrics`. When absent the API is open to
-	/// anyone who can reach `--listen`, and the worker warns at start.
-	#[arg(long, env = "INFERA_WORKER_TOKEN_FILE")]
+	/// (`infera keys worker-token --out <file>`). Every JSON-RPC request without it gets HTTP
+	/// 401, except a `health` call and `GET /metrics`. Required unless `--insecure-no-token`.
+	#[arg(long, env = "INFERA_WORKER_TOKEN_FILE", required_unless_present = "insecure_no_token")]
 	pub token_file: Option<PathBuf>,
+
+	/// Serve without a token: anyone who can reach `--listen` may load models, run inference
+	/// and get key proofs. Only for a worker on loopback in development (a warning at start).
+	#[arg(long, env = "INFERA_WORKER_INSECURE_NO_TOKEN", conflicts_with = "token_file")]
+	pub insecure_no_token: bool,
 
 	/// Export manifests (`manifest.json` of `scripts/export_models.py`, comma-separated) whose
 	/// models are loaded at start, from `file://` URIs next to each manifest.
@@ -108,6 +122,31 @@ pub struct Config {
 	/// TEST ONLY: perturb every output (elements reversed) to play a cheating provider.
 	#[arg(long, env = "INFERA_WORKER_FAULTY")]
 	pub faulty: bool,
+
+	/// Where models run: `process` (default) gives each model its own runner process behind
+	/// resource limits, Landlock and seccomp; `in-process` runs them next to the worker's key.
+	#[arg(long, env = "INFERA_WORKER_ISOLATION", value_enum, default_value_t = IsolationChoice::Process)]
+	pub isolation: IsolationChoice,
+
+	/// Address space of each model's runner, in MiB (0: no limit; never applied on CUDA).
+	/// An allocation beyond it fails inside the model: a signed `forward_failed` refusal.
+	#[arg(long, env = "INFERA_WORKER_MODEL_MEMORY_MB", default_value_t = 8192)]
+	pub model_memory_mb: u64,
+
+	/// Longest one forward pass may take, in milliseconds, before its runner is killed (the
+	/// batch's requests fail with code -32022 and the next request starts a new runner).
+	#[arg(long, env = "INFERA_WORKER_MODEL_TIMEOUT_MS", default_value_t = 10_000)]
+	pub model_timeout_ms: u64,
+
+	/// Longest loading a model in its runner may take (receiving the artifact, loading it and
+	/// one check pass), in seconds.
+	#[arg(long, env = "INFERA_WORKER_MODEL_LOAD_TIMEOUT_SECS", default_value_t = 120)]
+	pub model_load_timeout_secs: u64,
+
+	/// TEST ONLY: load models without vetting their code, to show what the sandbox alone
+	/// stops.
+	#[arg(long, env = "INFERA_WORKER_UNSAFE_SKIP_VETTING", hide = true)]
+	pub unsafe_skip_vetting: bool,
 }
 
 impl Config {
@@ -129,6 +168,20 @@ impl Config {
 	/// The artifact connection deadline.
 	pub fn fetch_connect_timeout(&self) -> Duration {
 		Duration::from_secs(self.fetch_connect_timeout_secs)
+	}
+
+	/// The isolation of models: runners of this executable with the flags' limits, or none.
+	pub fn isolation(&self) -> std::io::Result<crate::sandbox::Isolation> {
+		use crate::sandbox::{Isolation, SandboxConfig};
+		Ok(match self.isolation {
+			IsolationChoice::InProcess => Isolation::InProcess,
+			IsolationChoice::Process => Isolation::Process(SandboxConfig {
+				runner: std::env::current_exe()?,
+				memory_limit: self.model_memory_mb.saturating_mul(1 << 20),
+				forward_timeout: Duration::from_millis(self.model_timeout_ms),
+				load_timeout: Duration::from_secs(self.model_load_timeout_secs),
+			}),
+		})
 	}
 
 	/// The key file in use when no seed is given.

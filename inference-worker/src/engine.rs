@@ -15,10 +15,12 @@
 //! TorchScript modules (weights dominate); the process's resident memory is exported too.
 
 use crate::{
-	batcher::{BatchConfig, BatchModel, BatchOutput, BatchStats, Batcher, ForwardError, Forwarded},
+	batcher::{BatchConfig, BatchOutput, BatchStats, Batcher, Forwarded},
 	error::{Result, WorkerError},
 	metrics::{refusal_label, Metrics},
+	sandbox::{Isolation, SandboxedModel},
 	store::ModelStore,
+	torch::{TorchModel, TorchSettings},
 };
 use infera_primitives::{
 	attestation::RefusalReason,
@@ -33,7 +35,7 @@ use std::{
 	sync::{Arc, Mutex, MutexGuard},
 	time::Duration,
 };
-use tch::{CModule, Device, Kind, Tensor};
+use tch::Device;
 
 /// What a model accepts and returns, and how its outputs are compared.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -78,7 +80,7 @@ pub struct ModelInfo {
 }
 
 /// Settings of the engine.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct EngineConfig {
 	/// Where modules run.
 	pub device: Device,
@@ -94,6 +96,18 @@ pub struct EngineConfig {
 	pub request_timeout: Duration,
 	/// Test only: perturb every output (elements reversed).
 	pub faulty: bool,
+	/// Where models run: each in its confined runner process, or in the worker's.
+	pub isolation: Isolation,
+	/// Test only: load models without vetting their code (to show what the sandbox alone
+	/// stops).
+	pub skip_vetting: bool,
+}
+
+impl EngineConfig {
+	/// How each model's module runs.
+	pub fn torch_settings(&self) -> TorchSettings {
+		TorchSettings { device: self.device, threads: self.threads, faulty: self.faulty }
+	}
 }
 
 /// What the model answered to one input.
@@ -166,110 +180,6 @@ pub fn device_name(device: Device) -> String {
 		Device::Mps => "mps".into(),
 		Device::Vulkan => "vulkan".into(),
 		Device::Cpu => "cpu".into(),
-	}
-}
-
-/// The libtorch element kind of a dtype.
-fn kind(dtype: DType) -> Kind {
-	match dtype {
-		DType::F32 => Kind::Float,
-		DType::F16 => Kind::Half,
-		DType::I64 => Kind::Int64,
-		DType::I32 => Kind::Int,
-		DType::U8 => Kind::Uint8,
-	}
-}
-
-fn dims(spec: &TensorSpec) -> Vec<i64> {
-	spec.shape.iter().map(|&d| i64::from(d)).collect()
-}
-
-/// A TorchScript module and the specs it is called with.
-struct TorchModel {
-	module: CModule,
-	device: Device,
-	threads: u32,
-	faulty: bool,
-	input_kind: Kind,
-	input_dims: Vec<i64>,
-	output: TensorSpec,
-}
-
-impl TorchModel {
-	/// Vets verified artifact bytes ([`crate::vetting`]), loads them and checks, with one zero input, that the module returns
-	/// what the output spec says.
-	fn load(bytes: &[u8], spec: &ModelSpec, config: &EngineConfig) -> Result<Self> {
-		// Nothing of the model may run before its code passed the operator allowlist.
-		crate::vetting::vet(bytes)?;
-		tch::set_num_threads(config.threads as i32);
-		let module = CModule::load_data_on_device(&mut std::io::Cursor::new(bytes), config.device)
-			.map_err(|e| {
-				WorkerError::InvalidArtifact(format!("not a loadable TorchScript module: {e}"))
-			})?;
-		let mut model = TorchModel {
-			module,
-			device: config.device,
-			threads: config.threads,
-			faulty: config.faulty,
-			input_kind: kind(spec.input.dtype),
-			input_dims: dims(&spec.input),
-			output: spec.output.clone(),
-		};
-		let (input_len, _) = spec.byte_lens()?;
-		model.forward(&vec![0u8; input_len], 1).map_err(|e| {
-			WorkerError::InvalidArtifact(format!("module does not fit its declared specs: {e}"))
-		})?;
-		Ok(model)
-	}
-}
-
-impl BatchModel for TorchModel {
-	fn on_thread_start(&mut self) {
-		tch::set_num_threads(self.threads as i32);
-	}
-
-	fn forward(&mut self, input: &[u8], batch: usize) -> Result<Vec<u8>, ForwardError> {
-		let runtime = |e: tch::TchError| ForwardError::Runtime(e.to_string());
-		let mut shape = vec![batch as i64];
-		shape.extend_from_slice(&self.input_dims);
-		let x = Tensor::f_from_data_size(input, &shape, self.input_kind)
-			.and_then(|x| x.f_to(self.device))
-			.map_err(runtime)?;
-		// What the module raises is the model failing on its inputs.
-		let y = tch::no_grad(|| self.module.forward_ts(&[x]))
-			.map_err(|e| ForwardError::Model(e.to_string()))?;
-		let mut expected = vec![batch as i64];
-		expected.extend(dims(&self.output));
-		if y.size() != expected || y.kind() != kind(self.output.dtype) {
-			return Err(ForwardError::Model(format!(
-				"output is {:?} {:?}, expected {:?} {expected:?}",
-				y.kind(),
-				y.size(),
-				kind(self.output.dtype)
-			)));
-		}
-		let y = y.f_to(Device::Cpu).and_then(|y| y.f_contiguous()).map_err(runtime)?;
-		let numel = y.numel();
-		let size = self.output.dtype.size_bytes() as usize;
-		let mut raw = vec![0u8; numel * size];
-		y.f_copy_data_u8(&mut raw, numel).map_err(runtime)?;
-		if self.faulty {
-			perturb(&mut raw, batch, size);
-		}
-		Ok(raw)
-	}
-}
-
-/// The `--faulty` perturbation: reverses the elements of each output, which changes both the
-/// ranking (`TopK`) and the values (`Quantized`, `Exact`) of any non-palindromic output.
-fn perturb(raw: &mut [u8], batch: usize, element_size: usize) {
-	if batch == 0 || raw.is_empty() {
-		return;
-	}
-	for item in raw.chunks_mut(raw.len() / batch) {
-		let mut elements: Vec<Vec<u8>> = item.chunks(element_size).map(<[u8]>::to_vec).collect();
-		elements.reverse();
-		item.copy_from_slice(&elements.concat());
 	}
 }
 
@@ -442,19 +352,12 @@ impl Engine {
 				self.config.max_model_bytes
 			)));
 		}
-		let (spec, config) = (entry.spec.clone(), self.config);
-		let model = tokio::task::spawn_blocking(move || TorchModel::load(&bytes, &spec, &config))
-			.await
-			.map_err(|e| WorkerError::InvalidArtifact(format!("loading panicked: {e}")))??;
+		// Nothing of the model may run before its code passed the operator allowlist.
+		if !self.config.skip_vetting {
+			crate::vetting::vet(&bytes)?;
+		}
 		let label = hex::encode(hash);
-		let batcher = Batcher::spawn(
-			&label,
-			model,
-			entry.output_len,
-			self.config.batch,
-			self.metrics.clone(),
-		)
-		.map_err(|e| WorkerError::Unavailable(format!("cannot start model thread: {e}")))?;
+		let batcher = self.start(&label, bytes, &entry).await?;
 		let loaded = Arc::new(Loaded { entry, batcher, bytes: size });
 		let mut state = self.state();
 		while state.loaded.len() >= self.config.max_models.max(1)
@@ -469,6 +372,41 @@ impl Engine {
 		self.update_gauges(&state);
 		tracing::info!("loaded model 0x{label} ({size} bytes)");
 		Ok(loaded)
+	}
+
+	/// Loads `bytes` where the configured isolation says and starts the model's batching
+	/// thread.
+	async fn start(&self, label: &str, bytes: Vec<u8>, entry: &Entry) -> Result<Batcher> {
+		let (spec, config, metrics) =
+			(entry.spec.clone(), self.config.clone(), self.metrics.clone());
+		let batch = self.config.batch;
+		let spawn = |result: std::io::Result<Batcher>| {
+			result.map_err(|e| WorkerError::Unavailable(format!("cannot start model thread: {e}")))
+		};
+		let blocking = |e: tokio::task::JoinError| {
+			WorkerError::InvalidArtifact(format!("loading panicked: {e}"))
+		};
+		match &self.config.isolation {
+			Isolation::InProcess => {
+				let settings = config.torch_settings();
+				let model =
+					tokio::task::spawn_blocking(move || TorchModel::load(&bytes, &spec, settings))
+						.await
+						.map_err(blocking)??;
+				spawn(Batcher::spawn(label, model, entry.output_len, batch, metrics))
+			}
+			Isolation::Process(sandbox) => {
+				let (sandbox, name) = (sandbox.clone(), label.to_string());
+				let task_metrics = metrics.clone();
+				let model = tokio::task::spawn_blocking(move || {
+					let request = sandbox.load_request(bytes, &spec, config.torch_settings());
+					SandboxedModel::start(&name, request, sandbox, task_metrics)
+				})
+				.await
+				.map_err(blocking)??;
+				spawn(Batcher::spawn(label, model, entry.output_len, batch, metrics))
+			}
+		}
 	}
 
 	/// Drops the loaded module of `hash`, if any (its thread ends once its queue is drained).
@@ -529,14 +467,5 @@ mod tests {
 		let answer = answer_of(&spec, &f32_bytes(&[1e30, 0.0])).unwrap();
 		assert_eq!(answer, Answer::Refused(RefusalReason::OutOfRange));
 		assert!(matches!(answer_of(&spec, &f32_bytes(&[1e3, 0.0])).unwrap(), Answer::Output(_)));
-	}
-
-	#[test]
-	fn perturb_reverses_elements_of_each_output() {
-		let mut raw: Vec<u8> = [1u16, 2, 3, 4, 5, 6].iter().flat_map(|v| v.to_le_bytes()).collect();
-		perturb(&mut raw, 2, 2);
-		let expected: Vec<u8> =
-			[3u16, 2, 1, 6, 5, 4].iter().flat_map(|v| v.to_le_bytes()).collect();
-		assert_eq!(raw, expected);
 	}
 }

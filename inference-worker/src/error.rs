@@ -57,6 +57,13 @@ pub mod code {
 	pub const TOO_MANY_REDIRECTS: i32 = -32020;
 	/// The artifact is larger than `--max-model-bytes` (announced or while reading).
 	pub const ARTIFACT_TOO_LARGE: i32 = -32021;
+	/// The model's forward pass (or its load) ran past `--model-timeout-ms`
+	/// (`--model-load-timeout-secs`); its runner process was killed and the next request
+	/// starts a new one ([`crate::sandbox`]).
+	pub const MODEL_TIMED_OUT: i32 = -32022;
+	/// The model's runner process died (a crash or a signal); the next request starts a new
+	/// one.
+	pub const MODEL_CRASHED: i32 = -32023;
 }
 
 /// What went wrong while serving a request.
@@ -174,6 +181,12 @@ pub enum WorkerError {
 		/// `--max-model-bytes`.
 		limit: u64,
 	},
+	/// See [`code::MODEL_TIMED_OUT`].
+	#[error("the model ran past its deadline of {0} ms; its runner was killed")]
+	ModelTimedOut(u128),
+	/// See [`code::MODEL_CRASHED`].
+	#[error("the model's runner died: {0}")]
+	ModelCrashed(String),
 }
 
 impl WorkerError {
@@ -200,6 +213,8 @@ impl WorkerError {
 			WorkerError::PrivateAddress { .. } => code::PRIVATE_ADDRESS,
 			WorkerError::TooManyRedirects { .. } => code::TOO_MANY_REDIRECTS,
 			WorkerError::ArtifactTooLarge { .. } => code::ARTIFACT_TOO_LARGE,
+			WorkerError::ModelTimedOut(_) => code::MODEL_TIMED_OUT,
+			WorkerError::ModelCrashed(_) => code::MODEL_CRASHED,
 		}
 	}
 
@@ -226,6 +241,8 @@ impl WorkerError {
 			WorkerError::PrivateAddress { .. } => "private_address",
 			WorkerError::TooManyRedirects { .. } => "too_many_redirects",
 			WorkerError::ArtifactTooLarge { .. } => "artifact_too_large",
+			WorkerError::ModelTimedOut(_) => "model_timed_out",
+			WorkerError::ModelCrashed(_) => "model_crashed",
 		}
 	}
 }

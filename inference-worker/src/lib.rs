@@ -16,8 +16,11 @@
 //! - [`vetting`]: the operators a model's TorchScript code may call, checked before loading;
 //! - [`batcher`]: per-model queue and dynamic batching thread (a failed batch is retried
 //!   one request at a time);
-//! - [`engine`]: known and loaded models (LRU), TorchScript execution, canonical outputs and
-//!   refusals;
+//! - [`engine`]: known and loaded models (LRU), canonical outputs and refusals;
+//! - [`torch`]: a TorchScript module, loaded and checked against its specs, and its batched
+//!   forward pass;
+//! - [`sandbox`]: each model in its own confined runner process (limits, Landlock,
+//!   seccomp, deadlines and restarts), and the runner itself;
 //! - [`attest`]: the attestation key (attestations and key-possession proofs);
 //! - [`api`]: JSON-RPC methods and `GET /metrics`;
 //! - [`auth`]: the node–worker shared token;
@@ -34,5 +37,7 @@ pub mod engine;
 pub mod error;
 pub mod fetch;
 pub mod metrics;
+pub mod sandbox;
 pub mod store;
+pub mod torch;
 pub mod vetting;

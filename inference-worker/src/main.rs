@@ -11,12 +11,26 @@ use infera_worker::{
 	engine::{device_name, resolve_device, Engine, EngineConfig},
 	fetch::FetchPolicy,
 	metrics::Metrics,
+	sandbox,
 	store::ModelStore,
 };
 use std::{error::Error, io::Write, process::ExitCode, sync::Arc};
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+	// A model's runner: no runtime, no flags, no logging setup (see `sandbox::runner`).
+	if std::env::args_os().nth(1).is_some_and(|arg| arg == sandbox::RUNNER_ARG) {
+		return sandbox::runner::main();
+	}
+	match tokio::runtime::Runtime::new() {
+		Ok(runtime) => runtime.block_on(serve_main()),
+		Err(e) => {
+			eprintln!("infera-worker: cannot start the runtime: {e}");
+			ExitCode::FAILURE
+		}
+	}
+}
+
+async fn serve_main() -> ExitCode {
 	tracing_subscriber::fmt()
 		.with_env_filter(
 			tracing_subscriber::EnvFilter::try_from_default_env()
@@ -45,8 +59,9 @@ async fn run(config: Config) -> Result<(), Box<dyn Error>> {
 		Some(path) => Some(Token::from_file(path)?),
 		None => {
 			tracing::warn!(
-				"no --token-file: ANYONE who can reach {} can call every method (load models, \
-				 run inference, get key proofs); pass --token-file (infera keys worker-token)",
+				"--insecure-no-token: ANYONE who can reach {} can call every method (load \
+				 models, run inference, get key proofs); pass --token-file (infera keys \
+				 worker-token) instead",
 				config.listen
 			);
 			None
@@ -64,6 +79,8 @@ async fn run(config: Config) -> Result<(), Box<dyn Error>> {
 		max_model_bytes: config.max_model_bytes,
 		request_timeout: config.request_timeout(),
 		faulty: config.faulty,
+		isolation: config.isolation()?,
+		skip_vetting: config.unsafe_skip_vetting,
 	};
 	let engine = Engine::new(store, engine_config, metrics.clone());
 	let (public, ss58) = attestor.public_display();
@@ -86,6 +103,14 @@ async fn run(config: Config) -> Result<(), Box<dyn Error>> {
 	);
 	if config.faulty {
 		tracing::warn!("--faulty: every output is perturbed (tests only)");
+	}
+	if config.unsafe_skip_vetting {
+		tracing::warn!("--unsafe-skip-vetting: model code is not vetted (tests only)");
+	}
+	if config.isolation == infera_worker::config::IsolationChoice::InProcess {
+		tracing::warn!(
+			"--isolation in-process: models run inside the worker, next to its key and network"
+		);
 	}
 	shutdown_signal().await?;
 	tracing::info!("shutting down");

@@ -29,6 +29,10 @@ pub struct Metrics {
 	pub loaded_models: IntGauge,
 	/// Artifact bytes of the loaded models (the quantity `--max-model-bytes` bounds).
 	pub loaded_model_bytes: IntGauge,
+	/// Model runners killed or found dead, by reason (`timeout`, `crash`).
+	pub runner_kills: IntCounterVec,
+	/// The walls model runners stand behind (`layer`, `status`): 1 for each status seen.
+	pub runner_confinement: IntGaugeVec,
 	/// Resident memory of the process, sampled at each scrape.
 	resident_memory: IntGauge,
 	/// The device models run on (also the label of the always-1 `device` gauge).
@@ -80,6 +84,14 @@ impl Metrics {
 			IntGauge::new("loaded_model_bytes", "Artifact bytes of the loaded models")?;
 		let resident_memory =
 			IntGauge::new("resident_memory_bytes", "Resident memory of the process")?;
+		let runner_kills = IntCounterVec::new(
+			Opts::new("runner_kills_total", "Model runners killed or found dead, by reason"),
+			&["reason"],
+		)?;
+		let runner_confinement = IntGaugeVec::new(
+			Opts::new("runner_confinement", "Confinement of model runners by layer and status"),
+			&["layer", "status"],
+		)?;
 		let device_gauge =
 			IntGaugeVec::new(Opts::new("device", "Device models run on"), &["device"])?;
 		device_gauge.with_label_values(&[device]).set(1);
@@ -94,6 +106,8 @@ impl Metrics {
 		registry.register(Box::new(loaded_models.clone()))?;
 		registry.register(Box::new(loaded_model_bytes.clone()))?;
 		registry.register(Box::new(resident_memory.clone()))?;
+		registry.register(Box::new(runner_kills.clone()))?;
+		registry.register(Box::new(runner_confinement.clone()))?;
 		registry.register(Box::new(device_gauge))?;
 		Ok(Self {
 			registry,
@@ -107,6 +121,8 @@ impl Metrics {
 			request_latency,
 			loaded_models,
 			loaded_model_bytes,
+			runner_kills,
+			runner_confinement,
 			resident_memory,
 			device: device.to_string(),
 		})

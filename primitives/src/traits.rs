@@ -128,6 +128,11 @@ pub trait ProviderRegistry<AccountId, Balance> {
 	/// The public key `who`'s inference worker signs attestations with.
 	fn worker_key(who: &AccountId) -> Option<WorkerPublic>;
 
+	/// The provider on whose behalf `signer` answers jobs: the provider that named `signer` its
+	/// operator, else `signer` itself. (An operator is never a provider, so a provider always
+	/// answers for itself.)
+	fn acting_for(signer: &AccountId) -> AccountId;
+
 	/// Slashes `ratio` of everything `who` has bonded, unbonding stake included. The slash is
 	/// shared equally among `beneficiaries` (the winners of an arbitrated job); the remainder of
 	/// that division, or all of it when `beneficiaries` is empty, goes to the treasury. Returns

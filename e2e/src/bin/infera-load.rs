@@ -7,6 +7,9 @@
 //!
 //! The senders `//Load0`… are funded by `//Alice` first (dev and local chains). Inputs are the
 //! held-out digits that `scripts/export_models.py` exports (`$INFER_CACHE/models`).
+//! `--no-slashes` first sets the timeout and wrong-result slashes to zero (sudo, dev chains), so
+//! that a provider that cannot keep up with the weight-limited maximum is not slashed out of
+//! the market halfway through a long run.
 
 use anyhow::{bail, Context, Result};
 use infera_e2e::{
@@ -19,12 +22,19 @@ use std::time::Duration;
 fn usage() -> ! {
 	eprintln!(
 		"usage: infera-load [--url URL] --model ID [--jobs N] [--senders N] [--redundancy R] \
-		 [--max-price UNITS] [--connections N] [--timeout SECS]"
+		 [--max-price UNITS] [--connections N] [--timeout SECS] [--no-slashes]"
 	);
 	std::process::exit(2)
 }
 
-fn parse_args() -> Result<LoadConfig> {
+/// What the command line asks for besides the load itself.
+struct Options {
+	/// Set the slashes to zero first (`--no-slashes`, dev chains: `//Alice` is sudo).
+	no_slashes: bool,
+}
+
+fn parse_args() -> Result<(LoadConfig, Options)> {
+	let mut options = Options { no_slashes: false };
 	let mut config = LoadConfig {
 		url: "ws://127.0.0.1:9944".into(),
 		model: u128::MAX,
@@ -48,6 +58,7 @@ fn parse_args() -> Result<LoadConfig> {
 			"--max-price" => config.max_price = value()?.parse()?,
 			"--connections" => config.connections = value()?.parse()?,
 			"--timeout" => config.timeout = Duration::from_secs(value()?.parse()?),
+			"--no-slashes" => options.no_slashes = true,
 			"-h" | "--help" => usage(),
 			other => bail!("unknown argument {other}"),
 		}
@@ -55,16 +66,19 @@ fn parse_args() -> Result<LoadConfig> {
 	if config.model == u128::MAX {
 		usage();
 	}
-	Ok(config)
+	Ok((config, options))
 }
 
 #[tokio::main]
 async fn main() -> Result<()> {
-	let mut config = parse_args()?;
+	let (mut config, options) = parse_args()?;
 	config.inputs = Digits::load()?.inputs;
 	let client = Client::from_insecure_url(&config.url)
 		.await
 		.with_context(|| format!("connecting to {}", config.url))?;
+	if options.no_slashes {
+		load::disable_slashes(&client).await?;
+	}
 	let senders = load::senders(config.senders)?;
 	let per_sender = (config.jobs / config.senders + 1) as u128;
 	load::fund_senders(&client, &senders, per_sender * config.max_price + 100 * UNIT).await?;

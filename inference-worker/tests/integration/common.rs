@@ -11,6 +11,7 @@ use infera_worker::{
 	engine::{Answer, Engine, EngineConfig, ModelSpec},
 	fetch::FetchPolicy,
 	metrics::Metrics,
+	sandbox::{Isolation, SandboxConfig},
 	store::ModelStore,
 };
 use serde::Deserialize;
@@ -146,6 +147,19 @@ pub fn engine_config(max_batch: usize, threads: u32) -> EngineConfig {
 		max_model_bytes: 64 << 20,
 		request_timeout: Duration::from_secs(30),
 		faulty: false,
+		isolation: Isolation::Process(sandbox_config()),
+		skip_vetting: false,
+	}
+}
+
+/// Runners of the worker binary Cargo built for these tests, with the worker's default
+/// limits but a shorter forward deadline.
+pub fn sandbox_config() -> SandboxConfig {
+	SandboxConfig {
+		runner: env!("CARGO_BIN_EXE_infera-worker").into(),
+		memory_limit: 8 << 30,
+		forward_timeout: Duration::from_secs(10),
+		load_timeout: Duration::from_secs(60),
 	}
 }
 

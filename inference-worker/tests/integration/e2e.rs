@@ -24,8 +24,12 @@ struct Worker {
 }
 
 impl Worker {
+	/// Starts a worker with `extra` flags; without a `--token-file` among them, with
+	/// `--insecure-no-token`.
 	fn start(extra: &[&str]) -> Self {
 		let cache = tempfile::tempdir().unwrap();
+		let open: &[&str] =
+			if extra.contains(&"--token-file") { &[] } else { &["--insecure-no-token"] };
 		let mut child = Command::new(env!("CARGO_BIN_EXE_infera-worker"))
 			.args([
 				"--listen",
@@ -43,6 +47,7 @@ impl Worker {
 			.arg("--artifact-dir")
 			.arg(&fixtures().dir)
 			.args(extra)
+			.args(open)
 			.stdout(Stdio::piped())
 			.spawn()
 			.unwrap();
@@ -217,4 +222,15 @@ async fn with_a_token_only_health_and_metrics_are_open() {
 	let metrics = client.get(format!("{url}/metrics")).send().await.unwrap();
 	assert_eq!(metrics.status(), 200);
 	worker.stop();
+}
+
+#[test]
+fn refuses_to_start_without_a_token() {
+	let output = Command::new(env!("CARGO_BIN_EXE_infera-worker"))
+		.args(["--listen", "127.0.0.1:0", "--seed", "//Bob"])
+		.output()
+		.unwrap();
+	assert!(!output.status.success());
+	let stderr = String::from_utf8_lossy(&output.stderr);
+	assert!(stderr.contains("--token-file"), "{stderr}");
 }

@@ -7,4 +7,5 @@ mod engine;
 mod refusals;
 mod rpc;
 mod safety;
+mod sandbox;
 mod store;

@@ -178,3 +178,71 @@ fn exported_models_pass_vetting() {
 		vetting::vet(&bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
 	}
 }
+
+/// Set in the environment of the process [`memory_probe`] runs in.
+const MEMORY_PROBE: &str = "INFERA_MEMORY_PROBE";
+
+/// The resident memory the worker's metrics report for this process.
+fn resident_bytes(metrics: &infera_worker::metrics::Metrics) -> f64 {
+	let text = metrics.render();
+	let line = text.lines().find_map(|l| l.strip_prefix("infera_worker_resident_memory_bytes "));
+	line.expect("resident memory metric").parse().unwrap()
+}
+
+/// Run in a process of its own by [`hostile_uris_leave_resident_memory_bounded`] (so that no
+/// other test's allocations count): each hostile URI, several times, against the resident
+/// memory the worker's metric reports.
+#[test]
+fn memory_probe() {
+	if std::env::var_os(MEMORY_PROBE).is_none() {
+		return;
+	}
+	let metrics = infera_worker::metrics::Metrics::new("cpu").unwrap();
+	let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+	runtime.block_on(async {
+		let endless = serve(Reply::Endless).await;
+		let target = serve(ok(b"model".to_vec())).await;
+		let first = serve(redirect(&format!("http://{target}/"))).await;
+		let attempts = || async {
+			let dev = fetch(policy(&["/dev".into()], &[]), "file:///dev/zero").await;
+			assert!(matches!(dev, Err(WorkerError::NotARegularFile { .. })), "{dev:?}");
+			let passwd = fetch(policy(&[], &[]), "file:///etc/passwd").await;
+			assert!(
+				matches!(passwd, Err(WorkerError::ArtifactPathNotAllowed { .. })),
+				"{passwd:?}"
+			);
+			let loopback = fetch(policy(&[], &[first]), &format!("http://{first}/")).await;
+			assert!(matches!(loopback, Err(WorkerError::PrivateAddress { .. })), "{loopback:?}");
+			let big = fetch(policy(&[], &[endless]), &format!("http://{endless}/")).await;
+			assert!(matches!(big, Err(WorkerError::ArtifactTooLarge { .. })), "{big:?}");
+		};
+		// Once to warm up the HTTP client and the allocator, then measured.
+		attempts().await;
+		let before = resident_bytes(&metrics);
+		let mut peak = before;
+		for _ in 0..5 {
+			attempts().await;
+			peak = peak.max(resident_bytes(&metrics));
+		}
+		let growth = peak - before;
+		println!("resident memory {before:.0} bytes, peak growth {growth:.0} bytes");
+		assert!(growth < (2 * CAP) as f64 + 8e6, "grew by {growth} bytes for a cap of {CAP}");
+	});
+	println!("MEMORY-PROBE-PASSED");
+}
+
+#[test]
+fn hostile_uris_leave_resident_memory_bounded() {
+	let output = std::process::Command::new(std::env::current_exe().unwrap())
+		.args(["--exact", "safety::memory_probe", "--nocapture", "--test-threads=1"])
+		.env(MEMORY_PROBE, "1")
+		.output()
+		.unwrap();
+	let stdout = String::from_utf8_lossy(&output.stdout);
+	assert!(
+		output.status.success() && stdout.contains("MEMORY-PROBE-PASSED"),
+		"{stdout}\n{}",
+		String::from_utf8_lossy(&output.stderr)
+	);
+	println!("{}", stdout.lines().find(|l| l.starts_with("resident memory")).unwrap_or_default());
+}

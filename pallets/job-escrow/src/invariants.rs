@@ -13,7 +13,10 @@ impl<T: Config> Pallet<T> {
 	/// - [`UserJobs`] lists exactly the stored jobs, each under its user;
 	/// - revealed outputs exist only for open jobs, results only for completed ones;
 	/// - the expiry queue holds exactly the finished jobs, and job ids are below [`NextJobId`];
-	/// - no deadline is left behind: every queue up to the current block has been processed.
+	/// - no deadline is left behind: every queue up to the current block has been processed;
+	/// - no expiry is left behind by more than a block: the oldest entry of the expiry queue
+	///   was not due before the previous block; expiry blocks never decrease along the queue,
+	///   at most `MaxExpiriesPerBlock` share one, and [`ExpiryTail`] records the newest.
 	#[cfg(any(feature = "try-runtime", test))]
 	pub fn do_try_state() -> Result<(), frame::deps::sp_runtime::TryRuntimeError> {
 		use alloc::collections::btree_map::BTreeMap;
@@ -111,10 +114,32 @@ impl<T: Config> Pallet<T> {
 		let (head, tail) = ExpiryQueueBounds::<T>::get();
 		ensure!(head <= tail, "expiry queue bounds inverted");
 		ensure!(tail - head == finished, "expiry queue does not match the finished jobs");
+		let (newest, newest_count) = ExpiryTail::<T>::get();
+		let most = T::MaxExpiriesPerBlock::get();
+		let mut previous: Option<(BlockNumberFor<T>, u32)> = None;
 		for pos in head..tail {
-			let job_id = ExpiryQueue::<T>::get(pos).ok_or("hole in the expiry queue")?;
+			let (job_id, at) = ExpiryQueue::<T>::get(pos).ok_or("hole in the expiry queue")?;
 			let job = Jobs::<T>::get(job_id).ok_or("expiry entry without a job")?;
 			ensure!(!job.is_open(), "open job in the expiry queue");
+			if pos == head {
+				ensure!(
+					at.saturating_add(One::one()) >= now,
+					"an expiry left behind by more than a block"
+				);
+			}
+			let count = match previous {
+				Some((block, count)) if block == at => count.saturating_add(1),
+				Some((block, _)) => {
+					ensure!(block < at, "expiry blocks decrease along the queue");
+					1
+				}
+				None => 1,
+			};
+			ensure!(count <= most, "more expiries in one block than MaxExpiriesPerBlock");
+			previous = Some((at, count));
+		}
+		if let Some((at, count)) = previous {
+			ensure!(at == newest && count <= newest_count, "ExpiryTail behind the newest expiry");
 		}
 		Ok(())
 	}

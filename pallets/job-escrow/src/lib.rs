@@ -125,10 +125,13 @@
 //! fall behind, whatever the load: `try_state` checks that no due queue is left.
 //!
 //! **Retention.** A finished job (completed, refused, failed or cancelled) is appended to a FIFO
-//! ([`ExpiryQueue`]); `on_initialize` removes up to `MaxExpiriesPerBlock` jobs per block (and
-//! `on_idle` more, with spare weight) whose
-//! finish block is at least [`JobParameters::result_retention`] blocks old, with their results
-//! and their off-chain input entries. Until then users read [`Jobs`] and [`Results`].
+//! ([`ExpiryQueue`]) with the block it expires at: [`JobParameters::result_retention`] blocks
+//! after it finished, or later when that would put it before the queue's newest entry (after
+//! governance shortened the retention) or when `MaxExpiriesPerBlock` jobs expire at that block
+//! already. So the queue stays sorted, no block has more expiries than `on_initialize` removes,
+//! and expiries never fall behind, whatever governance does: a job's results are kept at least
+//! the retention in force when it finished. `on_idle` catches up after a stalled chain. Until
+//! a job expires users read [`Jobs`] and [`Results`].
 //!
 //! **Parameters.** All policy values are read through one place, `Config::Parameters`
 //! implementing [`JobParameters`]; governance (`pallet-parameters`) plugs in there, with every
@@ -285,8 +288,8 @@ pub mod pallet {
 		#[pallet::constant]
 		type MaxDeadlinesPerBlock: Get<u32>;
 
-		/// Most expired jobs removed in `on_initialize`; `on_idle` removes more with spare
-		/// weight.
+		/// Most jobs that expire at one block, all removed in that block's `on_initialize`
+		/// (later ones are given the next block); `on_idle` catches up after a stalled chain.
 		#[pallet::constant]
 		type MaxExpiriesPerBlock: Get<u32>;
 
@@ -362,13 +365,19 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type DeadlineCursor<T: Config> = StorageValue<_, BlockNumberFor<T>>;
 
-	/// Finished jobs in finishing order, by position, waiting for their retention to end.
+	/// Finished jobs in finishing order, by position, each with the block it expires at (never
+	/// decreasing along the queue; see [`ExpiryTail`]).
 	#[pallet::storage]
-	pub type ExpiryQueue<T> = StorageMap<_, Twox64Concat, u64, JobId>;
+	pub type ExpiryQueue<T: Config> = StorageMap<_, Twox64Concat, u64, (JobId, BlockNumberFor<T>)>;
 
 	/// `(head, tail)` of [`ExpiryQueue`]: positions `head..tail` are occupied.
 	#[pallet::storage]
 	pub type ExpiryQueueBounds<T> = StorageValue<_, (u64, u64), ValueQuery>;
+
+	/// The expiry block of the newest [`ExpiryQueue`] entry and how many entries expire then
+	/// (at most `MaxExpiriesPerBlock`).
+	#[pallet::storage]
+	pub type ExpiryTail<T: Config> = StorageValue<_, (BlockNumberFor<T>, u32), ValueQuery>;
 
 	#[pallet::event]
 	#[pallet::generate_deposit(pub(super) fn deposit_event)]
@@ -744,7 +753,8 @@ pub mod pallet {
 		/// Commits to an answer of a job:
 		/// `commitment = blake2_256(vote_digest ‖ salt ‖ SCALE(caller))` (see [`commitment_of`]).
 		///
-		/// Only an assigned provider (or auditor, or arbitrator, in its round) may call, once,
+		/// Only an assigned provider (or auditor, or arbitrator, in its round), or its operator
+		/// (see `ProviderRegistry::acting_for`), may call, once,
 		/// before the commit deadline. Commitments are not compared with each other: one copied
 		/// from another provider binds the copier's account and can never be revealed by it, so
 		/// copying harms only the copier. The commitment of a redundancy-1 job's provider tosses
@@ -758,7 +768,8 @@ pub mod pallet {
 			job_id: JobId,
 			commitment: Digest,
 		) -> DispatchResultWithPostInfo {
-			let who = ensure_signed(origin)?;
+			// A provider's operator answers for it.
+			let who = T::Providers::acting_for(&ensure_signed(origin)?);
 			let now = frame_system::Pallet::<T>::block_number();
 			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 			ensure!(job.is_open(), Error::<T>::JobFinished);
@@ -796,7 +807,8 @@ pub mod pallet {
 		/// Reveals the attested answer (an output, or a signed refusal with an empty `output`)
 		/// behind the caller's commitment.
 		///
-		/// Only a provider that committed may call, once, while the reveal phase is open.
+		/// Only a provider that committed (or its operator) may call, once, while the reveal
+		/// phase is open.
 		/// Checks the output, the attestation and the commitment. When every provider that
 		/// committed has revealed, the job settles at once. Free when valid.
 		#[pallet::call_index(3)]
@@ -811,7 +823,7 @@ pub mod pallet {
 			salt: [u8; 32],
 			attestation: Attestation,
 		) -> DispatchResultWithPostInfo {
-			let who = ensure_signed(origin)?;
+			let who = T::Providers::acting_for(&ensure_signed(origin)?);
 			let now = frame_system::Pallet::<T>::block_number();
 			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
 			let (index, answer) = Self::assignment_of(&job, &who)?;

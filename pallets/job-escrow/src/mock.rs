@@ -174,6 +174,9 @@ pub type MockModels = StorageMap<Mock, Twox64Concat, ModelId, MockModel>;
 /// Mock provider registry storage.
 #[frame::storage_alias]
 pub type MockProviders = StorageMap<Mock, Twox64Concat, AccountId, MockProvider>;
+/// Mock operators: operator account → the provider it answers for.
+#[frame::storage_alias]
+pub type MockOperators = StorageMap<Mock, Twox64Concat, AccountId, AccountId>;
 /// Seed mixed into the mock randomness.
 #[frame::storage_alias]
 pub type RandomSeed = StorageValue<Mock, u64, ValueQuery>;
@@ -251,6 +254,9 @@ impl ProviderRegistry<AccountId, Balance> for Providers {
 	}
 	fn worker_key(who: &AccountId) -> Option<WorkerPublic> {
 		MockProviders::get(who).and_then(|p| p.worker).map(sr25519::Public::from_raw)
+	}
+	fn acting_for(signer: &AccountId) -> AccountId {
+		MockOperators::get(signer).unwrap_or(*signer)
 	}
 	fn slash(
 		who: &AccountId,

@@ -8,10 +8,12 @@
 //! upgrade or a stalled chain left some); `on_idle` works through any older ones with the
 //! block's spare weight.
 //!
-//! **Expiries** are a FIFO in finishing order. `on_initialize` removes up to
-//! `MaxExpiriesPerBlock` jobs whose retention has passed and `on_idle` continues with spare
-//! weight, so a burst (for example after governance shortens the retention) is worked off over
-//! the following blocks.
+//! **Expiries never fall behind either.** They are a FIFO in finishing order, each entry with
+//! its expiry block, assigned so that the blocks never decrease along the queue and no block has
+//! more than `MaxExpiriesPerBlock` of them ([`Pallet::push_expiry`]): `on_initialize` removes
+//! every due one in its block. A governance cut of the retention only shortens the retention
+//! of jobs that finish once the older ones are gone, instead of making a burst. `on_idle`
+//! catches up after a stalled chain.
 
 use crate::{settlement::RoundEnd, *};
 
@@ -167,40 +169,50 @@ impl<T: Config> Pallet<T> {
 		Self::settle(job_id, job, now)
 	}
 
-	/// Appends a finished job to the expiry FIFO.
-	pub(crate) fn push_expiry(job_id: JobId) {
+	/// Appends a job that finished at `now` to the expiry FIFO: it expires `result_retention`
+	/// blocks from now, or at the newest entry's block if that is later, or the block after
+	/// that one if `MaxExpiriesPerBlock` jobs expire there already.
+	pub(crate) fn push_expiry(job_id: JobId, now: BlockNumberFor<T>) {
+		let target = now.saturating_add(T::Parameters::result_retention());
+		let (newest, count) = ExpiryTail::<T>::get();
+		let (at, count) = if target > newest {
+			(target, 1)
+		} else if count < T::MaxExpiriesPerBlock::get() {
+			(newest, count.saturating_add(1))
+		} else {
+			(newest.saturating_add(One::one()), 1)
+		};
+		ExpiryTail::<T>::put((at, count));
 		ExpiryQueueBounds::<T>::mutate(|(_, tail)| {
-			ExpiryQueue::<T>::insert(*tail, job_id);
+			ExpiryQueue::<T>::insert(*tail, (job_id, at));
 			*tail = tail.saturating_add(1);
 		});
 	}
 
-	/// Removes up to `limit` finished jobs whose retention has passed; returns how many queue
+	/// Removes up to `limit` finished jobs whose expiry block has come; returns how many queue
 	/// entries were handled.
 	pub(crate) fn expire_jobs(now: BlockNumberFor<T>, limit: u32) -> u32 {
 		let (mut head, tail) = ExpiryQueueBounds::<T>::get();
-		let retention = T::Parameters::result_retention();
 		let mut handled = 0u32;
 		while head < tail && handled < limit {
-			let job_id = ExpiryQueue::<T>::get(head);
-			let finished = job_id
-				.and_then(Jobs::<T>::get)
-				.and_then(|j| j.status.finished_at().map(|at| (at, j.user, j.input_hash)));
-			if let Some((at, _, _)) = finished {
-				if at.saturating_add(retention) > now {
-					break;
-				}
+			let entry = ExpiryQueue::<T>::get(head);
+			if entry.is_some_and(|(_, at)| at > now) {
+				break;
 			}
 			handled += 1;
 			ExpiryQueue::<T>::remove(head);
 			head = head.saturating_add(1);
-			if let (Some(job_id), Some((_, user, input_hash))) = (job_id, finished) {
-				Jobs::<T>::remove(job_id);
-				UserJobs::<T>::remove(user, newest_first_key(job_id));
-				Results::<T>::remove(job_id);
-				frame::deps::sp_io::offchain_index::clear(&input_key(job_id, &input_hash));
-				Self::deposit_event(Event::JobExpired { job_id });
-			}
+			let Some(job) =
+				entry.and_then(|(job_id, _)| Jobs::<T>::get(job_id).map(|j| (job_id, j)))
+			else {
+				continue;
+			};
+			let (job_id, job) = job;
+			Jobs::<T>::remove(job_id);
+			UserJobs::<T>::remove(job.user, newest_first_key(job_id));
+			Results::<T>::remove(job_id);
+			frame::deps::sp_io::offchain_index::clear(&input_key(job_id, &job.input_hash));
+			Self::deposit_event(Event::JobExpired { job_id });
 		}
 		ExpiryQueueBounds::<T>::put((head, tail));
 		handled

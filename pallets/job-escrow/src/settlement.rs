@@ -258,7 +258,7 @@ impl<T: Config> Pallet<T> {
 		let _ = PendingOutputs::<T>::clear_prefix(job_id, answers, None);
 		Self::release_capacity(job_id, &job);
 		Jobs::<T>::insert(job_id, job);
-		Self::push_expiry(job_id);
+		Self::push_expiry(job_id, frame_system::Pallet::<T>::block_number());
 	}
 
 	/// Pays `amount` of `user`'s escrow to `dest`; returns what was paid (zero on failure, in

@@ -1,7 +1,7 @@
 
 //! Weights for `pallet_model_registry`, measured by `infera-node benchmark pallet` (CLI 64.0.0).
 //!
-//! Measured on 2026-11-26: 50 steps, 20 repeats, `Compiled`
+//! Measured on 2026-11-27: 50 steps, 20 repeats, `Compiled`
 //! WASM execution, chain `Some("dev")`, host `vm` (AMD EPYC).
 //! Regenerate with `scripts/benchmark.sh`; never edit by hand.
 //!
@@ -59,8 +59,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_model() -> Weight {
 		// Proof size (bytes), measured: `42`
 		// Proof size (bytes), estimated: `3599`
-		// Fastest run: 86_954_000 ps.
-		Weight::from_parts(150_202_000, 3599)
+		// Fastest run: 47_831_000 ps.
+		Weight::from_parts(50_546_000, 3599)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -75,8 +75,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn publish_version() -> Weight {
 		// Proof size (bytes), measured: `705`
 		// Proof size (bytes), estimated: `3997`
-		// Fastest run: 97_202_000 ps.
-		Weight::from_parts(170_550_000, 3997)
+		// Fastest run: 53_740_000 ps.
+		Weight::from_parts(57_165_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
 	}
@@ -85,8 +85,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn deprecate() -> Weight {
 		// Proof size (bytes), measured: `650`
 		// Proof size (bytes), estimated: `3997`
-		// Fastest run: 22_161_000 ps.
-		Weight::from_parts(41_839_000, 3997)
+		// Fastest run: 9_504_000 ps.
+		Weight::from_parts(10_245_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -95,8 +95,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_fee() -> Weight {
 		// Proof size (bytes), measured: `650`
 		// Proof size (bytes), estimated: `3997`
-		// Fastest run: 22_041_000 ps.
-		Weight::from_parts(41_137_000, 3997)
+		// Fastest run: 9_425_000 ps.
+		Weight::from_parts(10_285_000, 3997)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -112,10 +112,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn transfer_ownership(v: u32, ) -> Weight {
 		// Proof size (bytes), measured: `470 + v * (539 ±0)`
 		// Proof size (bytes), estimated: `6208 + v * (3007 ±0)`
-		// Fastest run: 241_884_000 ps.
-		Weight::from_parts(287_547_700, 6208)
-			// Standard error: 203_028
-			.saturating_add(Weight::from_parts(25_220_300, 0).saturating_mul(v.into()))
+		// Fastest run: 93_089_000 ps.
+		Weight::from_parts(87_699_000, 6208)
+			// Standard error: 10_139
+			.saturating_add(Weight::from_parts(9_042_049, 0).saturating_mul(v.into()))
 			.saturating_add(T::DbWeight::get().reads(5_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(T::DbWeight::get().writes(5_u64))
@@ -129,8 +129,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn remove() -> Weight {
 		// Proof size (bytes), measured: `1788`
 		// Proof size (bytes), estimated: `10011`
-		// Fastest run: 88_756_000 ps.
-		Weight::from_parts(157_465_000, 10011)
+		// Fastest run: 48_082_000 ps.
+		Weight::from_parts(50_716_000, 10011)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 	}
@@ -139,28 +139,28 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn register_model() -> Weight {
-		Weight::from_parts(150_202_000, 3599)
+		Weight::from_parts(50_546_000, 3599)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}
 	fn publish_version() -> Weight {
-		Weight::from_parts(170_550_000, 3997)
+		Weight::from_parts(57_165_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
 	}
 	fn deprecate() -> Weight {
-		Weight::from_parts(41_839_000, 3997)
+		Weight::from_parts(10_245_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_fee() -> Weight {
-		Weight::from_parts(41_137_000, 3997)
+		Weight::from_parts(10_285_000, 3997)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn transfer_ownership(v: u32, ) -> Weight {
-		Weight::from_parts(287_547_700, 6208)
-			.saturating_add(Weight::from_parts(25_220_300, 0).saturating_mul(v.into()))
+		Weight::from_parts(87_699_000, 6208)
+			.saturating_add(Weight::from_parts(9_042_049, 0).saturating_mul(v.into()))
 			.saturating_add(RocksDbWeight::get().reads(5_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(v.into())))
 			.saturating_add(RocksDbWeight::get().writes(5_u64))
@@ -168,7 +168,7 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 3007).saturating_mul(v.into()))
 	}
 	fn remove() -> Weight {
-		Weight::from_parts(157_465_000, 10011)
+		Weight::from_parts(50_716_000, 10011)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 	}

@@ -5,10 +5,12 @@
 //! ## Overview
 //!
 //! On every imported block, for each provider key in the node's keystore (key type `infr`,
-//! see [`crypto`]), the off-chain worker finds the open jobs assigned to that provider, reads
+//! see [`crypto`]) — the provider's own key or, better, the key of the *operator* the provider
+//! named (`pallet-provider-staking`'s `set_operator`: it may answer jobs and nothing else) —
+//! the off-chain worker finds the open jobs assigned to that provider, reads
 //! each job's input from the off-chain index (written by `pallet-job-escrow` at submission),
 //! POSTs the inputs to the provider's inference worker all at once (so the worker batches them),
-//! checks each attested answer and submits it as a signed transaction of the provider's account:
+//! checks each attested answer and submits it as a signed transaction of the key's account:
 //!
 //! - every job: `commit_result` with `blake2(vote_digest ‖ salt ‖ provider)`, then, once the
 //!   job reaches its reveal phase, `reveal_result` with the salt kept in local storage;
@@ -146,7 +148,10 @@ pub enum Action {
 
 /// One job a run acts on, for one of the node's provider accounts.
 struct Task<'a, T: Config> {
+	/// The keystore account that signs: the provider's, or its operator's.
 	account: &'a Account<T>,
+	/// The provider the job is assigned to, on whose behalf `account` answers.
+	provider: T::AccountId,
 	job_id: JobId,
 	job: Job<T>,
 	action: Action,
@@ -156,7 +161,7 @@ impl<T: Config> Task<'_, T> {
 	/// Off-chain storage key of the lock that keeps concurrent runs off this task.
 	fn lock_key(&self) -> Vec<u8> {
 		let mut key = b"infera/ocw/lock/".to_vec();
-		(self.job_id, &self.account.id).encode_to(&mut key);
+		(self.job_id, &self.provider).encode_to(&mut key);
 		key
 	}
 
@@ -337,15 +342,22 @@ impl<T: Config> Pallet<T> {
 	fn tasks(accounts: &[Account<T>], now: BlockNumberFor<T>) -> Vec<Task<'_, T>> {
 		let budget = T::MaxJobsPerRun::get() as usize;
 		let mut tasks = Vec::new();
+		let mut served = Vec::new();
 		for account in accounts {
-			for job_id in pallet_job_escrow::AssignedJobs::<T>::iter_key_prefix(&account.id) {
+			let provider = <T as pallet_job_escrow::Config>::Providers::acting_for(&account.id);
+			// A keystore with both the provider's and its operator's key serves it once.
+			if served.contains(&provider) {
+				continue;
+			}
+			served.push(provider.clone());
+			for job_id in pallet_job_escrow::AssignedJobs::<T>::iter_key_prefix(&provider) {
 				if tasks.len() == budget {
 					log::debug!(target: "infera-ocw", "job budget of this run spent; rest next block");
 					return tasks;
 				}
 				let Some(job) = pallet_job_escrow::Jobs::<T>::get(job_id) else { continue };
-				let Some(action) = next_action(&job, &account.id, now) else { continue };
-				tasks.push(Task { account, job_id, job, action });
+				let Some(action) = next_action(&job, &provider, now) else { continue };
+				tasks.push(Task { account, provider: provider.clone(), job_id, job, action });
 			}
 		}
 		tasks
@@ -355,8 +367,8 @@ impl<T: Config> Pallet<T> {
 	/// run has started (this run must stop). Records the steps it prepares (a reveal, a resent
 	/// commit) before they are sent, so a crash cannot lose them.
 	fn plan(task: &Task<'_, T>, now: BlockNumberFor<T>) -> Option<Plan<T>> {
-		let (job_id, account) = (task.job_id, task.account);
-		let recorded = progress::load(job_id, &account.id);
+		let (job_id, provider) = (task.job_id, &task.provider);
+		let recorded = progress::load(job_id, provider);
 		// Checked after loading and before saving anything: a newer run registers before it
 		// prunes, so a record read without a newer run registered cannot have been pruned.
 		if progress::superseded(now) {
@@ -370,7 +382,7 @@ impl<T: Config> Pallet<T> {
 			(Action::Reveal, Some(Step::Revealed { at, .. })) if waiting(at) => Plan::Wait,
 			// A commit whose transaction got lost: commit the same secret again.
 			(Action::Commit, Some(Step::Committed { secret, .. })) => {
-				Plan::Send(Self::commit_call(job_id, account, secret, now))
+				Plan::Send(Self::commit_call(job_id, provider, secret, now))
 			}
 			(
 				Action::Reveal,
@@ -378,7 +390,7 @@ impl<T: Config> Pallet<T> {
 			) => {
 				progress::save(
 					job_id,
-					&account.id,
+					provider,
 					&Step::Revealed { at: now, secret: secret.clone() },
 				);
 				Plan::Send(pallet_job_escrow::Call::<T>::reveal_result {
@@ -417,7 +429,7 @@ impl<T: Config> Pallet<T> {
 			attempts + 1,
 		);
 		let failed = Step::Failed { attempts: attempts.saturating_add(1), retry_at };
-		progress::save(task.job_id, &task.account.id, &failed);
+		progress::save(task.job_id, &task.provider, &failed);
 	}
 
 	/// The call that sends a checked answer: its `commit_result` (the reveal follows once the
@@ -436,20 +448,20 @@ impl<T: Config> Pallet<T> {
 			attestation,
 			output: inference.output,
 		};
-		Self::commit_call(task.job_id, task.account, secret, now)
+		Self::commit_call(task.job_id, &task.provider, secret, now)
 	}
 
 	/// Records the commit secret (before anything is sent, so a crash cannot lose it) and
-	/// builds the `commit_result` call.
+	/// builds the `commit_result` call; the commitment binds `provider`, whoever signs it.
 	fn commit_call(
 		job_id: JobId,
-		account: &Account<T>,
+		provider: &T::AccountId,
 		secret: RevealSecret,
 		now: BlockNumberFor<T>,
 	) -> pallet_job_escrow::Call<T> {
 		let digest = secret.attestation.outcome.vote_digest();
-		let commitment = commitment_of(&digest, &secret.salt, &account.id);
-		progress::save(job_id, &account.id, &Step::Committed { at: now, secret });
+		let commitment = commitment_of(&digest, &secret.salt, provider);
+		progress::save(job_id, provider, &Step::Committed { at: now, secret });
 		pallet_job_escrow::Call::<T>::commit_result { job_id, commitment }
 	}
 
@@ -535,7 +547,7 @@ impl<T: Config> Pallet<T> {
 		{
 			return Err(Failure::WrongOutputLength);
 		}
-		let worker = <T as pallet_job_escrow::Config>::Providers::worker_key(&task.account.id)
+		let worker = <T as pallet_job_escrow::Config>::Providers::worker_key(&task.provider)
 			.ok_or(Failure::NoWorkerKey)?;
 		let payload = AttestationPayload {
 			genesis_hash: pallet_job_escrow::Pallet::<T>::genesis_hash(),

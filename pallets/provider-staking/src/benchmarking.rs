@@ -224,5 +224,33 @@ mod benchmarks {
 		Ok(())
 	}
 
+	#[benchmark]
+	fn set_operator() -> Result<(), BenchmarkError> {
+		let who = provider::<T>(Vec::new())?;
+		// The worst case replaces an operator: one more read and two more writes.
+		let old: T::AccountId = account("operator", 0, 0);
+		Pallet::<T>::set_operator(RawOrigin::Signed(who.clone()).into(), Some(old))?;
+		let new: T::AccountId = account("operator", 1, 0);
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(who.clone()), Some(new.clone()));
+
+		assert_eq!(OperatorOf::<T>::get(&new), Some(who));
+		Ok(())
+	}
+
+	#[benchmark]
+	fn renounce_operator() -> Result<(), BenchmarkError> {
+		let who = provider::<T>(Vec::new())?;
+		let operator: T::AccountId = account("operator", 0, 0);
+		Pallet::<T>::set_operator(RawOrigin::Signed(who.clone()).into(), Some(operator.clone()))?;
+
+		#[extrinsic_call]
+		_(RawOrigin::Signed(operator));
+
+		assert!(!Operators::<T>::contains_key(&who));
+		Ok(())
+	}
+
 	impl_benchmark_test_suite!(Pallet, crate::mock::ExtBuilder.build(), crate::mock::Test);
 }

@@ -65,6 +65,7 @@ pub use weights::WeightInfo;
 
 #[cfg(feature = "runtime-benchmarks")]
 mod benchmarking;
+mod invariants;
 #[cfg(test)]
 mod mock;
 #[cfg(test)]
@@ -234,6 +235,15 @@ pub mod pallet {
 	#[pallet::storage]
 	pub type WorkerKeys<T: Config> = StorageMap<_, Blake2_128Concat, WorkerPublic, T::AccountId>;
 
+	/// The operator each provider named: the account whose key the provider's node holds, which
+	/// may answer the provider's jobs (commit and reveal) and nothing else.
+	#[pallet::storage]
+	pub type Operators<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId>;
+
+	/// The provider each operator answers for (the reverse of [`Operators`]).
+	#[pallet::storage]
+	pub type OperatorOf<T: Config> = StorageMap<_, Blake2_128Concat, T::AccountId, T::AccountId>;
+
 	/// Why this pallet holds funds.
 	#[pallet::composite_enum]
 	pub enum HoldReason {
@@ -329,6 +339,13 @@ pub mod pallet {
 			/// Stake moved to unbonding.
 			unbonding: BalanceOf<T>,
 		},
+		/// A provider named an operator, or its operator left (`None`).
+		OperatorSet {
+			/// The provider.
+			provider: T::AccountId,
+			/// Its operator from now on.
+			operator: Option<T::AccountId>,
+		},
 		/// Stake was slashed to the treasury.
 		Slashed {
 			/// The account slashed.
@@ -387,6 +404,14 @@ pub mod pallet {
 		/// `WorkerKeyProof { genesis_hash, provider }` for the caller on this chain: have the
 		/// worker sign it for this account (`prove_key`), not for another account or chain.
 		BadWorkerKeyProof,
+		/// A provider cannot be an operator, nor a provider its own operator.
+		OperatorIsProvider,
+		/// The account already operates for another provider.
+		OperatorInUse,
+		/// The account is another provider's operator: it must renounce before registering.
+		IsOperator,
+		/// The account operates for no provider.
+		NotOperator,
 	}
 
 	#[pallet::hooks]
@@ -429,6 +454,7 @@ pub mod pallet {
 		) -> DispatchResult {
 			let who = ensure_signed(origin)?;
 			ensure!(!Providers::<T>::contains_key(&who), Error::<T>::AlreadyRegistered);
+			ensure!(!OperatorOf::<T>::contains_key(&who), Error::<T>::IsOperator);
 			ensure!(bond >= T::MinProviderStake::get(), Error::<T>::BelowMinimum);
 			ensure!(capacity > 0, Error::<T>::ZeroCapacity);
 			Self::check_worker_key(&who, &worker, &proof)?;
@@ -656,6 +682,9 @@ pub mod pallet {
 			}
 			Self::index_models(&who, &provider.models, &[]);
 			WorkerKeys::<T>::remove(provider.worker);
+			if let Some(operator) = Operators::<T>::take(&who) {
+				OperatorOf::<T>::remove(operator);
+			}
 			Providers::<T>::remove(&who);
 			if ledger.is_empty() {
 				Ledgers::<T>::remove(&who);
@@ -663,6 +692,57 @@ pub mod pallet {
 				Ledgers::<T>::insert(&who, ledger);
 			}
 			Self::deposit_event(Event::ProviderDeregistered { who, unbonding });
+			Ok(())
+		}
+
+		/// Names `operator` as the caller's operator (replacing any), or removes it (`None`).
+		///
+		/// Only a provider. The operator's key is the one the provider's node holds: it may
+		/// commit and reveal the provider's job answers (the job pallet resolves it through
+		/// [`ProviderRegistry::acting_for`]) and nothing else, so a stolen node key cannot
+		/// bond, unbond, withdraw, change prices or move the provider's funds. The operator must
+		/// not be a provider nor another provider's operator; it can leave with
+		/// `renounce_operator`. Emits [`Event::OperatorSet`].
+		#[pallet::call_index(11)]
+		#[pallet::weight(T::WeightInfo::set_operator())]
+		pub fn set_operator(
+			origin: OriginFor<T>,
+			operator: Option<T::AccountId>,
+		) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			ensure!(Providers::<T>::contains_key(&who), Error::<T>::NotProvider);
+			if let Some(operator) = &operator {
+				ensure!(
+					*operator != who && !Providers::<T>::contains_key(operator),
+					Error::<T>::OperatorIsProvider
+				);
+				ensure!(
+					OperatorOf::<T>::get(operator).is_none_or(|of| of == who),
+					Error::<T>::OperatorInUse
+				);
+			}
+			if let Some(old) = Operators::<T>::take(&who) {
+				OperatorOf::<T>::remove(old);
+			}
+			if let Some(operator) = &operator {
+				Operators::<T>::insert(&who, operator);
+				OperatorOf::<T>::insert(operator, &who);
+			}
+			Self::deposit_event(Event::OperatorSet { provider: who, operator });
+			Ok(())
+		}
+
+		/// Stops operating for the provider that named the caller its operator.
+		///
+		/// Only an operator: an account named without its consent gets out this way. Emits
+		/// [`Event::OperatorSet`] with `None`.
+		#[pallet::call_index(12)]
+		#[pallet::weight(T::WeightInfo::renounce_operator())]
+		pub fn renounce_operator(origin: OriginFor<T>) -> DispatchResult {
+			let who = ensure_signed(origin)?;
+			let provider = OperatorOf::<T>::take(&who).ok_or(Error::<T>::NotOperator)?;
+			Operators::<T>::remove(&provider);
+			Self::deposit_event(Event::OperatorSet { provider, operator: None });
 			Ok(())
 		}
 	}
@@ -798,57 +878,6 @@ impl<T: Config> Pallet<T> {
 		}
 		Ok(unlock_at)
 	}
-
-	/// Checks the pallet's invariants:
-	/// - every ledger's `bonded + unbonding` equals the balance held for `ProviderStake`, and a
-	///   ledger without provider holds something;
-	/// - every provider has a ledger, `0 < capacity`, `active_jobs ≤ capacity`, a bond of at
-	///   least the minimum when online, distinct models each indexed to it, and its worker key
-	///   mapped to it;
-	/// - every index entry is a provider listing that model, without duplicates, and every
-	///   worker key belongs to its provider.
-	#[cfg(any(feature = "try-runtime", test))]
-	pub fn do_try_state() -> Result<(), frame::deps::sp_runtime::TryRuntimeError> {
-		use frame::traits::fungible::InspectHold;
-		for (who, ledger) in Ledgers::<T>::iter() {
-			ensure!(
-				T::Currency::balance_on_hold(&HoldReason::ProviderStake.into(), &who)
-					== ledger.total(),
-				"held stake differs from bonded + unbonding"
-			);
-			ensure!(
-				!ledger.is_empty() || Providers::<T>::contains_key(&who),
-				"empty ledger of a non-provider"
-			);
-		}
-		for (who, p) in Providers::<T>::iter() {
-			let ledger = Ledgers::<T>::get(&who).ok_or("provider without ledger")?;
-			ensure!(p.capacity > 0, "zero capacity");
-			ensure!(p.active_jobs <= p.capacity, "more active jobs than capacity");
-			ensure!(
-				!p.online || ledger.bonded >= T::MinProviderStake::get(),
-				"online provider below minimum bond"
-			);
-			for (i, m) in p.models.iter().enumerate() {
-				ensure!(!p.models[..i].contains(m), "duplicate model of a provider");
-				ensure!(ModelProviders::<T>::get(m).contains(&who), "provider missing in index");
-			}
-			ensure!(WorkerKeys::<T>::get(p.worker) == Some(who), "worker key not mapped");
-		}
-		for (m, list) in ModelProviders::<T>::iter() {
-			ensure!(!list.is_empty(), "empty index entry kept");
-			for (i, who) in list.iter().enumerate() {
-				ensure!(!list[..i].contains(who), "duplicate provider in index");
-				let p = Providers::<T>::get(who).ok_or("index lists a non-provider")?;
-				ensure!(p.models.contains(&m), "index lists a provider not serving the model");
-			}
-		}
-		for (key, who) in WorkerKeys::<T>::iter() {
-			let p = Providers::<T>::get(&who).ok_or("worker key of a non-provider")?;
-			ensure!(p.worker == key, "worker key maps to another provider");
-		}
-		Ok(())
-	}
 }
 
 impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
@@ -889,6 +918,10 @@ impl<T: Config> ProviderRegistry<T::AccountId, BalanceOf<T>> for Pallet<T> {
 
 	fn worker_key(who: &T::AccountId) -> Option<WorkerPublic> {
 		Providers::<T>::get(who).map(|p| p.worker)
+	}
+
+	fn acting_for(signer: &T::AccountId) -> T::AccountId {
+		OperatorOf::<T>::get(signer).unwrap_or_else(|| signer.clone())
 	}
 
 	fn slash(

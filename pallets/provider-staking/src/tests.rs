@@ -1,7 +1,8 @@
 //! Unit tests of provider staking (with the real model registry).
 
 use crate::{
-	mock::*, Error, Event, HoldReason, Ledgers, ModelProviders, Providers, UnlockChunk, WorkerKeys,
+	mock::*, Error, Event, HoldReason, Ledgers, ModelProviders, OperatorOf, Operators, Providers,
+	UnlockChunk, WorkerKeys,
 };
 use frame::{
 	testing_prelude::*,
@@ -666,5 +667,72 @@ fn rotation_needs_a_proof_for_the_rotating_provider() {
 			p1s_proof
 		));
 		assert_eq!(ProviderStaking::worker_key(&P1), Some(worker(42)));
+	});
+}
+
+/// An account with no stake that a provider names its operator.
+const OPERATOR: u64 = 20;
+
+fn set_operator(who: u64, operator: Option<u64>) -> DispatchResult {
+	ProviderStaking::set_operator(RuntimeOrigin::signed(who), operator)
+}
+
+#[test]
+fn an_operator_answers_for_its_provider_and_can_do_nothing_else() {
+	ExtBuilder.build_and_execute(|| {
+		register(P1);
+		assert_noop!(set_operator(OPERATOR, Some(P1)), Error::<Test>::NotProvider);
+		assert_ok!(set_operator(P1, Some(OPERATOR)));
+		System::assert_last_event(
+			Event::OperatorSet { provider: P1, operator: Some(OPERATOR) }.into(),
+		);
+		assert_eq!(ProviderStaking::acting_for(&OPERATOR), P1);
+		assert_eq!(ProviderStaking::acting_for(&P1), P1);
+		assert_eq!(ProviderStaking::acting_for(&P2), P2);
+		// The operator's key moves none of the provider's stake or terms: those calls act on
+		// the operator's own account, which is no provider.
+		let signed = || RuntimeOrigin::signed(OPERATOR);
+		assert_noop!(ProviderStaking::unbond(signed(), 50), Error::<Test>::NotProvider);
+		assert_noop!(ProviderStaking::set_price(signed(), 1), Error::<Test>::NotProvider);
+		assert_noop!(ProviderStaking::deregister(signed()), Error::<Test>::NotProvider);
+		assert_noop!(
+			ProviderStaking::withdraw_unbonded(signed()),
+			Error::<Test>::NothingToWithdraw
+		);
+		assert_eq!(held(P1), 200);
+	});
+}
+
+#[test]
+fn operators_are_unique_never_providers_and_can_leave() {
+	ExtBuilder.build_and_execute(|| {
+		register(P1);
+		register(P2);
+		assert_noop!(set_operator(P1, Some(P1)), Error::<Test>::OperatorIsProvider);
+		assert_noop!(set_operator(P1, Some(P2)), Error::<Test>::OperatorIsProvider);
+		assert_ok!(set_operator(P1, Some(OPERATOR)));
+		// Another provider cannot take the operator over (it would answer for the wrong one).
+		assert_noop!(set_operator(P2, Some(OPERATOR)), Error::<Test>::OperatorInUse);
+		// An operator cannot register as a provider while it operates.
+		assert_noop!(register_with(OPERATOR, 200, 77, vec![0], 1), Error::<Test>::IsOperator);
+		// Naming it again, or another, replaces the mapping.
+		assert_ok!(set_operator(P1, Some(OPERATOR)));
+		assert_ok!(set_operator(P1, Some(OPERATOR + 1)));
+		assert_eq!(OperatorOf::<Test>::get(OPERATOR), None);
+		assert_eq!(ProviderStaking::acting_for(&OPERATOR), OPERATOR);
+		// An account named without its consent walks away.
+		assert_ok!(ProviderStaking::renounce_operator(RuntimeOrigin::signed(OPERATOR + 1)));
+		System::assert_last_event(Event::OperatorSet { provider: P1, operator: None }.into());
+		assert_eq!(Operators::<Test>::get(P1), None);
+		assert_noop!(
+			ProviderStaking::renounce_operator(RuntimeOrigin::signed(OPERATOR + 1)),
+			Error::<Test>::NotOperator
+		);
+		// Deregistering drops the operator.
+		assert_ok!(set_operator(P2, Some(OPERATOR)));
+		assert_ok!(ProviderStaking::deregister(RuntimeOrigin::signed(P2)));
+		assert_eq!(OperatorOf::<Test>::get(OPERATOR), None);
+		assert_ok!(set_operator(P1, None));
+		assert_eq!(Operators::<Test>::iter().count(), 0);
 	});
 }

@@ -1,7 +1,7 @@
 
 //! Weights for `pallet_provider_staking`, measured by `infera-node benchmark pallet` (CLI 64.0.0).
 //!
-//! Measured on 2026-11-26: 50 steps, 20 repeats, `Compiled`
+//! Measured on 2026-11-27: 50 steps, 20 repeats, `Compiled`
 //! WASM execution, chain `Some("dev")`, host `vm` (AMD EPYC).
 //! Regenerate with `scripts/benchmark.sh`; never edit by hand.
 //!
@@ -48,6 +48,8 @@ pub trait WeightInfo {
 	fn go_offline() -> Weight;
 	fn go_online() -> Weight;
 	fn deregister(m: u32, ) -> Weight;
+	fn set_operator() -> Weight;
+	fn renounce_operator() -> Weight;
 }
 
 /// Measured weights, with the runtime's own database weights.
@@ -59,6 +61,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::WorkerKeys` (r:1 w:1)
 	/// Proof: `ProviderStaking::WorkerKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	/// Storage: `ModelRegistry::Models` (r:16 w:0)
 	/// Proof: `ModelRegistry::Models` (`max_values`: None, `max_size`: Some(532), added: 3007, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::ModelProviders` (r:16 w:16)
@@ -69,13 +73,13 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProviderStaking::Ledgers` (`max_values`: None, `max_size`: Some(385), added: 2860, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[0, 16]`.
 	fn register_provider(m: u32, ) -> Weight {
-		// Proof size (bytes), measured: `4280 + m * (286 ±0)`
+		// Proof size (bytes), measured: `4334 + m * (286 ±0)`
 		// Proof size (bytes), estimated: `3850 + m * (6585 ±0)`
-		// Fastest run: 123_692_000 ps.
-		Weight::from_parts(184_904_650, 3850)
-			// Standard error: 185_040
-			.saturating_add(Weight::from_parts(32_850_700, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(5_u64))
+		// Fastest run: 90_115_000 ps.
+		Weight::from_parts(102_177_538, 3850)
+			// Standard error: 23_234
+			.saturating_add(Weight::from_parts(11_263_078, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(6_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(m.into())))
@@ -90,8 +94,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn bond_extra() -> Weight {
 		// Proof size (bytes), measured: `326`
 		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 86_903_000 ps.
-		Weight::from_parts(141_115_000, 3850)
+		// Fastest run: 49_264_000 ps.
+		Weight::from_parts(52_018_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -104,8 +108,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn unbond() -> Weight {
 		// Proof size (bytes), measured: `578`
 		// Proof size (bytes), estimated: `6012`
-		// Fastest run: 36_188_000 ps.
-		Weight::from_parts(66_254_000, 6012)
+		// Fastest run: 18_327_000 ps.
+		Weight::from_parts(19_810_000, 6012)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -116,8 +120,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_unbonded() -> Weight {
 		// Proof size (bytes), measured: `582`
 		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 74_940_000 ps.
-		Weight::from_parts(133_511_000, 3850)
+		// Fastest run: 42_173_000 ps.
+		Weight::from_parts(44_927_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -131,10 +135,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_models(m: u32, ) -> Weight {
 		// Proof size (bytes), measured: `9615 + m * (302 ±0)`
 		// Proof size (bytes), estimated: `106350 + m * (6585 ±0)`
-		// Fastest run: 214_503_000 ps.
-		Weight::from_parts(322_209_500, 106350)
-			// Standard error: 675_914
-			.saturating_add(Weight::from_parts(29_046_166, 0).saturating_mul(m.into()))
+		// Fastest run: 83_144_000 ps.
+		Weight::from_parts(94_029_005, 106350)
+			// Standard error: 23_996
+			.saturating_add(Weight::from_parts(10_725_377, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
@@ -146,8 +150,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_price() -> Weight {
 		// Proof size (bytes), measured: `210`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 20_269_000 ps.
-		Weight::from_parts(35_817_000, 3635)
+		// Fastest run: 8_964_000 ps.
+		Weight::from_parts(10_055_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -156,8 +160,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_capacity() -> Weight {
 		// Proof size (bytes), measured: `210`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 20_197_000 ps.
-		Weight::from_parts(36_108_000, 3635)
+		// Fastest run: 8_974_000 ps.
+		Weight::from_parts(10_336_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -165,12 +169,14 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::WorkerKeys` (r:1 w:2)
 	/// Proof: `ProviderStaking::WorkerKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `System::BlockHash` (r:1 w:0)
+	/// Proof: `System::BlockHash` (`max_values`: None, `max_size`: Some(44), added: 2519, mode: `MaxEncodedLen`)
 	fn rotate_worker_key() -> Weight {
-		// Proof size (bytes), measured: `315`
+		// Proof size (bytes), measured: `369`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 31_800_000 ps.
-		Weight::from_parts(51_767_000, 3635)
-			.saturating_add(T::DbWeight::get().reads(2_u64))
+		// Fastest run: 53_369_000 ps.
+		Weight::from_parts(57_586_000, 3635)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
@@ -178,8 +184,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn go_offline() -> Weight {
 		// Proof size (bytes), measured: `210`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 19_897_000 ps.
-		Weight::from_parts(23_514_000, 3635)
+		// Fastest run: 8_863_000 ps.
+		Weight::from_parts(9_985_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -192,8 +198,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn go_online() -> Weight {
 		// Proof size (bytes), measured: `304`
 		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 29_385_000 ps.
-		Weight::from_parts(47_068_000, 3850)
+		// Fastest run: 14_622_000 ps.
+		Weight::from_parts(16_134_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -211,47 +217,60 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn deregister(m: u32, ) -> Weight {
 		// Proof size (bytes), measured: `4394 + m * (51 ±0)`
 		// Proof size (bytes), estimated: `3850 + m * (6585 ±0)`
-		// Fastest run: 50_915_000 ps.
-		Weight::from_parts(70_385_610, 3850)
-			// Standard error: 97_253
-			.saturating_add(Weight::from_parts(16_892_777, 0).saturating_mul(m.into()))
+		// Fastest run: 19_650_000 ps.
+		Weight::from_parts(22_519_315, 3850)
+			// Standard error: 6_531
+			.saturating_add(Weight::from_parts(5_298_666, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(m.into())))
 			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
+	// Placeholders until `scripts/benchmark.sh --release provider-staking` measures them:
+	// `rotate_worker_key`'s cost for a call of the same shape (three reads, three writes), and
+	// `go_offline`'s with one more write.
+	fn set_operator() -> Weight {
+		Weight::from_parts(51_767_000, 3635)
+			.saturating_add(T::DbWeight::get().reads(3_u64))
+			.saturating_add(T::DbWeight::get().writes(3_u64))
+	}
+	fn renounce_operator() -> Weight {
+		Weight::from_parts(23_514_000, 3635)
+			.saturating_add(T::DbWeight::get().reads(1_u64))
+			.saturating_add(T::DbWeight::get().writes(2_u64))
+	}
 }
 
 /// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn register_provider(m: u32, ) -> Weight {
-		Weight::from_parts(184_904_650, 3850)
-			.saturating_add(Weight::from_parts(32_850_700, 0).saturating_mul(m.into()))
-			.saturating_add(RocksDbWeight::get().reads(5_u64))
+		Weight::from_parts(102_177_538, 3850)
+			.saturating_add(Weight::from_parts(11_263_078, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(6_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(m.into())))
 			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(141_115_000, 3850)
+		Weight::from_parts(52_018_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(66_254_000, 6012)
+		Weight::from_parts(19_810_000, 6012)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(133_511_000, 3850)
+		Weight::from_parts(44_927_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_models(m: u32, ) -> Weight {
-		Weight::from_parts(322_209_500, 106350)
-			.saturating_add(Weight::from_parts(29_046_166, 0).saturating_mul(m.into()))
+		Weight::from_parts(94_029_005, 106350)
+			.saturating_add(Weight::from_parts(10_725_377, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(17_u64))
@@ -259,37 +278,47 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	fn set_price() -> Weight {
-		Weight::from_parts(35_817_000, 3635)
+		Weight::from_parts(10_055_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_capacity() -> Weight {
-		Weight::from_parts(36_108_000, 3635)
+		Weight::from_parts(10_336_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn rotate_worker_key() -> Weight {
-		Weight::from_parts(51_767_000, 3635)
-			.saturating_add(RocksDbWeight::get().reads(2_u64))
+		Weight::from_parts(57_586_000, 3635)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn go_offline() -> Weight {
-		Weight::from_parts(23_514_000, 3635)
+		Weight::from_parts(9_985_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn go_online() -> Weight {
-		Weight::from_parts(47_068_000, 3850)
+		Weight::from_parts(16_134_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn deregister(m: u32, ) -> Weight {
-		Weight::from_parts(70_385_610, 3850)
-			.saturating_add(Weight::from_parts(16_892_777, 0).saturating_mul(m.into()))
+		Weight::from_parts(22_519_315, 3850)
+			.saturating_add(Weight::from_parts(5_298_666, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(m.into())))
 			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
+	}
+	fn set_operator() -> Weight {
+		Weight::from_parts(51_767_000, 3635)
+			.saturating_add(RocksDbWeight::get().reads(3_u64))
+			.saturating_add(RocksDbWeight::get().writes(3_u64))
+	}
+	fn renounce_operator() -> Weight {
+		Weight::from_parts(23_514_000, 3635)
+			.saturating_add(RocksDbWeight::get().reads(1_u64))
+			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 }

@@ -115,7 +115,8 @@ impl pallet_job_escrow::Config for Runtime {
 	/// about 266 submissions per block leaves room for a reveal entry each.
 	type MaxDeadlinesPerBlock = ConstU32<512>;
 	/// About 0.15 ms each: 1024 per block (about 150 ms) outpace the most jobs a block can
-	/// finish at steady state; `on_idle` works off bursts.
+	/// finish at steady state; no block is given more expiries than this (later ones wait a
+	/// block), so `on_initialize` removes every due one.
 	type MaxExpiriesPerBlock = ConstU32<1024>;
 	#[cfg(feature = "runtime-benchmarks")]
 	type BenchmarkHelper = crate::benchmarks::MarketplaceBenchmarkHelper;

@@ -168,3 +168,35 @@ fn deadlines_never_fall_behind_under_sustained_full_queues() {
 		}));
 	});
 }
+
+#[test]
+fn an_operator_answers_for_its_provider_and_a_stranger_for_nobody() {
+	ExtBuilder.build_and_execute(|| {
+		/// The account whose key the provider's node holds.
+		const OPERATOR: AccountId = 99;
+		let id = submit(Some(1));
+		let p = providers_of(id)[0];
+		MockOperators::insert(OPERATOR, p);
+		let out = output(9);
+		// The commitment binds the provider's account, whoever sends it.
+		let c = commitment_of(&infera_primitives::digest(&out), &salt(p), &p);
+		assert_noop!(
+			JobEscrow::commit_result(RuntimeOrigin::signed(STRANGER), id, c),
+			Error::<Test>::NotAssigned
+		);
+		assert_ok!(JobEscrow::commit_result(RuntimeOrigin::signed(OPERATOR), id, c));
+		System::assert_has_event(Event::ResultCommitted { job_id: id, provider: p }.into());
+		let att = attestation(id, p, &out);
+		assert_ok!(JobEscrow::reveal_result(
+			RuntimeOrigin::signed(OPERATOR),
+			id,
+			bounded_output(&out),
+			salt(p),
+			att
+		));
+		assert!(matches!(status(id), JobStatus::Completed { .. }));
+		// The provider is paid; the operator only answered.
+		assert_eq!(free(p), PROVIDER_FUNDS + PRICE);
+		assert_eq!(free(OPERATOR), 0);
+	});
+}

@@ -217,7 +217,7 @@ fn finished_jobs_expire_after_retention() {
 }
 
 #[test]
-fn expiry_is_bounded_per_block() {
+fn expiries_are_spread_so_that_every_block_removes_its_own() {
 	ExtBuilder.provider(21, |p| p.capacity = 10).build_and_execute(|| {
 		MaxExpiriesPerBlock::set(2);
 		for _ in 0..5 {
@@ -225,14 +225,41 @@ fn expiry_is_bounded_per_block() {
 			let p = providers_of(id)[0];
 			assert_ok!(submit_result(id, p, &output(9)));
 		}
-		// `on_initialize` expires two per block; `on_idle` (which `run_to_block` does not
-		// run) would take the rest with spare weight.
-		run_to_block(21);
-		assert_eq!(Jobs::<Test>::iter().count(), 3);
-		run_to_block(22);
-		assert_eq!(Jobs::<Test>::iter().count(), 1);
-		JobEscrow::on_idle(22, Weight::MAX);
+		// Five jobs finished in block 1 with a retention of 20: two expire at 21, two at 22,
+		// the last at 23; `on_initialize` removes each block's own, nothing is left behind.
+		let expiring_at: Vec<u64> =
+			(0..5).map(|pos| ExpiryQueue::<Test>::get(pos).unwrap().1).collect();
+		assert_eq!(expiring_at, vec![21, 21, 22, 22, 23]);
+		for (block, left) in [(20, 5), (21, 3), (22, 1), (23, 0)] {
+			run_to_block(block);
+			assert_eq!(Jobs::<Test>::iter().count(), left, "block {block}");
+			JobEscrow::do_try_state().unwrap();
+		}
+	});
+}
+
+#[test]
+fn a_retention_cut_never_leaves_expiries_behind() {
+	ExtBuilder.provider(21, |p| p.capacity = 10).build_and_execute(|| {
+		let early = submit(Some(1));
+		assert_ok!(submit_result(early, providers_of(early)[0], &output(9)));
+		// Governance cuts the retention from 20 to 2 blocks.
+		Retention::set(2);
+		run_to_block(3);
+		let late = submit(Some(1));
+		assert_ok!(submit_result(late, providers_of(late)[0], &output(9)));
+		// The later job would be due at 5, before the earlier one (21): it waits for it, so
+		// the queue stays in order and each block removes what is due.
+		assert_eq!(ExpiryQueue::<Test>::get(1), Some((late, 21)));
+		for block in 4..=21 {
+			run_to_block(block);
+			JobEscrow::do_try_state().unwrap();
+		}
 		assert_eq!(Jobs::<Test>::iter().count(), 0);
+		// Once the older entries are gone the new retention applies.
+		let next = submit(Some(1));
+		assert_ok!(submit_result(next, providers_of(next)[0], &output(9)));
+		assert_eq!(ExpiryQueue::<Test>::get(2), Some((next, 23)));
 	});
 }
 

@@ -1,0 +1,165 @@
+//! The cost of model isolation: batched throughput of the same model in the worker's own
+//! process and in a sandboxed runner process ([`infera_worker::sandbox`]), side by side in one
+//! run, on digits-cnn and on a ResNet-style CNN of CIFAR size (3 × 32 × 32).
+//!
+//! `cargo bench -p infera-worker --bench isolation` prints, per model, the requests per second
+//! of both settings (the median of interleaved one-second windows, so that drift on a noisy
+//! machine hits both alike) and their ratio.
+
+#[allow(dead_code)]
+#[path = "../tests/integration/common.rs"]
+mod common;
+
+use common::{engine, engine_config, fixtures, script_model};
+use futures::future::join_all;
+use infera_primitives::{model::AgreementRule, Digest};
+use infera_worker::{
+	engine::{Engine, EngineConfig, ModelSpec},
+	sandbox::Isolation,
+};
+use std::time::{Duration, Instant};
+
+/// Largest batch of both settings.
+const MAX_BATCH: usize = 32;
+/// Concurrent requests per round: two full batches.
+const ROUND: usize = 64;
+/// Interleaved measurement windows per setting.
+const WINDOWS: usize = 5;
+/// Length of one window.
+const WINDOW: Duration = Duration::from_secs(1);
+
+/// A ResNet-style CIFAR-size classifier: a 16-channel stem and three stages of one residual
+/// block each (16, 32 and 64 channels, the last two downsampling), global average pooling and
+/// a linear layer; seeded weights (throughput does not depend on their values).
+const CIFAR_RESNET: &str = r#"
+class Block(torch.nn.Module):
+    def __init__(self, cin: int, cout: int, stride: int):
+        super().__init__()
+        self.conv1 = torch.nn.Conv2d(cin, cout, 3, stride, 1, bias=False)
+        self.bn1 = torch.nn.BatchNorm2d(cout)
+        self.conv2 = torch.nn.Conv2d(cout, cout, 3, 1, 1, bias=False)
+        self.bn2 = torch.nn.BatchNorm2d(cout)
+        self.short = torch.nn.Sequential()
+        if stride != 1 or cin != cout:
+            self.short = torch.nn.Sequential(
+                torch.nn.Conv2d(cin, cout, 1, stride, bias=False), torch.nn.BatchNorm2d(cout))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = torch.relu(self.bn1(self.conv1(x)))
+        y = self.bn2(self.conv2(y))
+        return torch.relu(y + self.short(x))
+
+class Model(torch.nn.Module):
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.stem = torch.nn.Sequential(
+            torch.nn.Conv2d(3, 16, 3, 1, 1, bias=False), torch.nn.BatchNorm2d(16), torch.nn.ReLU())
+        self.stages = torch.nn.Sequential(Block(16, 16, 1), Block(16, 32, 2), Block(32, 64, 2))
+        self.head = torch.nn.Linear(64, 10)
+        self.eval()
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        y = self.stages(self.stem(x))
+        return self.head(torch.flatten(torch.nn.functional.adaptive_avg_pool2d(y, 1), 1))
+"#;
+
+/// A model under test: how to load it, and its inputs.
+struct Subject {
+	name: &'static str,
+	hash: Digest,
+	uri: String,
+	spec: ModelSpec,
+	inputs: Vec<Vec<u8>>,
+}
+
+fn digits_cnn() -> Subject {
+	let f = fixtures();
+	Subject {
+		name: "digits-cnn",
+		hash: f.hash("digits-cnn"),
+		uri: f.uri("digits-cnn"),
+		spec: f.spec("digits-cnn", AgreementRule::Quantized { decimals: 3 }),
+		inputs: f.inputs[..ROUND].to_vec(),
+	}
+}
+
+fn cifar_resnet(dir: &std::path::Path) -> Subject {
+	let (uri, hash) = script_model(dir, "cifar-resnet.pt", CIFAR_RESNET);
+	let spec: ModelSpec = serde_json::from_value(serde_json::json!({
+		"input": {"dtype": "f32", "shape": [3, 32, 32]},
+		"output": {"dtype": "f32", "shape": [10]},
+		"rule": {"top_k": {"k": 1}},
+	}))
+	.unwrap();
+	// Deterministic pseudo-images in 0..1.
+	let inputs = (0..ROUND)
+		.map(|i| {
+			(0..3 * 32 * 32)
+				.flat_map(|j| (((i * 7919 + j * 104_729) % 1000) as f32 / 1000.0).to_le_bytes())
+				.collect()
+		})
+		.collect();
+	Subject { name: "cifar-resnet", hash, uri, spec, inputs }
+}
+
+/// An engine with `isolation` serving `subject`.
+struct Setup {
+	engine: Engine,
+	_cache: tempfile::TempDir,
+}
+
+fn setup(runtime: &tokio::runtime::Runtime, subject: &Subject, isolation: Isolation) -> Setup {
+	let cache = tempfile::tempdir().unwrap();
+	let mut config = EngineConfig { isolation, ..engine_config(MAX_BATCH, 1) };
+	config.batch.max_wait = Duration::from_millis(2);
+	let engine = engine(cache.path(), config);
+	runtime
+		.block_on(engine.load_model(subject.hash, subject.uri.clone(), subject.spec.clone()))
+		.unwrap();
+	Setup { engine, _cache: cache }
+}
+
+/// Requests per second over one window of rounds of `ROUND` concurrent requests.
+fn window(runtime: &tokio::runtime::Runtime, setup: &Setup, subject: &Subject) -> f64 {
+	let start = Instant::now();
+	let mut rounds = 0;
+	while start.elapsed() < WINDOW {
+		let calls = subject.inputs.iter().map(|x| setup.engine.infer(&subject.hash, x.clone()));
+		for result in runtime.block_on(join_all(calls)) {
+			result.unwrap();
+		}
+		rounds += 1;
+	}
+	(rounds * ROUND) as f64 / start.elapsed().as_secs_f64()
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+	values.sort_by(f64::total_cmp);
+	values[values.len() / 2]
+}
+
+fn main() {
+	// `cargo bench` passes `--bench`; `cargo test --benches` runs the bench once as a test.
+	let quick = !std::env::args().any(|a| a == "--bench");
+	let runtime =
+		tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
+	let dir = tempfile::tempdir().unwrap();
+	let subjects = [digits_cnn(), cifar_resnet(dir.path())];
+	println!("| model | in-process (req/s) | sandboxed (req/s) | ratio |");
+	println!("|---|---|---|---|");
+	for subject in &subjects {
+		let inside = setup(&runtime, subject, Isolation::InProcess);
+		let sandboxed = setup(&runtime, subject, Isolation::Process(common::sandbox_config()));
+		// Warm both up, then interleave the windows.
+		window(&runtime, &inside, subject);
+		window(&runtime, &sandboxed, subject);
+		let (mut a, mut b) = (Vec::new(), Vec::new());
+		for _ in 0..if quick { 1 } else { WINDOWS } {
+			a.push(window(&runtime, &inside, subject));
+			b.push(window(&runtime, &sandboxed, subject));
+		}
+		let (a, b) = (median(a), median(b));
+		println!("| {} | {a:.0} | {b:.0} | {:.1}% |", subject.name, 100.0 * b / a);
+	}
+}

@@ -1,0 +1,337 @@
+//! Model isolation: every loaded model runs in its own child process, a *runner*, behind
+//! walls it cannot take down.
+//!
+//! # Overview
+//! The worker (the parent) keeps everything a provider must protect: its attestation key, the
+//! artifact cache, the network, the API, batching, canonicalization and signing. A runner is
+//! the worker's own executable started again with [`RUNNER_ARG`]. It receives one model's
+//! verified artifact over a pipe, confines itself ([`confine`]), loads the model and then
+//! answers forward passes, one request and one reply at a time ([`protocol`]). It never sees
+//! the key: its environment is emptied, its arguments hold nothing, and the file-system
+//! ruleset hides the key file, the cache and `/proc` of other processes.
+//!
+//! # Design
+//! The walls, in the order the runner puts them up:
+//! - **Resource limits** (`setrlimit`): an address-space limit (`--model-memory-mb`; an
+//!   allocation beyond it fails inside the model, which the worker turns into the same signed
+//!   `forward_failed` refusal every provider with the default limit gives), a few open files,
+//!   no core dumps. Any Linux.
+//! - **Landlock** (Linux ≥ 5.13 with `landlock` in the kernel's `lsm=` list; ABI 3, 6.2, for
+//!   truncation): no file may be written, created or removed, and only library directories
+//!   and a few harmless system files may be read. On an older kernel the ruleset is enforced
+//!   in part or not at all; the worker logs which at each load and warns when it is missing.
+//! - **seccomp** (Linux ≥ 3.17 with `CONFIG_SECCOMP_FILTER`, which every distribution kernel
+//!   has): no sockets (so no network at all), no new processes or programs, no signals or
+//!   `ptrace` to other processes, no raising limits, no mounts, namespaces, modules or BPF.
+//!   Threads are allowed (libtorch's thread pools). If the filter cannot be installed, the
+//!   runner refuses to load the model.
+//! - **Deadlines and restarts** (the parent): a forward pass longer than `--model-timeout-ms`
+//!   or a load longer than `--model-load-timeout-secs` kills the runner (`SIGKILL`) and fails
+//!   with [`crate::error::WorkerError::ModelTimedOut`]; a runner that dies (a crash, a signal)
+//!   fails its requests with [`crate::error::WorkerError::ModelCrashed`]. Either way the next
+//!   request starts a new runner. Other models run in other runners and are never affected.
+//!   The runner dies with the worker (`PR_SET_PDEATHSIG`) and in its own process group.
+//!
+//! # Terms
+//! - *runner*: the child process of one loaded model.
+//! - *confinement*: which walls a runner actually stands behind ([`protocol::Confinement`]),
+//!   reported at every load and exported as a metric.
+//!
+//! # Limits
+//! - The address-space limit cannot apply on CUDA (the driver reserves far more address
+//!   space than it uses); with `--device cuda` the runner has none and GPU memory is bounded
+//!   only by the device. A CUDA runner may also open the NVIDIA device files and read the
+//!   driver's state under `/proc` and `/sys`; this path is untested here (no GPU on the build
+//!   machine).
+//! - CPU time is bounded per forward pass by the deadline, not by `RLIMIT_CPU` (which counts
+//!   a runner's whole life).
+//! - The parent keeps each loaded model's artifact in memory to restart its runner, so a
+//!   model costs its artifact's size twice: once in the worker, once as weights in the
+//!   runner.
+
+pub mod confine;
+pub mod protocol;
+pub mod runner;
+
+use crate::{
+	batcher::{BatchModel, ForwardError},
+	engine::ModelSpec,
+	error::{Result, WorkerError},
+	metrics::Metrics,
+	torch::TorchSettings,
+};
+use protocol::{Confinement, DeviceCode, LandlockStatus, Limits, LoadRequest, Reply, Request};
+use std::{
+	io,
+	os::unix::process::CommandExt,
+	path::PathBuf,
+	process::{Child, Command, Stdio},
+	sync::{mpsc, Arc},
+	time::Duration,
+};
+
+/// The first argument that makes the worker's executable a runner.
+pub const RUNNER_ARG: &str = "__model-runner";
+
+/// Open files a runner may hold: its three standard streams, libtorch's few, and headroom.
+pub const RUNNER_OPEN_FILES: u64 = 64;
+
+/// How each model's runner is started and bounded.
+#[derive(Clone, Debug)]
+pub struct SandboxConfig {
+	/// The worker's executable (started again with [`RUNNER_ARG`]).
+	pub runner: PathBuf,
+	/// Address-space limit of a runner in bytes; 0 for none.
+	pub memory_limit: u64,
+	/// Longest a forward pass may take before the runner is killed.
+	pub forward_timeout: Duration,
+	/// Longest loading a model (with its check on one zero input) may take.
+	pub load_timeout: Duration,
+}
+
+impl SandboxConfig {
+	/// The request that loads `artifact` under `spec` in a runner.
+	pub fn load_request(
+		&self,
+		artifact: Vec<u8>,
+		spec: &ModelSpec,
+		settings: TorchSettings,
+	) -> LoadRequest {
+		let device = match settings.device {
+			tch::Device::Cuda(n) => DeviceCode::Cuda(n as u32),
+			tch::Device::Cpu | tch::Device::Mps | tch::Device::Vulkan => DeviceCode::Cpu,
+		};
+		// CUDA reserves a huge address space: no limit there (see the module's limits).
+		let address_space = match device {
+			DeviceCode::Cpu => self.memory_limit,
+			DeviceCode::Cuda(_) => 0,
+		};
+		LoadRequest {
+			artifact,
+			input: spec.input.clone(),
+			output: spec.output.clone(),
+			rule: spec.rule,
+			threads: settings.threads,
+			device,
+			faulty: settings.faulty,
+			limits: Limits { address_space, open_files: RUNNER_OPEN_FILES },
+		}
+	}
+}
+
+/// Where the engine runs models.
+#[derive(Clone, Debug)]
+pub enum Isolation {
+	/// Each model in its own confined runner process (the default).
+	Process(SandboxConfig),
+	/// In the worker's own process, with its key, cache and network: only for measuring the
+	/// sandbox's cost and for platforms without it.
+	InProcess,
+}
+
+/// Why a call to a runner got no reply.
+#[derive(Debug)]
+enum Fault {
+	/// No reply within the deadline; the runner was killed.
+	TimedOut(Duration),
+	/// The runner died or broke the protocol; how it ended.
+	Died(String),
+}
+
+/// One running runner: the process and the two threads that carry its pipes, so that the
+/// caller waits on a channel with a deadline and never on a pipe.
+struct Runner {
+	process: Child,
+	requests: mpsc::Sender<Request>,
+	replies: mpsc::Receiver<io::Result<Reply>>,
+}
+
+impl Runner {
+	/// Starts a runner: an empty environment but for the library path, its own process group,
+	/// and death with the worker.
+	fn spawn(executable: &PathBuf) -> io::Result<Self> {
+		let mut command = Command::new(executable);
+		command
+			.arg(RUNNER_ARG)
+			.env_clear()
+			.stdin(Stdio::piped())
+			.stdout(Stdio::piped())
+			.stderr(Stdio::inherit())
+			.process_group(0);
+		if let Some(path) = std::env::var_os("LD_LIBRARY_PATH") {
+			command.env("LD_LIBRARY_PATH", path);
+		}
+		// SAFETY: `prctl` is async-signal-safe and touches no memory of the parent.
+		unsafe {
+			command.pre_exec(|| {
+				if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
+					return Err(io::Error::last_os_error());
+				}
+				Ok(())
+			});
+		}
+		let mut process = command.spawn()?;
+		let missing = || io::Error::other("runner pipe missing");
+		let mut stdin = process.stdin.take().ok_or_else(missing)?;
+		let mut stdout = process.stdout.take().ok_or_else(missing)?;
+		let (requests, pending) = mpsc::channel::<Request>();
+		let (answer, replies) = mpsc::channel();
+		std::thread::Builder::new().name("runner-in".into()).spawn(move || {
+			for request in pending {
+				if protocol::write_frame(&mut stdin, &request).is_err() {
+					break;
+				}
+			}
+		})?;
+		std::thread::Builder::new().name("runner-out".into()).spawn(move || loop {
+			match protocol::read_frame::<Reply>(&mut stdout) {
+				Ok(Some(reply)) => {
+					if answer.send(Ok(reply)).is_err() {
+						break;
+					}
+				}
+				Ok(None) => break,
+				Err(e) => {
+					let _ = answer.send(Err(e));
+					break;
+				}
+			}
+		})?;
+		Ok(Self { process, requests, replies })
+	}
+
+	/// Sends `request` and waits at most `timeout` for its reply.
+	fn call(&mut self, request: Request, timeout: Duration) -> Result<Reply, Fault> {
+		if self.requests.send(request).is_err() {
+			return Err(Fault::Died(self.end()));
+		}
+		match self.replies.recv_timeout(timeout) {
+			Ok(Ok(reply)) => Ok(reply),
+			Ok(Err(e)) => Err(Fault::Died(format!("unreadable reply ({e}); {}", self.end()))),
+			Err(mpsc::RecvTimeoutError::Disconnected) => Err(Fault::Died(self.end())),
+			Err(mpsc::RecvTimeoutError::Timeout) => {
+				self.end();
+				Err(Fault::TimedOut(timeout))
+			}
+		}
+	}
+
+	/// Kills the runner (if it still runs) and describes how it ended.
+	fn end(&mut self) -> String {
+		let _ = self.process.kill();
+		match self.process.wait() {
+			Ok(status) => format!("runner {status}"),
+			Err(e) => format!("runner lost: {e}"),
+		}
+	}
+}
+
+impl Drop for Runner {
+	fn drop(&mut self) {
+		self.end();
+	}
+}
+
+/// A model in its runner, as the batching thread sees it.
+pub struct SandboxedModel {
+	label: String,
+	config: SandboxConfig,
+	load: LoadRequest,
+	runner: Option<Runner>,
+	metrics: Arc<Metrics>,
+}
+
+impl SandboxedModel {
+	/// Starts a runner for `load` and waits until it is confined and loaded.
+	pub fn start(
+		label: &str,
+		load: LoadRequest,
+		config: SandboxConfig,
+		metrics: Arc<Metrics>,
+	) -> Result<Self> {
+		let mut model =
+			SandboxedModel { label: label.to_string(), config, load, runner: None, metrics };
+		model.launch()?;
+		Ok(model)
+	}
+
+	/// Starts a runner and loads the model in it.
+	fn launch(&mut self) -> Result<()> {
+		let mut runner = Runner::spawn(&self.config.runner).map_err(|e| {
+			WorkerError::Unavailable(format!("cannot start the model's runner: {e}"))
+		})?;
+		let load = Request::Load(self.load.clone());
+		let confinement = match runner.call(load, self.config.load_timeout) {
+			Ok(Reply::Ready(confinement)) => confinement,
+			Ok(Reply::LoadFailed(reason)) => return Err(WorkerError::InvalidArtifact(reason)),
+			Ok(Reply::Output(_) | Reply::ModelFailed(_) | Reply::RuntimeFailed(_)) => {
+				return Err(WorkerError::ModelCrashed(
+					"the runner answered a load out of turn".into(),
+				))
+			}
+			Err(fault) => return Err(self.fault(fault).into()),
+		};
+		self.report(confinement);
+		self.runner = Some(runner);
+		Ok(())
+	}
+
+	/// Counts a fault in the metrics and turns it into the pass's error.
+	fn fault(&self, fault: Fault) -> ForwardError {
+		match fault {
+			Fault::TimedOut(after) => {
+				self.metrics.runner_kills.with_label_values(&["timeout"]).inc();
+				tracing::warn!("model {}: killed its runner after {after:?}", self.label);
+				ForwardError::TimedOut(after.as_millis())
+			}
+			Fault::Died(how) => {
+				self.metrics.runner_kills.with_label_values(&["crash"]).inc();
+				tracing::warn!("model {}: its runner died: {how}", self.label);
+				ForwardError::Crashed(how)
+			}
+		}
+	}
+
+	/// Logs and exports the walls the runner stands behind.
+	fn report(&self, confinement: Confinement) {
+		let landlock = match confinement.landlock {
+			LandlockStatus::Full => "full",
+			LandlockStatus::Partial => "partial",
+			LandlockStatus::Unsupported => "unsupported",
+		};
+		self.metrics.runner_confinement.with_label_values(&["landlock", landlock]).set(1);
+		if confinement.landlock == LandlockStatus::Unsupported {
+			tracing::warn!(
+				"model {}: the kernel has no Landlock; its runner can read the provider's files \
+				 (seccomp still denies the network and processes)",
+				self.label
+			);
+		}
+		tracing::debug!("model {} confined: {confinement:?}", self.label);
+	}
+}
+
+impl BatchModel for SandboxedModel {
+	fn forward(&mut self, input: &[u8], batch: usize) -> Result<Vec<u8>, ForwardError> {
+		if self.runner.is_none() {
+			self.launch().map_err(|e| ForwardError::Crashed(format!("restarting: {e}")))?;
+		}
+		let runner =
+			self.runner.as_mut().ok_or_else(|| ForwardError::Crashed("no runner".into()))?;
+		let request = Request::Forward { batch: batch as u32, input: input.to_vec() };
+		let reply = runner.call(request, self.config.forward_timeout);
+		match reply {
+			Ok(Reply::Output(raw)) => Ok(raw),
+			Ok(Reply::ModelFailed(reason)) => Err(ForwardError::Model(reason)),
+			Ok(Reply::RuntimeFailed(reason)) => Err(ForwardError::Runtime(reason)),
+			Ok(Reply::Ready(_) | Reply::LoadFailed(_)) => {
+				self.runner = None;
+				Err(ForwardError::Crashed("the runner answered a forward pass out of turn".into()))
+			}
+			Err(fault) => {
+				self.runner = None;
+				Err(self.fault(fault))
+			}
+		}
+	}
+}

@@ -1,0 +1,95 @@
+//! The runner's side: `infera-worker __model-runner`, started by the worker for one model.
+//!
+//! It reads the [`Request::Load`] from stdin, confines itself ([`super::confine`]), loads the
+//! model and checks it on one zero input, replies [`Reply::Ready`] with its confinement, and
+//! then answers forward passes until stdin closes. It never starts an async runtime, opens a
+//! file or a socket of its own.
+
+use super::{
+	confine::confine,
+	protocol::{read_frame, write_frame, DeviceCode, LoadRequest, Reply, Request},
+};
+use crate::{
+	batcher::{BatchModel, ForwardError},
+	engine::ModelSpec,
+	torch::{TorchModel, TorchSettings},
+};
+use std::{
+	io::{self, BufReader, BufWriter, Write},
+	os::fd::AsFd,
+	panic::AssertUnwindSafe,
+	process::ExitCode,
+};
+
+/// Exit status when the first request is not a load, or the pipe breaks.
+const PROTOCOL_ERROR: u8 = 2;
+
+/// Runs the runner until the worker closes its stdin.
+pub fn main() -> ExitCode {
+	match serve() {
+		Ok(()) => ExitCode::SUCCESS,
+		Err(e) => {
+			eprintln!("infera-worker model runner: {e}");
+			ExitCode::from(PROTOCOL_ERROR)
+		}
+	}
+}
+
+/// The request loop; errors only on a broken pipe or protocol.
+fn serve() -> io::Result<()> {
+	// Buffered handles of our own on the standard streams (stdout's own handle flushes at
+	// every newline byte, which binary frames are full of).
+	let mut input = BufReader::new(std::fs::File::from(io::stdin().as_fd().try_clone_to_owned()?));
+	let mut output =
+		BufWriter::new(std::fs::File::from(io::stdout().as_fd().try_clone_to_owned()?));
+	let Some(Request::Load(load)) = read_frame::<Request>(&mut input)? else {
+		return Err(io::Error::other("the first request must be a load"));
+	};
+	let mut model = match load_confined(load) {
+		Ok((model, confinement)) => {
+			write_frame(&mut output, &Reply::Ready(confinement))?;
+			model
+		}
+		Err(reason) => return write_frame(&mut output, &Reply::LoadFailed(reason)),
+	};
+	while let Some(request) = read_frame::<Request>(&mut input)? {
+		let reply = match request {
+			Request::Forward { batch, input } => forward(&mut model, &input, batch as usize),
+			Request::Load(_) => Reply::RuntimeFailed("a model is loaded already".into()),
+		};
+		write_frame(&mut output, &reply)?;
+		output.flush()?;
+	}
+	Ok(())
+}
+
+/// Confines the process, then loads the model; the error is the reason to report.
+fn load_confined(load: LoadRequest) -> Result<(TorchModel, super::protocol::Confinement), String> {
+	let confinement =
+		confine(load.limits, load.device).map_err(|e| format!("cannot confine the runner: {e}"))?;
+	let spec = ModelSpec { input: load.input, output: load.output, rule: load.rule };
+	let device = match load.device {
+		DeviceCode::Cpu => tch::Device::Cpu,
+		DeviceCode::Cuda(n) => tch::Device::Cuda(n as usize),
+	};
+	let settings = TorchSettings { device, threads: load.threads, faulty: load.faulty };
+	let model = std::panic::catch_unwind(AssertUnwindSafe(|| {
+		TorchModel::load(&load.artifact, &spec, settings)
+	}))
+	.map_err(|_| "loading panicked".to_string())?
+	.map_err(|e| e.to_string())?;
+	Ok((model, confinement))
+}
+
+/// One forward pass; panics become runtime failures.
+fn forward(model: &mut TorchModel, input: &[u8], batch: usize) -> Reply {
+	let result = std::panic::catch_unwind(AssertUnwindSafe(|| model.forward(input, batch)))
+		.unwrap_or_else(|_| Err(ForwardError::Runtime("the forward pass panicked".into())));
+	match result {
+		Ok(raw) => Reply::Output(raw),
+		Err(ForwardError::Model(reason)) => Reply::ModelFailed(reason),
+		Err(
+			e @ (ForwardError::Runtime(_) | ForwardError::TimedOut(_) | ForwardError::Crashed(_)),
+		) => Reply::RuntimeFailed(e.to_string()),
+	}
+}
