@@ -4,7 +4,10 @@
 //!
 //! `cargo bench -p infera-worker --bench isolation` prints, per model, the requests per second
 //! of both settings (the median of interleaved one-second windows, so that drift on a noisy
-//! machine hits both alike) and their ratio.
+//! machine hits both alike) and their ratio. The in-process column runs in the bench's own
+//! process as today's worker did, with glibc's default allocator settings; runners keep freed
+//! memory instead of returning it (`runner::keep_freed_memory`), which `INFERA_BENCH_TUNED=1`
+//! gives the in-process column too.
 
 #[allow(dead_code)]
 #[path = "../tests/integration/common.rs"]
@@ -114,9 +117,10 @@ fn setup(runtime: &tokio::runtime::Runtime, subject: &Subject, isolation: Isolat
 	let mut config = EngineConfig { isolation, ..engine_config(MAX_BATCH, 1) };
 	config.batch.max_wait = Duration::from_millis(2);
 	let engine = engine(cache.path(), config);
-	runtime
-		.block_on(engine.load_model(subject.hash, subject.uri.clone(), subject.spec.clone()))
-		.unwrap();
+	let load = engine.load_model(subject.hash, subject.uri.clone(), subject.spec.clone());
+	if let Err(e) = runtime.block_on(load) {
+		panic!("loading {}: {e}", subject.name);
+	}
 	Setup { engine, _cache: cache }
 }
 
@@ -142,6 +146,13 @@ fn median(mut values: Vec<f64>) -> f64 {
 fn main() {
 	// `cargo bench` passes `--bench`; `cargo test --benches` runs the bench once as a test.
 	let quick = !std::env::args().any(|a| a == "--bench");
+	// INFERA_BENCH_TUNED=1: give this process (the in-process column) the allocator tuning
+	// runners and `--isolation in-process` workers get, for a like-for-like comparison.
+	let tuned = std::env::var_os("INFERA_BENCH_TUNED").is_some();
+	if tuned {
+		infera_worker::sandbox::runner::keep_freed_memory();
+	}
+	println!("in-process allocator tuned: {tuned}");
 	let runtime =
 		tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap();
 	let dir = tempfile::tempdir().unwrap();

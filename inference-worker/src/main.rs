@@ -108,6 +108,7 @@ async fn run(config: Config) -> Result<(), Box<dyn Error>> {
 		tracing::warn!("--unsafe-skip-vetting: model code is not vetted (tests only)");
 	}
 	if config.isolation == infera_worker::config::IsolationChoice::InProcess {
+		sandbox::runner::keep_freed_memory();
 		tracing::warn!(
 			"--isolation in-process: models run inside the worker, next to its key and network"
 		);

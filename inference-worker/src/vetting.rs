@@ -302,12 +302,15 @@ pub const ALLOWED_TORCH_OPS: &[&str] = &[
 	"upsample_nearest2d",
 	"upsample_bilinear2d",
 	"scaled_dot_product_attention",
-	// dtype/device queries, warnings as the compiler writes them.
+	// dtype/device queries, warnings and error messages as the compiler writes them
+	// (`"…{}".format(x)` becomes `torch.format`: string formatting, e.g. in `BatchNorm2d`'s
+	// input checks).
 	"dtype",
 	"device",
 	"is_floating_point",
 	"warn",
 	"_assert",
+	"format",
 ];
 
 /// Interpreter primitives a model may call as `ops.prim.<op>`: control flow and conversions

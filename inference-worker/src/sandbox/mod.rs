@@ -30,7 +30,10 @@
 //!   with [`crate::error::WorkerError::ModelTimedOut`]; a runner that dies (a crash, a signal)
 //!   fails its requests with [`crate::error::WorkerError::ModelCrashed`]. Either way the next
 //!   request starts a new runner. Other models run in other runners and are never affected.
-//!   The runner dies with the worker (`PR_SET_PDEATHSIG`) and in its own process group.
+//!   A runner lives in its own process group and dies with the worker: between requests its
+//!   stdin closes, and during one a watchdog thread sees its parent change within
+//!   [`runner::WATCHDOG_PERIOD`]. (`PR_SET_PDEATHSIG` would not do: it fires when the *thread*
+//!   that started the runner ends, and runners are started from short-lived blocking threads.)
 //!
 //! # Terms
 //! - *runner*: the child process of one loaded model.
@@ -50,6 +53,7 @@
 //!   runner.
 
 pub mod confine;
+pub mod pipe;
 pub mod protocol;
 pub mod runner;
 
@@ -60,14 +64,15 @@ use crate::{
 	metrics::Metrics,
 	torch::TorchSettings,
 };
+use pipe::PipeError;
 use protocol::{Confinement, DeviceCode, LandlockStatus, Limits, LoadRequest, Reply, Request};
 use std::{
 	io,
-	os::unix::process::CommandExt,
+	os::{fd::AsFd, unix::process::CommandExt},
 	path::PathBuf,
-	process::{Child, Command, Stdio},
-	sync::{mpsc, Arc},
-	time::Duration,
+	process::{Child, ChildStdin, ChildStdout, Command, Stdio},
+	sync::Arc,
+	time::{Duration, Instant},
 };
 
 /// The first argument that makes the worker's executable a runner.
@@ -138,17 +143,17 @@ enum Fault {
 	Died(String),
 }
 
-/// One running runner: the process and the two threads that carry its pipes, so that the
-/// caller waits on a channel with a deadline and never on a pipe.
+/// One running runner: the process and its two pipes, read and written with deadlines
+/// ([`pipe`]).
 struct Runner {
 	process: Child,
-	requests: mpsc::Sender<Request>,
-	replies: mpsc::Receiver<io::Result<Reply>>,
+	stdin: ChildStdin,
+	stdout: ChildStdout,
 }
 
 impl Runner {
-	/// Starts a runner: an empty environment but for the library path, its own process group,
-	/// and death with the worker.
+	/// Starts a runner: an empty environment but for the library path, and its own process
+	/// group.
 	fn spawn(executable: &PathBuf) -> io::Result<Self> {
 		let mut command = Command::new(executable);
 		command
@@ -161,58 +166,34 @@ impl Runner {
 		if let Some(path) = std::env::var_os("LD_LIBRARY_PATH") {
 			command.env("LD_LIBRARY_PATH", path);
 		}
-		// SAFETY: `prctl` is async-signal-safe and touches no memory of the parent.
-		unsafe {
-			command.pre_exec(|| {
-				if libc::prctl(libc::PR_SET_PDEATHSIG, libc::SIGKILL) != 0 {
-					return Err(io::Error::last_os_error());
-				}
-				Ok(())
-			});
-		}
 		let mut process = command.spawn()?;
 		let missing = || io::Error::other("runner pipe missing");
-		let mut stdin = process.stdin.take().ok_or_else(missing)?;
-		let mut stdout = process.stdout.take().ok_or_else(missing)?;
-		let (requests, pending) = mpsc::channel::<Request>();
-		let (answer, replies) = mpsc::channel();
-		std::thread::Builder::new().name("runner-in".into()).spawn(move || {
-			for request in pending {
-				if protocol::write_frame(&mut stdin, &request).is_err() {
-					break;
-				}
-			}
-		})?;
-		std::thread::Builder::new().name("runner-out".into()).spawn(move || loop {
-			match protocol::read_frame::<Reply>(&mut stdout) {
-				Ok(Some(reply)) => {
-					if answer.send(Ok(reply)).is_err() {
-						break;
-					}
-				}
-				Ok(None) => break,
-				Err(e) => {
-					let _ = answer.send(Err(e));
-					break;
-				}
-			}
-		})?;
-		Ok(Self { process, requests, replies })
+		let stdin = process.stdin.take().ok_or_else(missing)?;
+		let stdout = process.stdout.take().ok_or_else(missing)?;
+		pipe::set_nonblocking(stdin.as_fd())?;
+		pipe::set_nonblocking(stdout.as_fd())?;
+		Ok(Self { process, stdin, stdout })
 	}
 
-	/// Sends `request` and waits at most `timeout` for its reply.
-	fn call(&mut self, request: Request, timeout: Duration) -> Result<Reply, Fault> {
-		if self.requests.send(request).is_err() {
-			return Err(Fault::Died(self.end()));
-		}
-		match self.replies.recv_timeout(timeout) {
-			Ok(Ok(reply)) => Ok(reply),
-			Ok(Err(e)) => Err(Fault::Died(format!("unreadable reply ({e}); {}", self.end()))),
-			Err(mpsc::RecvTimeoutError::Disconnected) => Err(Fault::Died(self.end())),
-			Err(mpsc::RecvTimeoutError::Timeout) => {
+	/// Sends `request` and waits at most `timeout` (both ways included) for its reply.
+	fn call(&mut self, request: &Request, timeout: Duration) -> Result<Reply, Fault> {
+		let deadline = Instant::now() + timeout;
+		let exchange = |runner: &mut Self| -> Result<Reply, PipeError> {
+			let frame = protocol::frame(request).map_err(PipeError::Broken)?;
+			pipe::write_all_by(&mut runner.stdin, &frame, deadline)?;
+			let mut header = [0u8; 4];
+			pipe::read_exact_by(&mut runner.stdout, &mut header, deadline)?;
+			let mut body = vec![0u8; protocol::body_len(header).map_err(PipeError::Broken)?];
+			pipe::read_exact_by(&mut runner.stdout, &mut body, deadline)?;
+			protocol::decode_body(&body).map_err(PipeError::Broken)
+		};
+		match exchange(self) {
+			Ok(reply) => Ok(reply),
+			Err(PipeError::TimedOut) => {
 				self.end();
 				Err(Fault::TimedOut(timeout))
 			}
+			Err(PipeError::Broken(e)) => Err(Fault::Died(format!("{e}; {}", self.end()))),
 		}
 	}
 
@@ -261,7 +242,7 @@ impl SandboxedModel {
 			WorkerError::Unavailable(format!("cannot start the model's runner: {e}"))
 		})?;
 		let load = Request::Load(self.load.clone());
-		let confinement = match runner.call(load, self.config.load_timeout) {
+		let confinement = match runner.call(&load, self.config.load_timeout) {
 			Ok(Reply::Ready(confinement)) => confinement,
 			Ok(Reply::LoadFailed(reason)) => return Err(WorkerError::InvalidArtifact(reason)),
 			Ok(Reply::Output(_) | Reply::ModelFailed(_) | Reply::RuntimeFailed(_)) => {
@@ -319,7 +300,7 @@ impl BatchModel for SandboxedModel {
 		let runner =
 			self.runner.as_mut().ok_or_else(|| ForwardError::Crashed("no runner".into()))?;
 		let request = Request::Forward { batch: batch as u32, input: input.to_vec() };
-		let reply = runner.call(request, self.config.forward_timeout);
+		let reply = runner.call(&request, self.config.forward_timeout);
 		match reply {
 			Ok(Reply::Output(raw)) => Ok(raw),
 			Ok(Reply::ModelFailed(reason)) => Err(ForwardError::Model(reason)),

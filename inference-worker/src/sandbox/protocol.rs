@@ -103,15 +103,36 @@ pub enum Reply {
 	RuntimeFailed(String),
 }
 
-/// Writes `message` as one frame.
-pub fn write_frame<M: Encode>(out: &mut impl Write, message: &M) -> io::Result<()> {
-	let body = message.encode();
-	let len = u32::try_from(body.len())
+/// `message` as one frame: its length, then its encoding.
+pub fn frame<M: Encode>(message: &M) -> io::Result<Vec<u8>> {
+	let size = message.encoded_size();
+	let len = u32::try_from(size)
 		.ok()
 		.filter(|&len| len <= MAX_FRAME_BYTES)
 		.ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "frame too large"))?;
-	out.write_all(&len.to_le_bytes())?;
-	out.write_all(&body)?;
+	let mut out = Vec::with_capacity(4 + size);
+	out.extend_from_slice(&len.to_le_bytes());
+	message.encode_to(&mut out);
+	Ok(out)
+}
+
+/// The body length a frame header announces, if acceptable.
+pub fn body_len(header: [u8; 4]) -> io::Result<usize> {
+	let len = u32::from_le_bytes(header);
+	if len > MAX_FRAME_BYTES {
+		return Err(io::Error::new(io::ErrorKind::InvalidData, format!("frame of {len} bytes")));
+	}
+	Ok(len as usize)
+}
+
+/// Decodes a frame's body.
+pub fn decode_body<M: Decode>(body: &[u8]) -> io::Result<M> {
+	M::decode(&mut &body[..]).map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
+}
+
+/// Writes `message` as one frame.
+pub fn write_frame<M: Encode>(out: &mut impl Write, message: &M) -> io::Result<()> {
+	out.write_all(&frame(message)?)?;
 	out.flush()
 }
 
@@ -123,15 +144,9 @@ pub fn read_frame<M: Decode>(input: &mut impl Read) -> io::Result<Option<M>> {
 		Err(e) if e.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
 		Err(e) => return Err(e),
 	}
-	let len = u32::from_le_bytes(len);
-	if len > MAX_FRAME_BYTES {
-		return Err(io::Error::new(io::ErrorKind::InvalidData, format!("frame of {len} bytes")));
-	}
-	let mut body = vec![0u8; len as usize];
+	let mut body = vec![0u8; body_len(len)?];
 	input.read_exact(&mut body)?;
-	M::decode(&mut body.as_slice())
-		.map(Some)
-		.map_err(|e| io::Error::new(io::ErrorKind::InvalidData, e.to_string()))
+	decode_body(&body).map(Some)
 }
 
 #[cfg(test)]

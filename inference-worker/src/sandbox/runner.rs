@@ -24,6 +24,45 @@ use std::{
 /// Exit status when the first request is not a load, or the pipe breaks.
 const PROTOCOL_ERROR: u8 = 2;
 
+/// Exit status when the worker died.
+const ORPHANED: i32 = 3;
+
+/// How often the watchdog checks that the worker is still the runner's parent: a runner
+/// orphaned in the middle of a forward pass ends at most this long after the worker.
+pub const WATCHDOG_PERIOD: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Ends the process as soon as its parent (the worker) is gone. Between requests the closing
+/// stdin ends the runner anyway; this covers a forward pass that never returns.
+fn start_watchdog() -> io::Result<()> {
+	// SAFETY: `getppid` has no preconditions.
+	let parent = unsafe { libc::getppid() };
+	std::thread::Builder::new().name("watchdog".into()).spawn(move || loop {
+		std::thread::sleep(WATCHDOG_PERIOD);
+		// SAFETY: as above; `_exit` ends the process without running anything of ours.
+		if unsafe { libc::getppid() } != parent {
+			unsafe { libc::_exit(ORPHANED) };
+		}
+	})?;
+	Ok(())
+}
+
+/// Largest allocation the C allocator serves from its heap rather than a fresh mapping, and
+/// how much free heap it keeps instead of returning it: a forward pass frees and allocates the
+/// same activations again, and returning them makes every pass fault them in again (zeroed by
+/// the kernel). The address-space limit still bounds the total.
+const MALLOC_MMAP_THRESHOLD: libc::c_int = 32 << 20;
+const MALLOC_TRIM_THRESHOLD: libc::c_int = 512 << 20;
+
+/// Tunes glibc's allocator for a process that runs the same forward pass again and again
+/// (runners, and the worker itself for `--isolation in-process`).
+pub fn keep_freed_memory() {
+	// SAFETY: `mallopt` only changes allocator parameters, before any model memory exists.
+	unsafe {
+		libc::mallopt(libc::M_MMAP_THRESHOLD, MALLOC_MMAP_THRESHOLD);
+		libc::mallopt(libc::M_TRIM_THRESHOLD, MALLOC_TRIM_THRESHOLD);
+	}
+}
+
 /// Runs the runner until the worker closes its stdin.
 pub fn main() -> ExitCode {
 	match serve() {
@@ -37,6 +76,8 @@ pub fn main() -> ExitCode {
 
 /// The request loop; errors only on a broken pipe or protocol.
 fn serve() -> io::Result<()> {
+	start_watchdog()?;
+	keep_freed_memory();
 	// Buffered handles of our own on the standard streams (stdout's own handle flushes at
 	// every newline byte, which binary frames are full of).
 	let mut input = BufReader::new(std::fs::File::from(io::stdin().as_fd().try_clone_to_owned()?));

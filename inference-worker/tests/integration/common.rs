@@ -302,3 +302,25 @@ pub async fn serve(reply: Reply) -> std::net::SocketAddr {
 	});
 	addr
 }
+
+/// What a probe prints last when all its assertions held.
+pub const PROBE_PASSED: &str = "PROBE-PASSED";
+
+/// Runs the test `test` of this test binary alone, in a process of its own, with `env` set to
+/// `value` (the probe test does nothing without it); fails unless the probe printed
+/// [`PROBE_PASSED`]. Returns the probe's stdout. For tests that change their process for good
+/// (confinement) or measure it (resident memory) without the other tests in the way.
+pub fn run_probe(test: &str, env: &str, value: &std::ffi::OsStr) -> String {
+	let output = std::process::Command::new(std::env::current_exe().unwrap())
+		.args(["--exact", test, "--nocapture", "--test-threads=1"])
+		.env(env, value)
+		.output()
+		.unwrap();
+	let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+	assert!(
+		output.status.success() && stdout.contains(PROBE_PASSED),
+		"{stdout}\n{}",
+		String::from_utf8_lossy(&output.stderr)
+	);
+	stdout
+}

@@ -1,6 +1,8 @@
 //! End to end: the real binary on a free port, called over HTTP JSON-RPC concurrently.
 
-use crate::common::{f32_bytes, fixtures, infer_params, load_params, outcome, request};
+use crate::common::{
+	f32_bytes, fixtures, infer_params, infer_params_for, load_params, outcome, request,
+};
 use futures::future::join_all;
 use infera_primitives::model::AgreementRule;
 use serde_json::Value;
@@ -233,4 +235,53 @@ fn refuses_to_start_without_a_token() {
 	assert!(!output.status.success());
 	let stderr = String::from_utf8_lossy(&output.stderr);
 	assert!(stderr.contains("--token-file"), "{stderr}");
+}
+
+/// Whether process `pid` is gone (or a zombie nobody reaped yet: it runs nothing).
+fn gone(pid: u32) -> bool {
+	match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+		Err(_) => true,
+		Ok(stat) => stat.rsplit(')').next().is_some_and(|rest| rest.trim_start().starts_with('Z')),
+	}
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn runners_die_with_the_worker_even_in_an_endless_pass() {
+	let dir = tempfile::tempdir().unwrap();
+	let (uri, hash) = crate::common::script_model(dir.path(), "loops.pt", crate::sandbox::LOOPS);
+	let artifacts = dir.path().to_str().unwrap();
+	let worker = Worker::start(&["--artifact-dir", artifacts, "--model-timeout-ms", "600000"]);
+	let client = http_client();
+	let spec = serde_json::json!({"dtype": "f32", "shape": [4]});
+	let load = serde_json::json!({
+		"hash": format!("0x{}", hex::encode(hash)),
+		"uri": uri,
+		"input": spec,
+		"output": spec,
+		"rule": "exact",
+	});
+	call(&client, &worker.url, "load_model", load).await.unwrap();
+	let runners: Vec<u32> = std::fs::read_dir(format!("/proc/{}/task", worker.child.id()))
+		.unwrap()
+		.flat_map(|task| {
+			let children = task.unwrap().path().join("children");
+			let listed = std::fs::read_to_string(children).unwrap_or_default();
+			listed.split_whitespace().map(|p| p.parse::<u32>().unwrap()).collect::<Vec<_>>()
+		})
+		.collect();
+	assert_eq!(runners.len(), 1, "one runner per loaded model: {runners:?}");
+	// Send the runner into its endless loop, then kill the worker under it.
+	let looping = infer_params_for(&hash, &f32_bytes(&[1.0, 0.0, 0.0, 0.0]), 1);
+	let (url, pending) = (worker.url.clone(), client.clone());
+	tokio::spawn(async move { call(&pending, &url, "infer", looping).await });
+	tokio::time::sleep(Duration::from_millis(500)).await;
+	assert!(!gone(runners[0]), "the runner should be looping");
+	let mut worker = worker;
+	worker.child.kill().unwrap();
+	worker.child.wait().unwrap();
+	let deadline = std::time::Instant::now() + Duration::from_secs(5);
+	while !gone(runners[0]) {
+		assert!(std::time::Instant::now() < deadline, "runner {} outlived the worker", runners[0]);
+		tokio::time::sleep(Duration::from_millis(100)).await;
+	}
 }

@@ -1,6 +1,8 @@
 //! Provider safety: what a hostile artifact URI or a hostile model can no longer do.
 
-use crate::common::{engine, engine_config, fixtures, script_model, serve, Reply};
+use crate::common::{
+	engine, engine_config, fixtures, run_probe, script_model, serve, Reply, PROBE_PASSED,
+};
 use infera_primitives::model::{AgreementRule, TensorSpec};
 use infera_worker::{
 	engine::ModelSpec,
@@ -228,21 +230,11 @@ fn memory_probe() {
 		println!("resident memory {before:.0} bytes, peak growth {growth:.0} bytes");
 		assert!(growth < (2 * CAP) as f64 + 8e6, "grew by {growth} bytes for a cap of {CAP}");
 	});
-	println!("MEMORY-PROBE-PASSED");
+	println!("{PROBE_PASSED}");
 }
 
 #[test]
 fn hostile_uris_leave_resident_memory_bounded() {
-	let output = std::process::Command::new(std::env::current_exe().unwrap())
-		.args(["--exact", "safety::memory_probe", "--nocapture", "--test-threads=1"])
-		.env(MEMORY_PROBE, "1")
-		.output()
-		.unwrap();
-	let stdout = String::from_utf8_lossy(&output.stdout);
-	assert!(
-		output.status.success() && stdout.contains("MEMORY-PROBE-PASSED"),
-		"{stdout}\n{}",
-		String::from_utf8_lossy(&output.stderr)
-	);
+	let stdout = run_probe("safety::memory_probe", MEMORY_PROBE, "1".as_ref());
 	println!("{}", stdout.lines().find(|l| l.starts_with("resident memory")).unwrap_or_default());
 }

@@ -2,7 +2,8 @@
 //! of the way, and what it can do in the worker's own process (the old way) for contrast.
 
 use crate::common::{
-	engine, engine_config, engine_with_metrics, fixtures, sandbox_config, script_model,
+	engine, engine_config, engine_with_metrics, fixtures, run_probe, sandbox_config, script_model,
+	PROBE_PASSED,
 };
 use infera_primitives::{
 	attestation::RefusalReason,
@@ -32,7 +33,7 @@ class Model(torch.nn.Module):
 "#;
 
 /// A model that loops forever on any input whose sum is positive.
-const LOOPS: &str = r#"
+pub(crate) const LOOPS: &str = r#"
 class Model(torch.nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         i = 0
@@ -240,7 +241,7 @@ fn confined_process() {
 	let raised = libc::rlimit { rlim_cur: libc::RLIM_INFINITY, rlim_max: libc::RLIM_INFINITY };
 	// SAFETY: setrlimit reads the struct only.
 	assert_eq!(unsafe { libc::setrlimit(libc::RLIMIT_AS, &raised) }, -1, "raise a limit");
-	println!("CONFINED-PROBE-PASSED");
+	println!("{PROBE_PASSED}");
 }
 
 #[test]
@@ -248,15 +249,5 @@ fn a_confined_process_has_no_network_files_or_children() {
 	let dir = tempfile::tempdir().unwrap();
 	let secret = dir.path().join("worker.key");
 	std::fs::write(&secret, SECRET).unwrap();
-	let output = std::process::Command::new(std::env::current_exe().unwrap())
-		.args(["--exact", "sandbox::confined_process", "--nocapture", "--test-threads=1"])
-		.env(PROBE, &secret)
-		.output()
-		.unwrap();
-	let stdout = String::from_utf8_lossy(&output.stdout);
-	assert!(
-		output.status.success() && stdout.contains("CONFINED-PROBE-PASSED"),
-		"{stdout}\n{}",
-		String::from_utf8_lossy(&output.stderr)
-	);
+	run_probe("sandbox::confined_process", PROBE, secret.as_os_str());
 }

@@ -57,6 +57,8 @@ pub struct SubstrateWeight<T>(PhantomData<T>);
 impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Storage: `ProviderStaking::Providers` (r:1 w:1)
 	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::OperatorOf` (r:1 w:0)
+	/// Proof: `ProviderStaking::OperatorOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `Parameters::Parameters` (r:1 w:0)
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::WorkerKeys` (r:1 w:1)
@@ -75,11 +77,11 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn register_provider(m: u32, ) -> Weight {
 		// Proof size (bytes), measured: `4334 + m * (286 ±0)`
 		// Proof size (bytes), estimated: `3850 + m * (6585 ±0)`
-		// Fastest run: 90_115_000 ps.
-		Weight::from_parts(102_177_538, 3850)
-			// Standard error: 23_234
-			.saturating_add(Weight::from_parts(11_263_078, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(6_u64))
+		// Fastest run: 89_394_000 ps.
+		Weight::from_parts(99_352_000, 3850)
+			// Standard error: 21_495
+			.saturating_add(Weight::from_parts(11_682_769, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(7_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(4_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(m.into())))
@@ -94,8 +96,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn bond_extra() -> Weight {
 		// Proof size (bytes), measured: `326`
 		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 49_264_000 ps.
-		Weight::from_parts(52_018_000, 3850)
+		// Fastest run: 48_973_000 ps.
+		Weight::from_parts(51_356_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -108,8 +110,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn unbond() -> Weight {
 		// Proof size (bytes), measured: `578`
 		// Proof size (bytes), estimated: `6012`
-		// Fastest run: 18_327_000 ps.
-		Weight::from_parts(19_810_000, 6012)
+		// Fastest run: 18_057_000 ps.
+		Weight::from_parts(20_681_000, 6012)
 			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -120,8 +122,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn withdraw_unbonded() -> Weight {
 		// Proof size (bytes), measured: `582`
 		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 42_173_000 ps.
-		Weight::from_parts(44_927_000, 3850)
+		// Fastest run: 41_261_000 ps.
+		Weight::from_parts(44_006_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(2_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -135,10 +137,10 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_models(m: u32, ) -> Weight {
 		// Proof size (bytes), measured: `9615 + m * (302 ±0)`
 		// Proof size (bytes), estimated: `106350 + m * (6585 ±0)`
-		// Fastest run: 83_144_000 ps.
-		Weight::from_parts(94_029_005, 106350)
-			// Standard error: 23_996
-			.saturating_add(Weight::from_parts(10_725_377, 0).saturating_mul(m.into()))
+		// Fastest run: 86_839_000 ps.
+		Weight::from_parts(102_535_000, 106350)
+			// Standard error: 67_241
+			.saturating_add(Weight::from_parts(10_966_336, 0).saturating_mul(m.into()))
 			.saturating_add(T::DbWeight::get().reads(17_u64))
 			.saturating_add(T::DbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(17_u64))
@@ -150,8 +152,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_price() -> Weight {
 		// Proof size (bytes), measured: `210`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 8_964_000 ps.
-		Weight::from_parts(10_055_000, 3635)
+		// Fastest run: 8_993_000 ps.
+		Weight::from_parts(10_605_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -160,8 +162,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn set_capacity() -> Weight {
 		// Proof size (bytes), measured: `210`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 8_974_000 ps.
-		Weight::from_parts(10_336_000, 3635)
+		// Fastest run: 8_933_000 ps.
+		Weight::from_parts(9_944_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -174,8 +176,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn rotate_worker_key() -> Weight {
 		// Proof size (bytes), measured: `369`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 53_369_000 ps.
-		Weight::from_parts(57_586_000, 3635)
+		// Fastest run: 52_538_000 ps.
+		Weight::from_parts(56_304_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
@@ -184,8 +186,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn go_offline() -> Weight {
 		// Proof size (bytes), measured: `210`
 		// Proof size (bytes), estimated: `3635`
-		// Fastest run: 8_863_000 ps.
-		Weight::from_parts(9_985_000, 3635)
+		// Fastest run: 9_054_000 ps.
+		Weight::from_parts(10_025_000, 3635)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -198,8 +200,8 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	fn go_online() -> Weight {
 		// Proof size (bytes), measured: `304`
 		// Proof size (bytes), estimated: `3850`
-		// Fastest run: 14_622_000 ps.
-		Weight::from_parts(16_134_000, 3850)
+		// Fastest run: 14_742_000 ps.
+		Weight::from_parts(16_144_000, 3850)
 			.saturating_add(T::DbWeight::get().reads(3_u64))
 			.saturating_add(T::DbWeight::get().writes(1_u64))
 	}
@@ -211,32 +213,47 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 	/// Proof: `Parameters::Parameters` (`max_values`: None, `max_size`: Some(36), added: 2511, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::ModelProviders` (r:16 w:16)
 	/// Proof: `ProviderStaking::ModelProviders` (`max_values`: None, `max_size`: Some(4110), added: 6585, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::Operators` (r:1 w:0)
+	/// Proof: `ProviderStaking::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Storage: `ProviderStaking::WorkerKeys` (r:0 w:1)
 	/// Proof: `ProviderStaking::WorkerKeys` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	/// Component `m` ranges over `[0, 16]`.
 	fn deregister(m: u32, ) -> Weight {
 		// Proof size (bytes), measured: `4394 + m * (51 ±0)`
 		// Proof size (bytes), estimated: `3850 + m * (6585 ±0)`
-		// Fastest run: 19_650_000 ps.
-		Weight::from_parts(22_519_315, 3850)
-			// Standard error: 6_531
-			.saturating_add(Weight::from_parts(5_298_666, 0).saturating_mul(m.into()))
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Fastest run: 21_071_000 ps.
+		Weight::from_parts(24_570_513, 3850)
+			// Standard error: 8_539
+			.saturating_add(Weight::from_parts(5_213_000, 0).saturating_mul(m.into()))
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 			.saturating_add(T::DbWeight::get().writes((1_u64).saturating_mul(m.into())))
 			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
-	// Placeholders until `scripts/benchmark.sh --release provider-staking` measures them:
-	// `rotate_worker_key`'s cost for a call of the same shape (three reads, three writes), and
-	// `go_offline`'s with one more write.
+	/// Storage: `ProviderStaking::Providers` (r:2 w:0)
+	/// Proof: `ProviderStaking::Providers` (`max_values`: None, `max_size`: Some(170), added: 2645, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::OperatorOf` (r:1 w:2)
+	/// Proof: `ProviderStaking::OperatorOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::Operators` (r:1 w:1)
+	/// Proof: `ProviderStaking::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn set_operator() -> Weight {
-		Weight::from_parts(51_767_000, 3635)
-			.saturating_add(T::DbWeight::get().reads(3_u64))
+		// Proof size (bytes), measured: `385`
+		// Proof size (bytes), estimated: `6280`
+		// Fastest run: 19_850_000 ps.
+		Weight::from_parts(21_432_000, 6280)
+			.saturating_add(T::DbWeight::get().reads(4_u64))
 			.saturating_add(T::DbWeight::get().writes(3_u64))
 	}
+	/// Storage: `ProviderStaking::OperatorOf` (r:1 w:1)
+	/// Proof: `ProviderStaking::OperatorOf` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
+	/// Storage: `ProviderStaking::Operators` (r:0 w:1)
+	/// Proof: `ProviderStaking::Operators` (`max_values`: None, `max_size`: Some(80), added: 2555, mode: `MaxEncodedLen`)
 	fn renounce_operator() -> Weight {
-		Weight::from_parts(23_514_000, 3635)
+		// Proof size (bytes), measured: `248`
+		// Proof size (bytes), estimated: `3545`
+		// Fastest run: 10_546_000 ps.
+		Weight::from_parts(11_568_000, 3545)
 			.saturating_add(T::DbWeight::get().reads(1_u64))
 			.saturating_add(T::DbWeight::get().writes(2_u64))
 	}
@@ -245,32 +262,32 @@ impl<T: frame_system::Config> WeightInfo for SubstrateWeight<T> {
 /// The same measurements with RocksDB database weights, for mock runtimes in tests.
 impl WeightInfo for () {
 	fn register_provider(m: u32, ) -> Weight {
-		Weight::from_parts(102_177_538, 3850)
-			.saturating_add(Weight::from_parts(11_263_078, 0).saturating_mul(m.into()))
-			.saturating_add(RocksDbWeight::get().reads(6_u64))
+		Weight::from_parts(99_352_000, 3850)
+			.saturating_add(Weight::from_parts(11_682_769, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(7_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(4_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(m.into())))
 			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	fn bond_extra() -> Weight {
-		Weight::from_parts(52_018_000, 3850)
+		Weight::from_parts(51_356_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn unbond() -> Weight {
-		Weight::from_parts(19_810_000, 6012)
+		Weight::from_parts(20_681_000, 6012)
 			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn withdraw_unbonded() -> Weight {
-		Weight::from_parts(44_927_000, 3850)
+		Weight::from_parts(44_006_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(2_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
 	fn set_models(m: u32, ) -> Weight {
-		Weight::from_parts(94_029_005, 106350)
-			.saturating_add(Weight::from_parts(10_725_377, 0).saturating_mul(m.into()))
+		Weight::from_parts(102_535_000, 106350)
+			.saturating_add(Weight::from_parts(10_966_336, 0).saturating_mul(m.into()))
 			.saturating_add(RocksDbWeight::get().reads(17_u64))
 			.saturating_add(RocksDbWeight::get().reads((2_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(17_u64))
@@ -278,46 +295,46 @@ impl WeightInfo for () {
 			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	fn set_price() -> Weight {
-		Weight::from_parts(10_055_000, 3635)
+		Weight::from_parts(10_605_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn set_capacity() -> Weight {
-		Weight::from_parts(10_336_000, 3635)
+		Weight::from_parts(9_944_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn rotate_worker_key() -> Weight {
-		Weight::from_parts(57_586_000, 3635)
+		Weight::from_parts(56_304_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn go_offline() -> Weight {
-		Weight::from_parts(9_985_000, 3635)
+		Weight::from_parts(10_025_000, 3635)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn go_online() -> Weight {
-		Weight::from_parts(16_134_000, 3850)
+		Weight::from_parts(16_144_000, 3850)
 			.saturating_add(RocksDbWeight::get().reads(3_u64))
 			.saturating_add(RocksDbWeight::get().writes(1_u64))
 	}
 	fn deregister(m: u32, ) -> Weight {
-		Weight::from_parts(22_519_315, 3850)
-			.saturating_add(Weight::from_parts(5_298_666, 0).saturating_mul(m.into()))
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(24_570_513, 3850)
+			.saturating_add(Weight::from_parts(5_213_000, 0).saturating_mul(m.into()))
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().reads((1_u64).saturating_mul(m.into())))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 			.saturating_add(RocksDbWeight::get().writes((1_u64).saturating_mul(m.into())))
 			.saturating_add(Weight::from_parts(0, 6585).saturating_mul(m.into()))
 	}
 	fn set_operator() -> Weight {
-		Weight::from_parts(51_767_000, 3635)
-			.saturating_add(RocksDbWeight::get().reads(3_u64))
+		Weight::from_parts(21_432_000, 6280)
+			.saturating_add(RocksDbWeight::get().reads(4_u64))
 			.saturating_add(RocksDbWeight::get().writes(3_u64))
 	}
 	fn renounce_operator() -> Weight {
-		Weight::from_parts(23_514_000, 3635)
+		Weight::from_parts(11_568_000, 3545)
 			.saturating_add(RocksDbWeight::get().reads(1_u64))
 			.saturating_add(RocksDbWeight::get().writes(2_u64))
 	}
