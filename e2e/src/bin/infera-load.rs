@@ -77,11 +77,14 @@ async fn main() -> Result<()> {
 		.await
 		.with_context(|| format!("connecting to {}", config.url))?;
 	if options.no_slashes {
+		eprintln!("infera-load: setting the slashes to zero (sudo)");
 		load::disable_slashes(&client).await?;
 	}
 	let senders = load::senders(config.senders)?;
 	let per_sender = (config.jobs / config.senders + 1) as u128;
+	eprintln!("infera-load: funding {} senders", senders.len());
 	load::fund_senders(&client, &senders, per_sender * config.max_price + 100 * UNIT).await?;
+	eprintln!("infera-load: signing and sending {} jobs", config.jobs);
 	let report = load::run(&client, &config, &senders).await?;
 	println!("{report}");
 	Ok(())
