@@ -1,9 +1,9 @@
 //! Property test: the deadline and expiry queues keep up with a saturating load.
 //!
 //! Every block of the load submits half as many jobs as a block's deadline queue holds
-//! (`MaxDeadlinesPerBlock`), the mock's stand-in for the weight-limited maximum: the runtime sizes
-//! that queue at about twice the jobs a block's weight admits (a commit and a reveal entry each),
-//! for twice the commit period, while
+//! (`MaxDeadlinesPerBlock`), the mock's stand-in for the weight-limited maximum, so that every
+//! job may need a commit and a reveal entry (the runtime's queue of 512 holds its measured
+//! maximum of 341 jobs per block plus reveal entries), for twice the commit period, while
 //! each provider behaves in one generated way (answers, lies, stays silent, or withholds its
 //! reveal). Every job must settle by its last announced deadline + 1 block, and `try_state`
 //! (which also asserts that no deadline or expiry is left behind) holds after every block.
