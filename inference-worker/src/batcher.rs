@@ -199,6 +199,17 @@ fn collect(rx: &mpsc::Receiver<Job>, config: BatchConfig) -> Option<Vec<Job>> {
 	}
 }
 
+/// `model.forward(input, batch)`, a panic turned into [`ForwardError::Runtime`] (the batching
+/// thread and a runner's request loop both go on after one).
+pub fn forward_caught<M: BatchModel>(
+	model: &mut M,
+	input: &[u8],
+	batch: usize,
+) -> Result<Vec<u8>, ForwardError> {
+	std::panic::catch_unwind(AssertUnwindSafe(|| model.forward(input, batch)))
+		.unwrap_or_else(|_| Err(ForwardError::Runtime("the forward pass panicked".into())))
+}
+
 /// One forward pass over `batch` concatenated inputs: panics become [`ForwardError::Runtime`],
 /// an output of the wrong length [`ForwardError::Model`]. Observes the pass in the metrics.
 fn forward_pass<M: BatchModel>(
@@ -210,19 +221,17 @@ fn forward_pass<M: BatchModel>(
 	metrics: &Metrics,
 ) -> Result<Vec<u8>, ForwardError> {
 	let start = Instant::now();
-	let result = std::panic::catch_unwind(AssertUnwindSafe(|| model.forward(input, batch)))
-		.unwrap_or_else(|_| Err(ForwardError::Runtime("the forward pass panicked".into())))
-		.and_then(|raw| {
-			if raw.len() == batch * output_len {
-				Ok(raw)
-			} else {
-				Err(ForwardError::Model(format!(
-					"model returned {} bytes for a batch of {batch}, its output spec requires {}",
-					raw.len(),
-					batch * output_len
-				)))
-			}
-		});
+	let result = forward_caught(model, input, batch).and_then(|raw| {
+		if raw.len() == batch * output_len {
+			Ok(raw)
+		} else {
+			Err(ForwardError::Model(format!(
+				"model returned {} bytes for a batch of {batch}, its output spec requires {}",
+				raw.len(),
+				batch * output_len
+			)))
+		}
+	});
 	metrics.batch_size.observe(batch as f64);
 	metrics.inference.with_label_values(&[label]).observe(start.elapsed().as_secs_f64());
 	result

@@ -183,6 +183,15 @@ pub fn device_name(device: Device) -> String {
 	}
 }
 
+/// Runs a model's `load` on a blocking thread (it parses the artifact and runs a pass).
+async fn load_blocking<M: Send + 'static>(
+	load: impl FnOnce() -> Result<M> + Send + 'static,
+) -> Result<M> {
+	tokio::task::spawn_blocking(load)
+		.await
+		.map_err(|e| WorkerError::InvalidArtifact(format!("loading panicked: {e}")))?
+}
+
 /// A known model.
 #[derive(Clone)]
 struct Entry {
@@ -377,36 +386,27 @@ impl Engine {
 	/// Loads `bytes` where the configured isolation says and starts the model's batching
 	/// thread.
 	async fn start(&self, label: &str, bytes: Vec<u8>, entry: &Entry) -> Result<Batcher> {
-		let (spec, config, metrics) =
-			(entry.spec.clone(), self.config.clone(), self.metrics.clone());
-		let batch = self.config.batch;
-		let spawn = |result: std::io::Result<Batcher>| {
-			result.map_err(|e| WorkerError::Unavailable(format!("cannot start model thread: {e}")))
-		};
-		let blocking = |e: tokio::task::JoinError| {
-			WorkerError::InvalidArtifact(format!("loading panicked: {e}"))
-		};
-		match &self.config.isolation {
+		let (spec, settings, metrics) =
+			(entry.spec.clone(), self.config.torch_settings(), self.metrics.clone());
+		let (output_len, batch) = (entry.output_len, self.config.batch);
+		let started = match &self.config.isolation {
 			Isolation::InProcess => {
-				let settings = config.torch_settings();
 				let model =
-					tokio::task::spawn_blocking(move || TorchModel::load(&bytes, &spec, settings))
-						.await
-						.map_err(blocking)??;
-				spawn(Batcher::spawn(label, model, entry.output_len, batch, metrics))
+					load_blocking(move || TorchModel::load(&bytes, &spec, settings)).await?;
+				Batcher::spawn(label, model, output_len, batch, metrics)
 			}
 			Isolation::Process(sandbox) => {
-				let (sandbox, name) = (sandbox.clone(), label.to_string());
-				let task_metrics = metrics.clone();
-				let model = tokio::task::spawn_blocking(move || {
-					let request = sandbox.load_request(bytes, &spec, config.torch_settings());
-					SandboxedModel::start(&name, request, sandbox, task_metrics)
+				let (sandbox, name, runner_metrics) =
+					(sandbox.clone(), label.to_string(), metrics.clone());
+				let model = load_blocking(move || {
+					let request = sandbox.load_request(bytes, &spec, settings);
+					SandboxedModel::start(&name, request, sandbox, runner_metrics)
 				})
-				.await
-				.map_err(blocking)??;
-				spawn(Batcher::spawn(label, model, entry.output_len, batch, metrics))
+				.await?;
+				Batcher::spawn(label, model, output_len, batch, metrics)
 			}
-		}
+		};
+		started.map_err(|e| WorkerError::Unavailable(format!("cannot start model thread: {e}")))
 	}
 
 	/// Drops the loaded module of `hash`, if any (its thread ends once its queue is drained).

@@ -196,7 +196,7 @@ fn install_syscall_filter() -> Result<(), ConfineError> {
 	let arch = std::env::consts::ARCH.try_into()?;
 	let own_pid = std::process::id() as u64;
 	let mut rules: BTreeMap<i64, Vec<SeccompRule>> =
-		DENIED.iter().chain(DENIED_LEGACY).map(|&call| (call as i64, Vec::new())).collect();
+		DENIED.iter().chain(DENIED_LEGACY).map(|&call| (call, Vec::new())).collect();
 	let thread = libc::CLONE_THREAD as u64;
 	rules.insert(
 		libc::SYS_clone,

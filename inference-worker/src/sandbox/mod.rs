@@ -102,10 +102,7 @@ impl SandboxConfig {
 		spec: &ModelSpec,
 		settings: TorchSettings,
 	) -> LoadRequest {
-		let device = match settings.device {
-			tch::Device::Cuda(n) => DeviceCode::Cuda(n as u32),
-			tch::Device::Cpu | tch::Device::Mps | tch::Device::Vulkan => DeviceCode::Cpu,
-		};
+		let device = DeviceCode::from(settings.device);
 		// CUDA reserves a huge address space: no limit there (see the module's limits).
 		let address_space = match device {
 			DeviceCode::Cpu => self.memory_limit,
@@ -177,10 +174,17 @@ impl Runner {
 
 	/// Sends `request` and waits at most `timeout` (both ways included) for its reply.
 	fn call(&mut self, request: &Request, timeout: Duration) -> Result<Reply, Fault> {
+		match protocol::frame(request) {
+			Ok(frame) => self.call_framed(&frame, timeout),
+			Err(e) => Err(Fault::Died(format!("{e}; {}", self.end()))),
+		}
+	}
+
+	/// Sends an encoded request `frame` and waits at most `timeout` for its reply.
+	fn call_framed(&mut self, frame: &[u8], timeout: Duration) -> Result<Reply, Fault> {
 		let deadline = Instant::now() + timeout;
 		let exchange = |runner: &mut Self| -> Result<Reply, PipeError> {
-			let frame = protocol::frame(request).map_err(PipeError::Broken)?;
-			pipe::write_all_by(&mut runner.stdin, &frame, deadline)?;
+			pipe::write_all_by(&mut runner.stdin, frame, deadline)?;
 			let mut header = [0u8; 4];
 			pipe::read_exact_by(&mut runner.stdout, &mut header, deadline)?;
 			let mut body = vec![0u8; protocol::body_len(header).map_err(PipeError::Broken)?];
@@ -217,7 +221,8 @@ impl Drop for Runner {
 pub struct SandboxedModel {
 	label: String,
 	config: SandboxConfig,
-	load: LoadRequest,
+	/// The load request, encoded once: every (re)start of the runner sends it as it is.
+	load_frame: Vec<u8>,
 	runner: Option<Runner>,
 	metrics: Arc<Metrics>,
 }
@@ -230,8 +235,10 @@ impl SandboxedModel {
 		config: SandboxConfig,
 		metrics: Arc<Metrics>,
 	) -> Result<Self> {
+		let load_frame = protocol::frame(&Request::Load(load))
+			.map_err(|e| WorkerError::InvalidArtifact(format!("cannot send the model: {e}")))?;
 		let mut model =
-			SandboxedModel { label: label.to_string(), config, load, runner: None, metrics };
+			SandboxedModel { label: label.to_string(), config, load_frame, runner: None, metrics };
 		model.launch()?;
 		Ok(model)
 	}
@@ -241,8 +248,7 @@ impl SandboxedModel {
 		let mut runner = Runner::spawn(&self.config.runner).map_err(|e| {
 			WorkerError::Unavailable(format!("cannot start the model's runner: {e}"))
 		})?;
-		let load = Request::Load(self.load.clone());
-		let confinement = match runner.call(&load, self.config.load_timeout) {
+		let confinement = match runner.call_framed(&self.load_frame, self.config.load_timeout) {
 			Ok(Reply::Ready(confinement)) => confinement,
 			Ok(Reply::LoadFailed(reason)) => return Err(WorkerError::InvalidArtifact(reason)),
 			Ok(Reply::Output(_) | Reply::ModelFailed(_) | Reply::RuntimeFailed(_)) => {

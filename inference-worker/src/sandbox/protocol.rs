@@ -20,6 +20,25 @@ pub enum DeviceCode {
 	Cuda(u32),
 }
 
+impl From<tch::Device> for DeviceCode {
+	/// CUDA devices by number; everything else runs on the CPU.
+	fn from(device: tch::Device) -> Self {
+		match device {
+			tch::Device::Cuda(n) => DeviceCode::Cuda(n as u32),
+			tch::Device::Cpu | tch::Device::Mps | tch::Device::Vulkan => DeviceCode::Cpu,
+		}
+	}
+}
+
+impl From<DeviceCode> for tch::Device {
+	fn from(device: DeviceCode) -> Self {
+		match device {
+			DeviceCode::Cpu => tch::Device::Cpu,
+			DeviceCode::Cuda(n) => tch::Device::Cuda(n as usize),
+		}
+	}
+}
+
 /// Resource limits the runner sets on itself before it reads anything of the model.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Encode, Decode)]
 pub struct Limits {

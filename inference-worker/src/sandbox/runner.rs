@@ -7,15 +7,15 @@
 
 use super::{
 	confine::confine,
-	protocol::{read_frame, write_frame, DeviceCode, LoadRequest, Reply, Request},
+	protocol::{read_frame, write_frame, LoadRequest, Reply, Request},
 };
 use crate::{
-	batcher::{BatchModel, ForwardError},
+	batcher::{forward_caught, ForwardError},
 	engine::ModelSpec,
 	torch::{TorchModel, TorchSettings},
 };
 use std::{
-	io::{self, BufReader, BufWriter, Write},
+	io::{self, BufReader, BufWriter},
 	os::fd::AsFd,
 	panic::AssertUnwindSafe,
 	process::ExitCode,
@@ -99,7 +99,6 @@ fn serve() -> io::Result<()> {
 			Request::Load(_) => Reply::RuntimeFailed("a model is loaded already".into()),
 		};
 		write_frame(&mut output, &reply)?;
-		output.flush()?;
 	}
 	Ok(())
 }
@@ -109,11 +108,8 @@ fn load_confined(load: LoadRequest) -> Result<(TorchModel, super::protocol::Conf
 	let confinement =
 		confine(load.limits, load.device).map_err(|e| format!("cannot confine the runner: {e}"))?;
 	let spec = ModelSpec { input: load.input, output: load.output, rule: load.rule };
-	let device = match load.device {
-		DeviceCode::Cpu => tch::Device::Cpu,
-		DeviceCode::Cuda(n) => tch::Device::Cuda(n as usize),
-	};
-	let settings = TorchSettings { device, threads: load.threads, faulty: load.faulty };
+	let settings =
+		TorchSettings { device: load.device.into(), threads: load.threads, faulty: load.faulty };
 	let model = std::panic::catch_unwind(AssertUnwindSafe(|| {
 		TorchModel::load(&load.artifact, &spec, settings)
 	}))
@@ -124,9 +120,7 @@ fn load_confined(load: LoadRequest) -> Result<(TorchModel, super::protocol::Conf
 
 /// One forward pass; panics become runtime failures.
 fn forward(model: &mut TorchModel, input: &[u8], batch: usize) -> Reply {
-	let result = std::panic::catch_unwind(AssertUnwindSafe(|| model.forward(input, batch)))
-		.unwrap_or_else(|_| Err(ForwardError::Runtime("the forward pass panicked".into())));
-	match result {
+	match forward_caught(model, input, batch) {
 		Ok(raw) => Reply::Output(raw),
 		Err(ForwardError::Model(reason)) => Reply::ModelFailed(reason),
 		Err(
