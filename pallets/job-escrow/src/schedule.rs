@@ -202,19 +202,21 @@ impl<T: Config> Pallet<T> {
 			handled += 1;
 			ExpiryQueue::<T>::remove(head);
 			head = head.saturating_add(1);
-			let Some(job) =
-				entry.and_then(|(job_id, _)| Jobs::<T>::get(job_id).map(|j| (job_id, j)))
-			else {
-				continue;
-			};
-			let (job_id, job) = job;
-			Jobs::<T>::remove(job_id);
-			UserJobs::<T>::remove(job.user, newest_first_key(job_id));
-			Results::<T>::remove(job_id);
-			frame::deps::sp_io::offchain_index::clear(&input_key(job_id, &job.input_hash));
-			Self::deposit_event(Event::JobExpired { job_id });
+			if let Some((job_id, _)) = entry {
+				Self::remove_expired(job_id);
+			}
 		}
 		ExpiryQueueBounds::<T>::put((head, tail));
 		handled
+	}
+
+	/// Removes finished job `job_id`: its record, its user's index entry, its result and its
+	/// off-chain input.
+	fn remove_expired(job_id: JobId) {
+		let Some(job) = Jobs::<T>::take(job_id) else { return };
+		UserJobs::<T>::remove(job.user, newest_first_key(job_id));
+		Results::<T>::remove(job_id);
+		frame::deps::sp_io::offchain_index::clear(&input_key(job_id, &job.input_hash));
+		Self::deposit_event(Event::JobExpired { job_id });
 	}
 }
