@@ -6,7 +6,8 @@
 #      answers Alice's jobs by calling that worker;
 #   4. with the `infera` CLI: Bob registers digits-cnn (file:// URI, top_k:1), Alice bonds as its
 #      provider with the worker's public key, Charlie submits N held-out digit images as jobs;
-#   5. follows every job (submitted -> assigned -> answered -> paid), then prints the on-chain
+#   5. starts `infera gateway` (paid by Dave) and prints the web console's URL;
+#   6. follows every job (submitted -> assigned -> answered -> paid), then prints the on-chain
 #      accuracy against the labels and who paid and earned what (balances before/after).
 #
 # Usage: scripts/run.sh [--jobs N] [--load N] [--node BIN] [--base-path DIR] [--keep-running]
@@ -19,7 +20,7 @@
 #                     answer as fast as the chain takes jobs, is not slashed out mid-run
 #   --node BIN        the node binary (default: the debug build; e.g. a release build)
 #   --base-path DIR   keep the chain's database in DIR (default: a temporary one)
-#   --keep-running    leave node and worker up at the end (Ctrl-C stops them)
+#   --keep-running    leave node, worker and gateway up at the end (Ctrl-C stops them)
 #   --no-build        use the binaries already built (skips setup and cargo)
 #   -- NODE_ARG...    the rest goes to the dev node (e.g. -- --pool-type single-state)
 # Ctrl-C stops everything at any point.
@@ -170,6 +171,19 @@ if [ "$load" -gt 0 ]; then
 	exit 0
 fi
 
+# --- the gateway and console ---------------------------------------------------------------
+# Dave pays for what the gateway runs (Open Inference Protocol V2 at /v2, the console at /).
+gateway_port=$(free_port)
+gateway="http://127.0.0.1:$gateway_port"
+"$cli_bin" --url "$url" --suri //Dave gateway --listen "127.0.0.1:$gateway_port" >"$work/gateway.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do
+	curl -sf "$gateway/v2/health/ready" >/dev/null && break
+	kill -0 "${pids[2]}" 2>/dev/null || { tail -20 "$work/gateway.log" >&2; die "the gateway exited"; }
+	sleep 0.2
+done
+log "gateway and console: $gateway/ (V2: $gateway/v2/models/digits-cnn; logs: $work/gateway.log)"
+
 # --- jobs ----------------------------------------------------------------------------------
 mapfile -t labels < <(python3 -c 'import json,sys; print("\n".join(map(str, json.load(open(sys.argv[1])))))' \
 	"$models/heldout_labels.json")
@@ -228,7 +242,8 @@ done
 infera provider show //Alice | sed 's/^/  /'
 
 if [ "$keep_running" -eq 1 ]; then
-	log "node: $url   worker: http://127.0.0.1:$worker_port   (Ctrl-C stops both)"
+	log "node: $url   worker: http://127.0.0.1:$worker_port   console: $gateway/   (Ctrl-C stops them)"
+	log "try: curl -s $gateway/v2/models/digits-cnn/infer -d '{\"inputs\":[{\"name\":\"input\",\"shape\":[1,8,8],\"datatype\":\"FP32\",\"data\":[$(python3 -c 'print(",".join(["0"]*64))')]}]}'"
 	log "try: $cli_bin --url $url job show ${job_ids[0]}"
 	wait "${pids[1]}"
 fi

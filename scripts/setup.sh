@@ -11,7 +11,9 @@ source "$here/env.sh"
 log() { printf '\033[1;34m[setup]\033[0m %s\n' "$*"; }
 die() { printf '\033[1;31m[setup]\033[0m %s\n' "$*" >&2; exit 1; }
 
-APT_PACKAGES=(rustc-web rust-web-src lld-22 protobuf-compiler clang libclang-dev mold python3-venv pkg-config libssl-dev curl)
+# chromium and chromium-driver: the console's browser test (headless, through WebDriver).
+APT_PACKAGES=(rustc-web rust-web-src lld-22 protobuf-compiler clang libclang-dev mold python3-venv pkg-config libssl-dev curl
+	chromium chromium-driver)
 TORCH_VERSION=2.13.0
 SYSROOT=/usr/lib/rustlib/wasm32v1-none/lib
 
@@ -70,16 +72,29 @@ T
 	rm -rf "$d"
 }
 
+# Test clients of the gateway: an unmodified Triton client, and Selenium's WebDriver client for
+# the console's browser test.
+PY_TEST_PACKAGES=("tritonclient[http]" selenium)
+
+install_test_packages() {
+	if "$INFER_VENV/bin/python3" -c "import tritonclient.http, selenium" 2>/dev/null; then
+		log "venv test clients present (tritonclient, selenium)"; return
+	fi
+	log "installing the venv's test clients: ${PY_TEST_PACKAGES[*]}"
+	"$INFER_VENV/bin/pip" install -q "${PY_TEST_PACKAGES[@]}"
+}
+
 create_venv() {
 	if [ -x "$INFER_VENV/bin/python3" ] && "$INFER_VENV/bin/python3" -c \
 		"import torch, numpy, sklearn, sys; sys.exit(torch.__version__.split('+')[0] != '${TORCH_VERSION}')" 2>/dev/null; then
-		log "venv with torch ${TORCH_VERSION} present at $INFER_VENV"; return
+		log "venv with torch ${TORCH_VERSION} present at $INFER_VENV"; install_test_packages; return
 	fi
 	log "creating venv at $INFER_VENV with torch==${TORCH_VERSION}, numpy, scikit-learn (~5 GB, a few minutes)"
 	mkdir -p "$(dirname "$INFER_VENV")"
 	python3 -m venv "$INFER_VENV"
 	"$INFER_VENV/bin/pip" install -q --upgrade pip
 	"$INFER_VENV/bin/pip" install -q "torch==${TORCH_VERSION}" numpy scikit-learn
+	install_test_packages
 }
 
 install_apt_packages

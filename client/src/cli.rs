@@ -11,6 +11,10 @@ use crate::{
 };
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
+use infera_primitives::{
+	job::JobStatus as MarketStatus,
+	market::{JobView as MarketJobView, MarketParameters, Quote},
+};
 use scale_value::Value;
 use serde_json::json;
 use std::{fmt::Write as _, path::PathBuf, time::Duration};
@@ -68,11 +72,30 @@ pub enum Command {
 	/// Keys: a new worker key, the provider key of a node.
 	#[command(subcommand)]
 	Keys(KeysCmd),
+	/// Serve the Open Inference Protocol (V2) and the web console over HTTP, paying for jobs
+	/// with the signing account (`--key-file`/`--suri`); runs until ctrl-c.
+	Gateway(GatewayArgs),
 	/// Balances of an account (default: the signer).
 	Balance {
 		/// SS58 address, `0x` public key or secret URI (`//Bob`).
 		account: Option<String>,
 	},
+}
+
+/// `infera gateway` options.
+#[derive(Debug, Args)]
+pub struct GatewayArgs {
+	/// Address to listen on. Whoever reaches it spends the signing account: keep it on loopback
+	/// or behind an authenticating proxy.
+	#[arg(long, default_value = "127.0.0.1:8000")]
+	pub listen: std::net::SocketAddr,
+	/// Providers per job (default: the chain's default redundancy).
+	#[arg(long)]
+	pub redundancy: Option<u32>,
+	/// Seconds a request waits for its job to settle before answering 504 (the job still
+	/// settles by the chain's rules).
+	#[arg(long, default_value_t = 300)]
+	pub timeout_secs: u64,
 }
 
 /// What a model entry and each new version of it declare: artifact, specs, rule, fee.
@@ -471,23 +494,47 @@ pub fn describe_model(id: u32, m: &Model) -> String {
 	)
 }
 
-/// A balance as the `market_*` methods return it (a decimal string, since JSON numbers cannot
-/// hold every `u128`); 0 when absent.
-fn json_balance(v: &serde_json::Value) -> u128 {
-	v.as_str().and_then(|b| b.parse().ok()).unwrap_or_default()
+/// A job as the `market_*` methods report it.
+type MarketJob = MarketJobView<subxt::utils::AccountId32, u128, u32>;
+
+/// The name of a job's state.
+fn status_name(status: &MarketStatus<u32>) -> &'static str {
+	match status {
+		MarketStatus::Pending { .. } => "pending",
+		MarketStatus::Revealing { .. } => "revealing",
+		MarketStatus::Completed { .. } => "completed",
+		MarketStatus::Refused { .. } => "refused",
+		MarketStatus::Failed { .. } => "failed",
+		MarketStatus::Cancelled { .. } => "cancelled",
+	}
 }
 
-/// Human-readable form of the parameters (as `market_parameters` returns them).
-pub fn describe_parameters(params: &serde_json::Value) -> String {
+/// Human-readable form of the parameters in force (as `market_parameters` returns them), by
+/// the names `gov propose-parameter` takes.
+pub fn describe_parameters(p: &MarketParameters<u128, u32>) -> String {
+	// Perbill parts per percent.
+	const PARTS_PER_PERCENT: f64 = 10_000_000.0;
+	let percent = |parts: u32| format!("{}%", parts as f64 / PARTS_PER_PERCENT);
+	let blocks = |v: u32| format!("{v} blocks");
+	let rows = [
+		("default-redundancy", format!("{} providers", p.default_redundancy)),
+		("max-redundancy", format!("{} providers", p.max_redundancy)),
+		("commit-period", blocks(p.commit_period)),
+		("reveal-period", blocks(p.reveal_period)),
+		("wrong-result-slash", percent(p.wrong_result_slash.deconstruct())),
+		("timeout-slash", percent(p.timeout_slash.deconstruct())),
+		("min-provider-stake", format_amount(p.min_provider_stake)),
+		("unbonding-period", blocks(p.unbonding_period)),
+		("protocol-fee", percent(p.protocol_fee.deconstruct())),
+		("max-input-bytes", format!("{} bytes", p.max_input_bytes)),
+		("max-output-bytes", format!("{} bytes", p.max_output_bytes)),
+		("result-retention", blocks(p.result_retention)),
+		("cancel-grace", blocks(p.cancel_grace)),
+		("job-byte-fee", format_amount(p.byte_fee)),
+		("audit-rate", percent(p.audit_rate.deconstruct())),
+	];
 	let mut s = String::from("marketplace parameters:");
-	for (name, unit) in crate::governance::PARAMETERS {
-		let v = &params[name.replace('-', "_")];
-		let shown = match unit {
-			// Perbill parts.
-			"percent" => format!("{}%", v.as_f64().unwrap_or_default() / 10_000_000.0),
-			"INF" => format_amount(json_balance(v)),
-			_ => format!("{v} {unit}"),
-		};
+	for (name, shown) in rows {
 		let _ = write!(s, "\n  {name:<20} {shown}");
 	}
 	s
@@ -794,9 +841,9 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 				.input;
 			let bytes = crate::input::load_input(input, &spec)?;
 			// Refuse early, with the numbers, what the chain would refuse for lack of funds.
-			let quote: serde_json::Value =
+			let quote: Quote<u128> =
 				chain.market("market_quote", subxt::rpcs::rpc_params![model, redundancy]).await?;
-			let cost = json_balance(&quote["total"]);
+			let cost = quote.total;
 			let balance = chain.balance(&account_of(&key)).await?;
 			// Frozen funds (vote locks) may back holds, not new ones beyond them.
 			let available =
@@ -834,7 +881,7 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 				Some(a) => parse_account(a)?,
 				None => account_of(&signer()?),
 			};
-			let jobs: Vec<serde_json::Value> = chain
+			let jobs: Vec<MarketJob> = chain
 				.market(
 					"market_jobsOf",
 					subxt::rpcs::rpc_params![account.to_string(), before, limit],
@@ -842,35 +889,33 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 				.await?;
 			let mut text = format!("{} job(s) of {account}, newest first:", jobs.len());
 			for j in &jobs {
-				let status = j["status"].as_object().and_then(|o| o.keys().next().cloned());
 				let _ = write!(
 					text,
 					"\n  job {}: model {}, {} provider(s), {} — {}",
-					j["id"],
-					j["model"],
-					j["assignments"].as_array().map_or(0, Vec::len),
-					format_amount(json_balance(&j["price"])),
-					status.unwrap_or_default()
+					j.id,
+					j.model,
+					j.assignments.len(),
+					format_amount(j.price),
+					status_name(&j.status)
 				);
 			}
-			Output::new(text, serde_json::Value::Array(jobs))
+			Output::new(text, serde_json::to_value(&jobs)?)
 		}
 		Command::Job(JobCmd::Quote { model, redundancy }) => {
-			let quote: serde_json::Value =
+			let quote: Quote<u128> =
 				chain.market("market_quote", subxt::rpcs::rpc_params![model, redundancy]).await?;
-			let amount = |k: &str| format_amount(json_balance(&quote[k]));
 			Output::new(
 				format!(
 					"model {model}, {} provider(s) of {} eligible: total {} = providers {} + author fee {} + protocol fee {} + audit fee {}",
-					quote["redundancy"],
-					quote["eligible_providers"],
-					amount("total"),
-					amount("providers"),
-					amount("author_fee"),
-					amount("protocol_fee"),
-					amount("audit_fee")
+					quote.redundancy,
+					quote.eligible_providers,
+					format_amount(quote.total),
+					format_amount(quote.providers),
+					format_amount(quote.author_fee),
+					format_amount(quote.protocol_fee),
+					format_amount(quote.audit_fee)
 				),
-				quote,
+				serde_json::to_value(&quote)?,
 			)
 		}
 		Command::Job(JobCmd::Cancel { id }) => {
@@ -941,9 +986,9 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 			Output::new(format!("referendum {index}: {state}"), serde_json::to_value(&state)?)
 		}
 		Command::Gov(GovCmd::Parameters) => {
-			let params: serde_json::Value =
+			let params: MarketParameters<u128, u32> =
 				chain.market("market_parameters", subxt::rpcs::rpc_params![]).await?;
-			Output::new(describe_parameters(&params), params)
+			Output::new(describe_parameters(&params), serde_json::to_value(&params)?)
 		}
 		// Needs no node: run before connecting (above); listed for completeness.
 		Command::Keys(KeysCmd::GenerateWorker { file }) => generate_worker_key(file)?,
@@ -961,6 +1006,15 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 				format!("provider key of {account} inserted into the node at {}", cli.url),
 				json!({ "account": account, "key_type": crate::keys::PROVIDER_KEY_TYPE }),
 			)
+		}
+		Command::Gateway(args) => {
+			let config = crate::gateway::Config {
+				redundancy: args.redundancy,
+				timeout: Duration::from_secs(args.timeout_secs),
+			};
+			let gateway = crate::gateway::Gateway::start(chain, signer()?, config);
+			crate::gateway::serve(gateway, args.listen).await?;
+			Output::new("gateway stopped", json!({ "stopped": true }))
 		}
 		Command::Balance { account } => {
 			let account = match account {

@@ -84,17 +84,23 @@ fn from_json(data: &[u8], spec: &TensorSpec) -> Result<Vec<u8>> {
 	if numbers.len() as u64 != element_count(spec) {
 		bail!("JSON input has {} numbers, the model takes {spec}", numbers.len());
 	}
-	let mut out = Vec::with_capacity(numbers.len() * spec.dtype.size() as usize);
-	for (i, x) in numbers.into_iter().enumerate() {
+	encode_numbers(&numbers, spec.dtype.into())
+}
+
+/// `numbers` as little-endian elements of `dtype`; integers must be whole and in range.
+pub fn encode_numbers(numbers: &[f64], dtype: infera_primitives::model::DType) -> Result<Vec<u8>> {
+	use infera_primitives::model::DType;
+	let mut out = Vec::with_capacity(numbers.len() * dtype.size_bytes() as usize);
+	for (i, &x) in numbers.iter().enumerate() {
 		let whole = || -> Result<i64> {
 			if x.fract() != 0.0 {
-				bail!("element {i} ({x}) is not a whole number, the model takes {:?}", spec.dtype);
+				bail!("element {i} ({x}) is not a whole number, the model takes {dtype:?}");
 			}
 			Ok(x as i64)
 		};
-		match spec.dtype {
+		match dtype {
 			DType::F32 => out.extend_from_slice(&(x as f32).to_le_bytes()),
-			DType::F16 => out.extend_from_slice(&f16_bits(x as f32).to_le_bytes()),
+			DType::F16 => out.extend_from_slice(&half::f16::from_f64(x).to_le_bytes()),
 			DType::I64 => out.extend_from_slice(&whole()?.to_le_bytes()),
 			DType::I32 => out.extend_from_slice(
 				&i32::try_from(whole()?)
@@ -119,33 +125,6 @@ fn flatten(value: &serde_json::Value, out: &mut Vec<f64>) -> Result<()> {
 		}
 		other => bail!("JSON input must hold only numbers, found {other}"),
 	}
-}
-
-/// IEEE-754 half-precision bits of `x`, rounded to nearest even.
-fn f16_bits(x: f32) -> u16 {
-	let bits = x.to_bits();
-	let sign = ((bits >> 16) & 0x8000) as u16;
-	let exp = ((bits >> 23) & 0xff) as i32;
-	let mantissa = bits & 0x7f_ffff;
-	if exp == 0xff {
-		// Infinity or NaN.
-		return sign | 0x7c00 | if mantissa != 0 { 0x200 } else { 0 };
-	}
-	let e = exp - 127 + 15;
-	if e >= 0x1f {
-		return sign | 0x7c00;
-	}
-	if e <= 0 {
-		if e < -10 {
-			return sign;
-		}
-		let m = (mantissa | 0x80_0000) >> (1 - e);
-		let round = (m & 0x1fff) > 0x1000 || ((m & 0x1fff) == 0x1000 && (m & 0x2000) != 0);
-		return sign | ((m >> 13) as u16 + round as u16);
-	}
-	let round =
-		(mantissa & 0x1fff) > 0x1000 || ((mantissa & 0x1fff) == 0x1000 && (mantissa & 0x2000) != 0);
-	(sign | ((e as u16) << 10) | (mantissa >> 13) as u16) + round as u16
 }
 
 #[cfg(test)]

@@ -19,11 +19,14 @@
 //! - [`keys`]: worker attestation keys, the proof that a provider holds one (from the running
 //!   worker or its key file), and the node keystore's provider key type.
 //! - [`spec`]: command-line forms of tensor specs, agreement rules, amounts;
+//! - [`gateway`]: `infera gateway`, the Open Inference Protocol (V2) over HTTP and the web
+//!   console, for apps and people who do not write blockchain code;
 //! - [`cli`]: the clap command tree and [`cli::execute`], which runs a command and returns
 //!   both a human-readable text and a JSON value (main.rs prints one of them).
 
 pub mod chain;
 pub mod cli;
+pub mod gateway;
 pub mod governance;
 pub mod input;
 pub mod keys;

@@ -49,6 +49,18 @@ impl DType {
 	}
 }
 
+impl From<DType> for infera_primitives::model::DType {
+	fn from(d: DType) -> Self {
+		match d {
+			DType::F32 => Self::F32,
+			DType::F16 => Self::F16,
+			DType::I64 => Self::I64,
+			DType::I32 => Self::I32,
+			DType::U8 => Self::U8,
+		}
+	}
+}
+
 impl FromStr for DType {
 	type Err = anyhow::Error;
 	fn from_str(s: &str) -> Result<Self> {

@@ -334,6 +334,91 @@ impl WorkerToken {
 	}
 }
 
+/// Path of the `infera` client binary under test (`INFERA_CLIENT_BIN`).
+pub fn client_binary() -> Result<PathBuf> {
+	binary("INFERA_CLIENT_BIN", "infera")
+}
+
+/// A running `infera gateway` (Open Inference Protocol V2 and the console) on a loopback port.
+pub struct Gateway {
+	/// The process.
+	pub process: Process,
+	/// Its HTTP port.
+	pub port: u16,
+}
+
+impl Gateway {
+	/// Starts a gateway for the node at `node_url`, paying with the dev secret URI `suri`.
+	pub fn spawn(name: &str, node_url: &str, suri: &str) -> Result<Gateway> {
+		let port = free_port()?;
+		let args: Vec<String> = [
+			"--url",
+			node_url,
+			"--suri",
+			suri,
+			"gateway",
+			"--listen",
+			&format!("127.0.0.1:{port}"),
+		]
+		.map(String::from)
+		.to_vec();
+		Ok(Gateway { process: Process::spawn(name, client_binary()?, &args)?, port })
+	}
+
+	/// `http://127.0.0.1:<port>`.
+	pub fn url(&self) -> String {
+		format!("http://127.0.0.1:{}", self.port)
+	}
+
+	/// `127.0.0.1:<port>`, as `tritonclient` takes it.
+	pub fn host_port(&self) -> String {
+		format!("127.0.0.1:{}", self.port)
+	}
+
+	/// Waits until the gateway follows finalized blocks (`/v2/health/ready` answers 200).
+	pub async fn ready(&mut self, timeout: Duration) -> Result<()> {
+		let deadline = Instant::now() + timeout;
+		let url = format!("{}/v2/health/ready", self.url());
+		loop {
+			self.process.ensure_running()?;
+			if let Ok(r) = reqwest::get(&url).await {
+				if r.status().is_success() {
+					return Ok(());
+				}
+			}
+			if Instant::now() > deadline {
+				bail!(
+					"{} not ready after {timeout:?}:\n{}",
+					self.process.name,
+					self.process.log_tail(20)
+				);
+			}
+			tokio::time::sleep(Duration::from_millis(200)).await;
+		}
+	}
+}
+
+/// Runs the project's Python script `e2e/python/<script>` with the venv's Python and `args`;
+/// returns the JSON document it prints last.
+pub fn run_python(script: &str, args: &[String]) -> Result<serde_json::Value> {
+	let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("python").join(script);
+	let out = Command::new("python3")
+		.arg(&path)
+		.args(args)
+		.output()
+		.context("starting python3 (is the venv on PATH?)")?;
+	let stdout = String::from_utf8_lossy(&out.stdout);
+	if !out.status.success() {
+		bail!(
+			"{script} failed ({}):\n{stdout}\n{}",
+			out.status,
+			String::from_utf8_lossy(&out.stderr)
+		);
+	}
+	let last = stdout.lines().last().context("no output")?;
+	serde_json::from_str(last).with_context(|| format!("{script} printed no JSON: {stdout}"))
+}
+
 /// A running `infera-worker` (the provider's inference service).
 pub struct Worker {
 	/// The process.

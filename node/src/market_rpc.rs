@@ -26,19 +26,9 @@ use polkadot_sdk::{
 	sp_runtime::traits::Block as BlockT,
 };
 
-/// The runtime call failed (for example, the node's state at `at` is pruned).
-pub const RUNTIME_ERROR: i32 = 1000;
-/// No model has this id.
-pub const UNKNOWN_MODEL: i32 = 1001;
-/// No job has this id (or it expired after its retention period).
-pub const UNKNOWN_JOB: i32 = 1002;
-/// The account is not a registered provider.
-pub const UNKNOWN_PROVIDER: i32 = 1003;
-/// No price can be quoted; `data` says why (unknown or deprecated model, invalid redundancy,
-/// not enough providers).
-pub const NO_QUOTE: i32 = 1004;
-/// A page was asked for with a `limit` above [`MAX_PAGE`].
-pub const PAGE_TOO_LARGE: i32 = 1005;
+pub use infera_primitives::market::rpc_error::{
+	NO_QUOTE, PAGE_TOO_LARGE, RUNTIME_ERROR, UNKNOWN_JOB, UNKNOWN_MODEL, UNKNOWN_PROVIDER,
+};
 
 /// A job as the RPC returns it.
 pub type Job = JobView<AccountId, Balance, BlockNumber>;

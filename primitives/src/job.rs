@@ -17,19 +17,19 @@ use scale_info::TypeInfo;
 	TypeInfo,
 	MaxEncodedLen,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+#[cfg_attr(
+	feature = "std",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
+)]
 pub enum Answer {
 	/// Nothing received yet.
 	Pending,
 	/// Committed to `blake2_256(output_hash ‖ salt ‖ provider)` (redundancy > 1).
-	Committed(
-		#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::bytes"))] Digest,
-	),
+	Committed(#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::bytes"))] Digest),
 	/// Revealed an attested outcome with this vote digest
 	/// (an output's hash, or a refusal's digest).
-	Revealed(
-		#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::bytes"))] Digest,
-	),
+	Revealed(#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::bytes"))] Digest),
 }
 
 /// One provider assigned to a job.
@@ -38,14 +38,17 @@ pub enum Answer {
 )]
 #[cfg_attr(
 	feature = "std",
-	derive(serde::Serialize),
-	serde(bound(serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display"))
+	derive(serde::Serialize, serde::Deserialize),
+	serde(bound(
+		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display",
+		deserialize = "AccountId: serde::Deserialize<'de>, Balance: core::str::FromStr"
+	))
 )]
 pub struct Assignment<AccountId, Balance> {
 	/// The provider's account.
 	pub provider: AccountId,
 	/// Its price for this job, fixed at assignment.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub price: Balance,
 	/// What it has sent so far.
 	pub answer: Answer,
@@ -64,7 +67,11 @@ pub struct Assignment<AccountId, Balance> {
 	TypeInfo,
 	MaxEncodedLen,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+#[cfg_attr(
+	feature = "std",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
+)]
 pub enum DeadlineKind {
 	/// End of the commit phase (redundancy > 1) or of the result window (redundancy 1).
 	Commit,
@@ -87,7 +94,11 @@ pub enum DeadlineKind {
 	TypeInfo,
 	MaxEncodedLen,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+#[cfg_attr(
+	feature = "std",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
+)]
 pub enum FailureReason {
 	/// No provider delivered a valid answer in time.
 	NoAnswers,
@@ -109,7 +120,11 @@ pub enum FailureReason {
 	TypeInfo,
 	MaxEncodedLen,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+#[cfg_attr(
+	feature = "std",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
+)]
 pub enum JobStatus<BlockNumber> {
 	/// Waiting for commitments (of the providers, an auditor or the arbitrators) until `deadline`
 	/// (exclusive: accepted while `now < deadline`).
@@ -133,7 +148,7 @@ pub enum JobStatus<BlockNumber> {
 	/// Settled with a majority answer; the output is in the job pallet's `Results`.
 	Completed {
 		/// Hash of the winning canonical output.
-		#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::bytes"))]
+		#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::bytes"))]
 		output_hash: Digest,
 		/// Block of settlement.
 		at: BlockNumber,

@@ -19,12 +19,33 @@ use scale_info::TypeInfo;
 /// Most entries one page of [`MarketApi::models`] or [`MarketApi::jobs_of`] returns.
 pub const MAX_PAGE: u32 = 100;
 
+/// Error codes of the node's `market_*` JSON-RPC methods (one per cause), for the node that
+/// sends them and the clients that tell them apart.
+pub mod rpc_error {
+	/// The runtime call failed (for example, the node's state at `at` is pruned).
+	pub const RUNTIME_ERROR: i32 = 1000;
+	/// No model has this id.
+	pub const UNKNOWN_MODEL: i32 = 1001;
+	/// No job has this id (or it expired after its retention period).
+	pub const UNKNOWN_JOB: i32 = 1002;
+	/// The account is not a registered provider.
+	pub const UNKNOWN_PROVIDER: i32 = 1003;
+	/// No price can be quoted; `data` says why (unknown or deprecated model, invalid redundancy,
+	/// not enough providers).
+	pub const NO_QUOTE: i32 = 1004;
+	/// A page was asked for with a `limit` above [`super::MAX_PAGE`].
+	pub const PAGE_TOO_LARGE: i32 = 1005;
+}
+
 /// A registered model version.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 #[cfg_attr(
 	feature = "std",
-	derive(serde::Serialize),
-	serde(bound(serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display"))
+	derive(serde::Serialize, serde::Deserialize),
+	serde(bound(
+		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display",
+		deserialize = "AccountId: serde::Deserialize<'de>, Balance: core::str::FromStr"
+	))
 )]
 pub struct ModelView<AccountId, Balance> {
 	/// The model's id.
@@ -32,20 +53,20 @@ pub struct ModelView<AccountId, Balance> {
 	/// Its author, paid `fee` per inference.
 	pub owner: AccountId,
 	/// Name (UTF-8), unique per author.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::utf8"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::utf8"))]
 	pub name: Vec<u8>,
 	/// Version number within its lineage, from 1.
 	pub version: u32,
 	/// The newest version of the lineage (its own id if it is the newest).
 	pub latest: ModelId,
 	/// Fee per inference paid to the author.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub fee: Balance,
 	/// blake2-256 of the TorchScript artifact.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::bytes"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::bytes"))]
 	pub artifact_hash: Digest,
 	/// Where providers fetch the artifact.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::utf8"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::utf8"))]
 	pub artifact_uri: Vec<u8>,
 	/// Spec of a job input.
 	pub input: TensorSpec,
@@ -67,20 +88,23 @@ pub struct ModelView<AccountId, Balance> {
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 #[cfg_attr(
 	feature = "std",
-	derive(serde::Serialize),
-	serde(bound(serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display"))
+	derive(serde::Serialize, serde::Deserialize),
+	serde(bound(
+		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display",
+		deserialize = "AccountId: serde::Deserialize<'de>, Balance: core::str::FromStr"
+	))
 )]
 pub struct ProviderView<AccountId, Balance> {
 	/// The provider's account.
 	pub account: AccountId,
 	/// Active bonded stake.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub bonded: Balance,
 	/// Stake being unbonded (still slashable).
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub unbonding: Balance,
 	/// Price per inference.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub price: Balance,
 	/// Most jobs run at once.
 	pub capacity: u32,
@@ -100,8 +124,11 @@ pub struct ProviderView<AccountId, Balance> {
 )]
 #[cfg_attr(
 	feature = "std",
-	derive(serde::Serialize),
-	serde(bound(serialize = "Balance: core::fmt::Display"))
+	derive(serde::Serialize, serde::Deserialize),
+	serde(bound(
+		serialize = "Balance: core::fmt::Display",
+		deserialize = "Balance: core::str::FromStr"
+	))
 )]
 pub struct ProviderRecord<Balance> {
 	/// Answers that won their job's vote (and were paid).
@@ -111,7 +138,7 @@ pub struct ProviderRecord<Balance> {
 	/// Deadlines missed (slashed).
 	pub missed: u32,
 	/// Everything slashed for those.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub slashed: Balance,
 }
 
@@ -119,9 +146,10 @@ pub struct ProviderRecord<Balance> {
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 #[cfg_attr(
 	feature = "std",
-	derive(serde::Serialize),
+	derive(serde::Serialize, serde::Deserialize),
 	serde(bound(
-		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display, BlockNumber: serde::Serialize"
+		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display, BlockNumber: serde::Serialize",
+		deserialize = "AccountId: serde::Deserialize<'de>, Balance: core::str::FromStr, BlockNumber: serde::Deserialize<'de>"
 	))
 )]
 pub struct JobView<AccountId, Balance, BlockNumber> {
@@ -132,10 +160,10 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 	/// The model version it runs.
 	pub model: ModelId,
 	/// What the job costs in total: providers' prices, author fee and protocol fee.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub price: Balance,
 	/// What is still held from the user (zero once finished).
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub held: Balance,
 	/// Block of submission.
 	pub submitted_at: BlockNumber,
@@ -148,7 +176,7 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 	/// (empty unless the job went to arbitration).
 	pub arbitrators: Vec<Assignment<AccountId, Balance>>,
 	/// The winning canonical output, once completed (until the job expires).
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::option_bytes"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::option_bytes"))]
 	pub result: Option<Vec<u8>>,
 }
 
@@ -156,8 +184,11 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 #[cfg_attr(
 	feature = "std",
-	derive(serde::Serialize),
-	serde(bound(serialize = "Balance: core::fmt::Display"))
+	derive(serde::Serialize, serde::Deserialize),
+	serde(bound(
+		serialize = "Balance: core::fmt::Display",
+		deserialize = "Balance: core::str::FromStr"
+	))
 )]
 pub struct Quote<Balance> {
 	/// The model.
@@ -168,27 +199,31 @@ pub struct Quote<Balance> {
 	pub eligible_providers: u32,
 	/// The providers' part: the sum of the `redundancy` highest eligible prices (a draw picks
 	/// by stake, so this is the most it can be).
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub providers: Balance,
 	/// The author's fee.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub author_fee: Balance,
 	/// The treasury's protocol fee: its share of the providers' part plus the storage fee for
 	/// the job's input and result bytes.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub protocol_fee: Balance,
 	/// The audit fee of a redundancy-1 job (zero otherwise): the audit rate times the
 	/// provider's price, paid into the audit reserve that pays the auditors of audited jobs.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub audit_fee: Balance,
 	/// The sum: a `max_price` of this is never too low in the same block.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub total: Balance,
 }
 
 /// Why no quote can be given.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
-#[cfg_attr(feature = "std", derive(serde::Serialize), serde(rename_all = "snake_case"))]
+#[cfg_attr(
+	feature = "std",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(rename_all = "snake_case")
+)]
 pub enum QuoteError {
 	/// No model has this id.
 	UnknownModel,
@@ -212,8 +247,11 @@ pub enum QuoteError {
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 #[cfg_attr(
 	feature = "std",
-	derive(serde::Serialize),
-	serde(bound(serialize = "Balance: core::fmt::Display, BlockNumber: serde::Serialize"))
+	derive(serde::Serialize, serde::Deserialize),
+	serde(bound(
+		serialize = "Balance: core::fmt::Display, BlockNumber: serde::Serialize",
+		deserialize = "Balance: core::str::FromStr, BlockNumber: serde::Deserialize<'de>"
+	))
 )]
 pub struct MarketParameters<Balance, BlockNumber> {
 	/// Redundancy of a job that asks for none.
@@ -231,7 +269,7 @@ pub struct MarketParameters<Balance, BlockNumber> {
 	/// Part of the providers' price paid to the treasury.
 	pub protocol_fee: Perbill,
 	/// Least bond of a provider.
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub min_provider_stake: Balance,
 	/// Blocks unbonded stake stays slashable.
 	pub unbonding_period: BlockNumber,
@@ -244,7 +282,7 @@ pub struct MarketParameters<Balance, BlockNumber> {
 	/// Blocks between a cancel request and the cancellation taking effect.
 	pub cancel_grace: BlockNumber,
 	/// Storage fee per byte of a job's input and result (part of the protocol fee).
-	#[cfg_attr(feature = "std", serde(serialize_with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
 	pub byte_fee: Balance,
 	/// Chance that a redundancy-1 job is audited by a second, blind provider.
 	pub audit_rate: Perbill,

@@ -1,0 +1,238 @@
+//! The gateway's one subscription to the chain: it follows finalized blocks, announces each
+//! (waiting requests and the console's live updates wake on it) and keeps every job's timeline
+//! from the job pallet's events: submitted → committed → revealed → paid, with the block of each
+//! step and the attestation a provider revealed.
+//!
+//! Timelines are kept for the newest [`MAX_TRACKED_JOBS`] jobs seen since the gateway started;
+//! older jobs show only what the chain's job record says.
+
+use crate::chain::Chain;
+use infera_primitives::{attestation::Attestation, JobId};
+use serde::Serialize;
+use std::{
+	collections::BTreeMap,
+	sync::{Arc, Mutex},
+	time::Duration,
+};
+use subxt::{
+	events::Phase as EventPhase,
+	utils::{AccountId32, Static, H256},
+};
+use tokio::sync::{broadcast, watch};
+
+/// Most jobs whose timelines are kept (the oldest are forgotten first).
+pub const MAX_TRACKED_JOBS: usize = 4096;
+/// Block announcements a slow console client may fall behind by before it skips some.
+const NEWS_BUFFER: usize = 64;
+/// Pause before resubscribing after the node connection failed.
+const RESUBSCRIBE_AFTER: Duration = Duration::from_secs(2);
+
+/// The newest finalized block.
+#[derive(Clone, Copy, Debug)]
+pub struct Tip {
+	/// Its number.
+	pub number: u32,
+	/// Its hash.
+	pub hash: H256,
+}
+
+/// A step of a job, from the job pallet's events.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Phase {
+	/// Submitted, with its providers drawn (`JobSubmitted`).
+	Submitted,
+	/// A provider committed to a hidden answer (`ResultCommitted`).
+	Committed,
+	/// The reveal window opened (`RevealOpened`).
+	RevealOpened,
+	/// A provider revealed its attested answer (`ResultRevealed`).
+	Revealed,
+	/// A redundancy-1 job was sent to a blind auditor (`AuditOpened`).
+	AuditOpened,
+	/// The providers split; arbitrators were drawn (`ArbitrationOpened`).
+	ArbitrationOpened,
+	/// Settled with an output; the winners were paid (`JobCompleted`).
+	Paid,
+	/// Settled with a majority refusal (`JobRefused`).
+	Refused,
+	/// Settled without an answer; refunded (`JobFailed`).
+	Failed,
+	/// The user asked to cancel (`CancelRequested`).
+	CancelRequested,
+	/// Cancelled and refunded (`JobCancelled`).
+	Cancelled,
+}
+
+impl Phase {
+	/// The phase an event of the job pallet stands for, if it is about one job.
+	fn of_event(name: &str) -> Option<Phase> {
+		Some(match name {
+			"JobSubmitted" => Phase::Submitted,
+			"ResultCommitted" => Phase::Committed,
+			"RevealOpened" => Phase::RevealOpened,
+			"ResultRevealed" => Phase::Revealed,
+			"AuditOpened" => Phase::AuditOpened,
+			"ArbitrationOpened" => Phase::ArbitrationOpened,
+			"JobCompleted" => Phase::Paid,
+			"JobRefused" => Phase::Refused,
+			"JobFailed" => Phase::Failed,
+			"CancelRequested" => Phase::CancelRequested,
+			"JobCancelled" => Phase::Cancelled,
+			_ => return None,
+		})
+	}
+}
+
+/// One step of a job's timeline.
+#[derive(Clone, Debug, Serialize)]
+pub struct TimelineEntry {
+	/// The finalized block it happened in.
+	pub block: u32,
+	/// What happened.
+	pub phase: Phase,
+	/// The provider, for commits and reveals.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub provider: Option<AccountId32>,
+	/// The worker's signature over the revealed outcome (`0x` hex), for reveals.
+	#[serde(skip_serializing_if = "Option::is_none")]
+	pub attestation: Option<String>,
+}
+
+/// What a finalized block did to jobs, as the console's live feed sends it.
+#[derive(Clone, Debug, Serialize)]
+pub struct BlockNews {
+	/// The block.
+	pub block: u32,
+	/// Each job step in it.
+	pub jobs: Vec<(JobId, Phase)>,
+}
+
+#[derive(scale_decode::DecodeAsType)]
+struct JobEventFields {
+	job_id: JobId,
+}
+
+#[derive(scale_decode::DecodeAsType)]
+struct ProviderEventFields {
+	provider: AccountId32,
+}
+
+#[derive(scale_decode::DecodeAsType)]
+struct AnswerCallFields {
+	attestation: Static<Attestation>,
+}
+
+/// Follows finalized blocks; see the module docs.
+pub struct Follower {
+	tips: watch::Sender<Option<Tip>>,
+	news: broadcast::Sender<BlockNews>,
+	timelines: Mutex<BTreeMap<JobId, Vec<TimelineEntry>>>,
+}
+
+impl Follower {
+	/// A follower that has seen nothing yet; [`Follower::run`] feeds it.
+	pub fn new() -> Arc<Follower> {
+		Arc::new(Follower {
+			tips: watch::channel(None).0,
+			news: broadcast::channel(NEWS_BUFFER).0,
+			timelines: Mutex::new(BTreeMap::new()),
+		})
+	}
+
+	/// The newest finalized block, updated as blocks come.
+	pub fn tips(&self) -> watch::Receiver<Option<Tip>> {
+		self.tips.subscribe()
+	}
+
+	/// Every finalized block from now on, with its job steps.
+	pub fn news(&self) -> broadcast::Receiver<BlockNews> {
+		self.news.subscribe()
+	}
+
+	/// The newest finalized block seen.
+	pub fn tip(&self) -> Option<Tip> {
+		*self.tips.borrow()
+	}
+
+	/// Job `job_id`'s steps seen so far.
+	pub fn timeline(&self, job_id: JobId) -> Vec<TimelineEntry> {
+		self.lock().get(&job_id).cloned().unwrap_or_default()
+	}
+
+	/// The newest `n` jobs seen, newest first.
+	pub fn recent_jobs(&self, n: usize) -> Vec<JobId> {
+		self.lock().keys().rev().take(n).copied().collect()
+	}
+
+	fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<JobId, Vec<TimelineEntry>>> {
+		self.timelines.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+	}
+
+	fn record(&self, job_id: JobId, entry: TimelineEntry) {
+		let mut timelines = self.lock();
+		timelines.entry(job_id).or_default().push(entry);
+		while timelines.len() > MAX_TRACKED_JOBS {
+			timelines.pop_first();
+		}
+	}
+
+	/// Follows the chain for as long as the gateway runs, resubscribing after failures.
+	pub async fn run(self: Arc<Self>, chain: Arc<Chain>) {
+		loop {
+			if let Err(e) = self.follow(&chain).await {
+				eprintln!("gateway: following finalized blocks failed: {e:#}; resubscribing");
+			}
+			tokio::time::sleep(RESUBSCRIBE_AFTER).await;
+		}
+	}
+
+	async fn follow(&self, chain: &Chain) -> anyhow::Result<()> {
+		let mut blocks = chain.client.stream_blocks().await?;
+		while let Some(block) = blocks.next().await {
+			let block = block?;
+			let number = block.number() as u32;
+			let at = block.at().await?;
+			let events = at.events().fetch().await?;
+			let mut jobs = Vec::new();
+			let mut extrinsics = None;
+			for ev in events.iter() {
+				let ev = ev?;
+				if ev.pallet_name() != "JobEscrow" {
+					continue;
+				}
+				let Some(phase) = Phase::of_event(ev.event_name()) else { continue };
+				let Ok(JobEventFields { job_id }) = ev.decode_fields_unchecked_as() else {
+					continue;
+				};
+				let provider = ev
+					.decode_fields_unchecked_as::<ProviderEventFields>()
+					.ok()
+					.map(|f| f.provider)
+					.filter(|_| matches!(phase, Phase::Committed | Phase::Revealed));
+				let attestation = match (phase, ev.phase()) {
+					(Phase::Revealed, EventPhase::ApplyExtrinsic(index)) => {
+						if extrinsics.is_none() {
+							extrinsics = Some(at.extrinsics().fetch().await?);
+						}
+						extrinsics
+							.as_ref()
+							.and_then(|all| all.iter().nth(index as usize))
+							.and_then(Result::ok)
+							.and_then(|ext| {
+								ext.decode_call_data_fields_unchecked_as::<AnswerCallFields>().ok()
+							})
+							.map(|f| format!("0x{}", hex::encode(f.attestation.0.signature.0)))
+					}
+					_ => None,
+				};
+				self.record(job_id, TimelineEntry { block: number, phase, provider, attestation });
+				jobs.push((job_id, phase));
+			}
+			self.tips.send_replace(Some(Tip { number, hash: block.hash() }));
+			// Nobody listening is fine.
+			let _ = self.news.send(BlockNews { block: number, jobs });
+		}
+		anyhow::bail!("the finalized block stream ended")
+	}
+}

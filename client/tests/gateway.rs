@@ -1,0 +1,316 @@
+//! `infera gateway` against a dev chain with a real worker (libtorch) and Alice's provider:
+//! an unmodified `tritonclient[http]` gets libtorch's answer for a held-out digit, the gateway's
+//! errors are named, concurrent requests share one signer, a request given up by its client
+//! leaks no escrow, and the console runs a digit in headless Chromium.
+
+use anyhow::{ensure, Context, Result};
+use infera_client::gateway::oip::{InferResponse, ModelMetadata};
+use infera_e2e::{
+	market::{self, keypair, Digits, ProviderTerms, AUTHOR_FEE, MODEL, PRICE},
+	run_python, Gateway, Node, Worker,
+};
+use infera_primitives::{
+	attestation::{AttestationPayload, Outcome},
+	market::{JobView, Quote},
+};
+use serde::Deserialize;
+use serde_json::json;
+use std::{collections::HashMap, path::Path, time::Duration};
+use subxt::{
+	rpcs::{rpc_params, RpcClient},
+	utils::AccountId32,
+};
+
+/// When the client gives up on a request: after the gateway submitted its job (at once), before
+/// it settles (a few blocks).
+const GIVE_UP_AFTER: Duration = Duration::from_millis(1500);
+
+/// A job as `market_job` reports it.
+type Job = JobView<AccountId32, u128, u32>;
+
+/// A dev chain whose digits model Alice serves.
+struct Market {
+	_worker: Worker,
+	node: Node,
+	client: infera_client::Client,
+	rpc: RpcClient,
+	model: u32,
+	digits: Digits,
+}
+
+async fn market() -> Result<Market> {
+	let digits = Digits::load()?;
+	let mut worker = Worker::spawn("worker-alice", "//AliceWorker", &[])?;
+	worker.ready(Duration::from_secs(60)).await?;
+	let mut node = Node::spawn(
+		"dev",
+		&[&["--dev", "--offchain-worker", "always"][..], &worker.node_args()].concat(),
+	)?;
+	let client = node.client(Duration::from_secs(180)).await?;
+	let model =
+		market::register_digits_model(&client, &keypair("//Bob")?, &digits, MODEL, AUTHOR_FEE)
+			.await?;
+	let terms = ProviderTerms {
+		bond: market::BOND,
+		worker: keypair("//AliceWorker")?,
+		model,
+		capacity: 64,
+		price: PRICE,
+	};
+	market::register_provider(&client, &keypair("//Alice")?, &terms).await?;
+	let rpc = RpcClient::from_insecure_url(node.ws_url()).await?;
+	Ok(Market { _worker: worker, node, client, rpc, model: model as u32, digits })
+}
+
+/// A `.npy` file (`<f4`, shape `(1, 8, 8)`) holding a held-out digit.
+fn write_npy(path: &Path, input: &[u8]) -> Result<()> {
+	let mut header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 8, 8), }".to_string();
+	while (10 + header.len() + 1) % 64 != 0 {
+		header.push(' ');
+	}
+	header.push('\n');
+	let mut file = b"\x93NUMPY\x01\x00".to_vec();
+	file.extend_from_slice(&(header.len() as u16).to_le_bytes());
+	file.extend_from_slice(header.as_bytes());
+	file.extend_from_slice(input);
+	Ok(std::fs::write(path, file)?)
+}
+
+/// The floats of a held-out input.
+fn floats(input: &[u8]) -> Vec<f32> {
+	input.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
+}
+
+async fn quote(m: &Market, redundancy: u32) -> Result<Quote<u128>> {
+	Ok(m.rpc.request("market_quote", rpc_params![m.model, redundancy]).await?)
+}
+
+async fn job(m: &Market, id: u64) -> Result<Job> {
+	Ok(m.rpc.request("market_job", rpc_params![id]).await?)
+}
+
+/// What `triton_infer.py` prints.
+#[derive(Deserialize)]
+struct TritonRun {
+	metadata: ModelMetadata,
+	ready: bool,
+	binary: TritonAnswer,
+	json: TritonAnswer,
+}
+
+#[derive(Deserialize)]
+struct TritonAnswer {
+	output: serde_json::Value,
+	parameters: HashMap<String, serde_json::Value>,
+	model_version: String,
+	id: Option<String>,
+}
+
+impl TritonAnswer {
+	fn param(&self, name: &str) -> Result<&serde_json::Value> {
+		self.parameters.get(name).with_context(|| format!("no `{name}` parameter"))
+	}
+}
+
+/// Checks that an answer's attestation is Alice's worker's signature over the job's outcome.
+async fn check_attestation(m: &Market, answer: &TritonAnswer, input: &[u8]) -> Result<Job> {
+	let job_id = answer.param("job_id")?.as_u64().context("job_id")?;
+	let job = job(m, job_id).await?;
+	let hash: [u8; 32] = hex::decode(
+		answer.param("output_hash")?.as_str().context("hash")?.trim_start_matches("0x"),
+	)?
+	.try_into()
+	.map_err(|_| anyhow::anyhow!("hash length"))?;
+	let signature: [u8; 64] = hex::decode(
+		answer.param("attestation")?.as_str().context("attestation")?.trim_start_matches("0x"),
+	)?
+	.try_into()
+	.map_err(|_| anyhow::anyhow!("signature length"))?;
+	let payload = AttestationPayload {
+		genesis_hash: m.client.genesis_hash().0.into(),
+		job_id,
+		model_hash: m.digits.artifact_hash(MODEL)?,
+		input_hash: infera_primitives::digest(input),
+		outcome: Outcome::Output(hash),
+	};
+	let worker = keypair("//AliceWorker")?.public_key().0;
+	ensure!(
+		payload.verify(&signature.into(), &worker.into()),
+		"the attestation of job {job_id} is not Alice's worker's signature over its outcome"
+	);
+	Ok(job)
+}
+
+#[tokio::test]
+async fn tritonclient_gets_libtorchs_answer_and_errors_are_named() -> Result<()> {
+	let m = market().await?;
+	let mut gateway = Gateway::spawn("gateway-charlie", &m.node.ws_url(), "//Charlie")?;
+	gateway.ready(Duration::from_secs(60)).await?;
+	let expected = m.digits.expected_top1(MODEL)?;
+	let dir = tempfile::tempdir()?;
+
+	// An unmodified tritonclient, binary tensors and JSON tensors, on a held-out digit.
+	let digit = 7;
+	let npy = dir.path().join("digit.npy");
+	write_npy(&npy, &m.digits.inputs[digit])?;
+	let run: TritonRun = serde_json::from_value(run_python(
+		"triton_infer.py",
+		&[gateway.host_port(), MODEL.into(), npy.display().to_string()],
+	)?)?;
+	ensure!(run.ready, "the model is not ready");
+	ensure!(
+		run.metadata.inputs[0].shape == vec![1, 8, 8] && run.metadata.inputs[0].datatype == "FP32"
+	);
+	ensure!(
+		run.metadata.outputs[0].datatype == "INT64" && run.metadata.outputs[0].shape == vec![1]
+	);
+	ensure!(
+		run.binary.output == json!([[expected[digit]]]),
+		"binary: {} vs libtorch {}",
+		run.binary.output,
+		expected[digit]
+	);
+	ensure!(
+		run.json.output == json!([expected[digit]]),
+		"json: {} vs libtorch {}",
+		run.json.output,
+		expected[digit]
+	);
+	for answer in [&run.binary, &run.json] {
+		ensure!(answer.model_version == "1" && answer.id.is_some());
+		let job = check_attestation(&m, answer, &m.digits.inputs[digit]).await?;
+		let quoted = quote(&m, 1).await?;
+		ensure!(
+			answer.param("price")?.as_str() == Some(&quoted.total.to_string()),
+			"price {}",
+			quoted.total
+		);
+		ensure!(
+			answer.param("providers")?.as_str()
+				== Some(job.assignments[0].provider.to_string().as_str())
+		);
+		ensure!(answer.param("block")?.as_u64().is_some());
+	}
+
+	// Eight requests at once share the gateway's signer: every one is answered, by libtorch.
+	let http = reqwest::Client::new();
+	let url = format!("{}/v2/models/{MODEL}/infer", gateway.url());
+	let requests = (10..18).map(|i| {
+		let body = json!({ "inputs": [{ "name": "input", "shape": [1, 8, 8], "datatype": "FP32",
+			"data": floats(&m.digits.inputs[i]) }] });
+		let request = http.post(&url).json(&body).send();
+		async move {
+			let response: InferResponse = request.await?.error_for_status()?.json().await?;
+			anyhow::Ok((i, response))
+		}
+	});
+	for (i, response) in futures::future::try_join_all(requests).await? {
+		let class = response.outputs[0].data.as_ref().context("data")?[0].as_u64();
+		ensure!(
+			class == Some(expected[i] as u64),
+			"digit {i}: {class:?} vs libtorch {}",
+			expected[i]
+		);
+	}
+
+	// Errors: an unknown model, a wrong shape, a broke account.
+	let unknown = http
+		.post(format!("{}/v2/models/no-such-model/infer", gateway.url()))
+		.body("{}")
+		.send()
+		.await?;
+	ensure!(unknown.status() == 404, "unknown model: {}", unknown.status());
+	let wrong = json!({ "inputs": [{ "name": "input", "shape": [1, 64], "datatype": "FP32", "data": floats(&m.digits.inputs[0]) }] });
+	let shape = http.post(&url).json(&wrong).send().await?;
+	ensure!(shape.status() == 400, "wrong shape: {}", shape.status());
+	let body: serde_json::Value = shape.json().await?;
+	ensure!(body.get("code") == Some(&json!("InputShapeMismatch")), "{body}");
+	let mut broke = Gateway::spawn("gateway-broke", &m.node.ws_url(), "//NobodyHasFunds")?;
+	broke.ready(Duration::from_secs(60)).await?;
+	let good = json!({ "inputs": [{ "name": "input", "shape": [1, 8, 8], "datatype": "FP32", "data": floats(&m.digits.inputs[0]) }] });
+	let refused =
+		http.post(format!("{}/v2/models/{MODEL}/infer", broke.url())).json(&good).send().await?;
+	ensure!(refused.status() == 402, "broke account: {}", refused.status());
+	let body: serde_json::Value = refused.json().await?;
+	let needed: u128 = body.get("needed").and_then(|n| n.as_str()).context("needed")?.parse()?;
+	ensure!(
+		needed > quote(&m, 1).await?.total,
+		"needed {needed} must cover the price and the fee: {body}"
+	);
+	ensure!(body.get("available") == Some(&json!("0")), "{body}");
+
+	// A request its client gives up on: the job still settles, and nothing stays held.
+	let gave_up = http.post(&url).json(&good).timeout(GIVE_UP_AFTER).send().await;
+	ensure!(gave_up.is_err(), "the request should have timed out on the client side");
+	let charlie = AccountId32(keypair("//Charlie")?.public_key().0);
+	infera_e2e::wait_for("every gateway job settled", Duration::from_secs(120), || async {
+		let jobs: Vec<Job> = m.rpc.request("market_jobsOf", rpc_params![charlie.clone()]).await?;
+		anyhow::Ok(
+			(jobs.len() == 11
+				&& jobs.iter().all(|j| j.status.finished_at().is_some() && j.held == 0))
+			.then_some(()),
+		)
+	})
+	.await?;
+	market::audit(&m.client).await?;
+	Ok(())
+}
+
+/// What `console_chromium.py` prints.
+#[derive(Deserialize)]
+struct ConsoleRun {
+	quote_1_total: String,
+	quote_3: String,
+	providers: Vec<String>,
+	job_id: u64,
+	answer: String,
+	phases: Vec<String>,
+	blocks: [u32; 2],
+	error: String,
+}
+
+#[tokio::test]
+async fn the_console_runs_a_digit_in_chromium() -> Result<()> {
+	let m = market().await?;
+	let mut gateway = Gateway::spawn("gateway-console", &m.node.ws_url(), "//Charlie")?;
+	gateway.ready(Duration::from_secs(60)).await?;
+	let dir = tempfile::tempdir()?;
+	let digit = 3;
+	let npy = dir.path().join("digit.npy");
+	write_npy(&npy, &m.digits.inputs[digit])?;
+	let shots = infera_e2e::target_dir().join("e2e-artifacts");
+	let run: ConsoleRun = serde_json::from_value(run_python(
+		"console_chromium.py",
+		&[
+			gateway.url(),
+			m.model.to_string(),
+			npy.display().to_string(),
+			shots.display().to_string(),
+		],
+	)?)?;
+	ensure!(run.error.is_empty(), "the page showed an error: {}", run.error);
+	ensure!(
+		run.quote_1_total == quote(&m, 1).await?.total.to_string(),
+		"quote {} vs market_quote",
+		run.quote_1_total
+	);
+	ensure!(run.quote_3 == "NotEnoughProviders", "one provider cannot serve 3: {}", run.quote_3);
+	ensure!(run.providers == vec![AccountId32(keypair("//Alice")?.public_key().0).to_string()]);
+	let expected = m.digits.expected_top1(MODEL)?[digit];
+	ensure!(run.answer == format!("class {expected}"), "{} vs libtorch {expected}", run.answer);
+	for phase in ["submitted", "revealed", "paid"] {
+		ensure!(
+			run.phases.iter().any(|p| p == phase),
+			"timeline without {phase}: {:?}",
+			run.phases
+		);
+	}
+	ensure!(run.blocks[1] > run.blocks[0], "the page did not follow new blocks: {:?}", run.blocks);
+	let job = job(&m, run.job_id).await?;
+	ensure!(job.status.finished_at().is_some() && job.held == 0);
+	for shot in ["models", "providers", "run", "jobs", "governance", "page"] {
+		ensure!(shots.join(format!("console-{shot}.png")).is_file(), "no {shot} screenshot");
+	}
+	market::audit(&m.client).await?;
+	Ok(())
+}

@@ -1,0 +1,77 @@
+"""Drives the Infera console in headless Chromium (Debian's chromium and chromium-driver,
+through Selenium's WebDriver client): reads the models and providers tables, runs a held-out
+digit from a .npy file through the "Run a job" form, waits (without reloading: the page follows
+finalized blocks) until the job's timeline reaches "paid", and saves a screenshot of each part.
+Prints one JSON document with what the page showed.
+
+usage: console_chromium.py <console url> <model id> <input .npy> <screenshot folder>
+"""
+import json
+import os
+import sys
+
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import Select, WebDriverWait
+
+TIMEOUT = 240
+
+
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for arg in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1500,1100"]:
+        options.add_argument(arg)
+    service = Service(os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver"))
+    return webdriver.Chrome(service=service, options=options)
+
+
+def main():
+    url, model, npy, shots = sys.argv[1:5]
+    os.makedirs(shots, exist_ok=True)
+    driver = browser()
+    wait = WebDriverWait(driver, TIMEOUT)
+    try:
+        driver.get(url)
+        row = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, f'#models tr[data-model-id="{model}"]'))
+        quote_1 = row.find_element(By.CSS_SELECTOR, ".quote-1").get_attribute("data-total")
+        quote_3 = row.find_element(By.CSS_SELECTOR, ".quote-3").text
+        providers = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#providers tbody tr[data-account]"))
+        accounts = [p.get_attribute("data-account") for p in providers]
+        prices = [p.find_element(By.CSS_SELECTOR, ".price").text for p in providers]
+        block_before = int(driver.find_element(By.ID, "block").text)
+        driver.find_element(By.ID, "models").screenshot(os.path.join(shots, "console-models.png"))
+        driver.find_element(By.ID, "providers").screenshot(os.path.join(shots, "console-providers.png"))
+        driver.find_element(By.ID, "governance").screenshot(os.path.join(shots, "console-governance.png"))
+
+        Select(driver.find_element(By.ID, "run-model")).select_by_value(model)
+        driver.find_element(By.ID, "run-file").send_keys(os.path.abspath(npy))
+        driver.find_element(By.ID, "run-button").click()
+        wait.until(lambda d: d.find_element(By.ID, "run-result").get_attribute("data-settled") == "true"
+                   and d.find_element(By.ID, "run-answer").text.startswith("class"))
+        job_id = int(driver.find_element(By.ID, "run-job").text)
+        answer = driver.find_element(By.ID, "run-answer").text
+        phases = [li.get_attribute("data-phase") for li in driver.find_elements(By.CSS_SELECTOR, "#run-timeline li")]
+        block_after = int(driver.find_element(By.ID, "block").text)
+        driver.find_element(By.ID, "run").screenshot(os.path.join(shots, "console-run.png"))
+        wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'#jobs tr[data-job-id="{job_id}"]'))
+        driver.find_element(By.ID, "jobs").screenshot(os.path.join(shots, "console-jobs.png"))
+        driver.save_screenshot(os.path.join(shots, "console-page.png"))
+        print(json.dumps({
+            "quote_1_total": quote_1,
+            "quote_3": quote_3,
+            "providers": accounts,
+            "prices": prices,
+            "job_id": job_id,
+            "answer": answer,
+            "phases": phases,
+            "blocks": [block_before, block_after],
+            "error": driver.find_element(By.ID, "error").text,
+        }))
+    finally:
+        driver.quit()
+
+
+if __name__ == "__main__":
+    main()
