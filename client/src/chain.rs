@@ -4,7 +4,8 @@
 
 use crate::{
 	keys::ProvenWorkerKey,
-	spec::{AgreementRule, TensorSpec},
+	runtime::infera,
+	spec::{describe_output, top_k_indices, AgreementRule, TensorSpec},
 };
 use anyhow::{anyhow, bail, Context, Result};
 use scale_value::Value;
@@ -15,7 +16,7 @@ use subxt::{
 	dynamic,
 	error::{DispatchError, TransactionEventsError, TransactionFinalizedSuccessError},
 	transactions::TransactionStatus,
-	utils::{AccountId32, MultiAddress},
+	utils::{AccountId32, MultiAddress, Static},
 	OnlineClient, SubstrateConfig,
 };
 use subxt_signer::{sr25519::Keypair, SecretUri};
@@ -64,6 +65,14 @@ fn serialize_hex<S: serde::Serializer>(d: &[u8; 32], s: S) -> Result<S::Ok, S::E
 	s.serialize_str(&hex32(d))
 }
 
+/// Serializes a SCALE-decoded primitives type by its own serde form.
+fn serialize_static<S: serde::Serializer, T: Serialize>(
+	v: &Static<T>,
+	s: S,
+) -> Result<S::Ok, S::Error> {
+	v.0.serialize(s)
+}
+
 fn serialize_bytes_utf8<S: serde::Serializer>(d: &[u8], s: S) -> Result<S::Ok, S::Error> {
 	s.serialize_str(&String::from_utf8_lossy(d))
 }
@@ -92,11 +101,14 @@ pub struct Model {
 	#[serde(serialize_with = "serialize_bytes_utf8")]
 	pub uri: Vec<u8>,
 	/// Input spec.
-	pub input: TensorSpec,
+	#[serde(serialize_with = "serialize_static")]
+	pub input: Static<TensorSpec>,
 	/// Output spec.
-	pub output: TensorSpec,
+	#[serde(serialize_with = "serialize_static")]
+	pub output: Static<TensorSpec>,
 	/// Agreement rule.
-	pub rule: AgreementRule,
+	#[serde(serialize_with = "serialize_static")]
+	pub rule: Static<AgreementRule>,
 	/// Exact input length in bytes.
 	pub input_len: u32,
 	/// Canonical output length in bytes.
@@ -364,11 +376,6 @@ struct AccountInfo {
 // Events the client reads.
 
 #[derive(Debug, scale_decode::DecodeAsType)]
-struct ModelRegisteredEv {
-	model: ModelId,
-}
-
-#[derive(Debug, scale_decode::DecodeAsType)]
 struct JobSubmittedEv {
 	job_id: JobId,
 	providers: Vec<AccountId32>,
@@ -537,8 +544,21 @@ impl Chain {
 		name: &str,
 		entry: &ModelEntry,
 	) -> Result<ModelId> {
-		let name = Value::from_bytes(name.as_bytes());
-		self.model_entry(signer, "register_model", name, entry, "ModelRegistered").await
+		let call = infera::tx().model_registry().register_model(
+			name.as_bytes().to_vec(),
+			entry.artifact_hash,
+			entry.uri.as_bytes().to_vec(),
+			Static(entry.input.clone()),
+			Static(entry.output.clone()),
+			Static(entry.rule),
+			entry.fee,
+		);
+		let events = self.submit(&call, signer).await?;
+		Ok(events
+			.find_first::<infera::model_registry::events::ModelRegistered>()
+			.transpose()?
+			.context("no ModelRegistered event")?
+			.model)
 	}
 
 	/// Publishes `entry` as the next version of `predecessor` as `signer`; returns its id.
@@ -548,26 +568,21 @@ impl Chain {
 		predecessor: ModelId,
 		entry: &ModelEntry,
 	) -> Result<ModelId> {
-		let predecessor = Value::u128(predecessor as u128);
-		self.model_entry(signer, "publish_version", predecessor, entry, "VersionPublished").await
-	}
-
-	/// Calls the registry's `call(first, entry…)`, which stores a new model entry announced by
-	/// `event`; returns the new entry's id.
-	async fn model_entry(
-		&self,
-		signer: &Keypair,
-		call: &str,
-		first: Value,
-		entry: &ModelEntry,
-		event: &str,
-	) -> Result<ModelId> {
-		let args: Vec<Value> = std::iter::once(first).chain(entry.to_values()).collect();
-		let events =
-			self.submit(&dynamic::transaction("ModelRegistry", call, args), signer).await?;
-		find_event::<ModelRegisteredEv>(&events, "ModelRegistry", event)?
-			.map(|e| e.model)
-			.with_context(|| format!("no {event} event"))
+		let call = infera::tx().model_registry().publish_version(
+			predecessor,
+			entry.artifact_hash,
+			entry.uri.as_bytes().to_vec(),
+			Static(entry.input.clone()),
+			Static(entry.output.clone()),
+			Static(entry.rule),
+			entry.fee,
+		);
+		let events = self.submit(&call, signer).await?;
+		Ok(events
+			.find_first::<infera::model_registry::events::VersionPublished>()
+			.transpose()?
+			.context("no VersionPublished event")?
+			.model)
 	}
 
 	/// A model version.
@@ -731,10 +746,10 @@ impl Chain {
 	pub async fn job_view(&self, id: JobId) -> Result<Option<JobView>> {
 		let Some(job) = self.job(id).await? else { return Ok(None) };
 		let output = self.result(id).await?;
-		let rule = self.model(job.model).await?.map(|m| m.rule);
+		let rule = self.model(job.model).await?.map(|m| m.rule.0);
 		let (output_text, top_k) = match (&output, rule) {
 			(Some(bytes), Some(rule)) => {
-				(Some(rule.describe_output(bytes)), rule.top_k_indices(bytes))
+				(Some(describe_output(rule, bytes)), top_k_indices(rule, bytes))
 			}
 			(Some(bytes), None) => (Some(format!("0x{}", hex::encode(bytes))), None),
 			_ => (None, None),
@@ -871,20 +886,6 @@ pub struct ModelEntry {
 	pub rule: AgreementRule,
 	/// Fee per inference paid to the author.
 	pub fee: Balance,
-}
-
-impl ModelEntry {
-	/// The registry calls' arguments after the first (name or predecessor), in order.
-	fn to_values(&self) -> [Value; 6] {
-		[
-			Value::from_bytes(self.artifact_hash),
-			Value::from_bytes(self.uri.as_bytes()),
-			self.input.to_value(),
-			self.output.to_value(),
-			self.rule.to_value(),
-			Value::u128(self.fee),
-		]
-	}
 }
 
 /// A failed transaction as an error naming the pallet error and its documentation

@@ -7,7 +7,10 @@ use crate::{
 		ProviderView,
 	},
 	keys::{ProvenWorkerKey, WorkerKeySource},
-	spec::{format_amount, parse_amount, parse_hex32, parse_ids, AgreementRule, TensorSpec},
+	spec::{
+		format_amount, format_rule, format_tensor_spec, parse_amount, parse_hex32, parse_ids,
+		parse_rule, parse_tensor_spec, AgreementRule, TensorSpec,
+	},
 };
 use anyhow::{bail, Context, Result};
 use clap::{Args, Parser, Subcommand};
@@ -108,13 +111,13 @@ pub struct ModelEntryArgs {
 	#[arg(long)]
 	pub uri: String,
 	/// Input spec, `dtype:d1,d2,...` (e.g. `f32:1,8,8`).
-	#[arg(long)]
+	#[arg(long, value_parser = parse_tensor_spec)]
 	pub input: TensorSpec,
 	/// Output spec (e.g. `f32:10`).
-	#[arg(long)]
+	#[arg(long, value_parser = parse_tensor_spec)]
 	pub output: TensorSpec,
 	/// Agreement rule: `top_k:<k>`, `quantized:<decimals>` or `exact`.
-	#[arg(long)]
+	#[arg(long, value_parser = parse_rule)]
 	pub rule: AgreementRule,
 	/// Fee per inference paid to the author (base units, or `0.01INF`).
 	#[arg(long, value_parser = parse_amount, default_value = "0")]
@@ -482,10 +485,10 @@ pub fn describe_model(id: u32, m: &Model) -> String {
 		m.owner,
 		format_args!("0x{}", hex::encode(m.artifact_hash)),
 		String::from_utf8_lossy(&m.uri),
-		m.input,
+		format_tensor_spec(&m.input),
 		m.input_len,
-		m.output,
-		m.rule,
+		format_tensor_spec(&m.output),
+		format_rule(*m.rule),
 		m.canonical_output_len,
 		format_amount(m.fee),
 		format_amount(m.deposit),
@@ -1117,7 +1120,7 @@ mod tests {
 			}) => {
 				assert_eq!(name, "digits-cnn");
 				assert_eq!(input.shape, vec![1, 8, 8]);
-				assert_eq!(output.byte_len(), 40);
+				assert_eq!(output.byte_len(), Some(40));
 				assert_eq!(rule, AgreementRule::TopK { k: 1 });
 				assert_eq!(fee, crate::spec::UNIT / 100);
 			}

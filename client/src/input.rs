@@ -1,7 +1,7 @@
 //! Job inputs from files: raw little-endian bytes, NumPy `.npy` arrays, or JSON numbers, each
 //! checked against the model's input spec before anything is sent.
 
-use crate::spec::{DType, TensorSpec};
+use crate::spec::{format_tensor_spec, DType, TensorSpec};
 use anyhow::{bail, Context, Result};
 use std::path::Path;
 
@@ -15,19 +15,20 @@ pub fn load_input(path: &Path, spec: &TensorSpec) -> Result<Vec<u8>> {
 		Some("json") => from_json(&data, spec)?,
 		_ => data,
 	};
-	if bytes.len() as u64 != spec.byte_len() {
+	let len = spec.byte_len().unwrap_or(u64::MAX);
+	if bytes.len() as u64 != len {
 		bail!(
-			"input {} has {} bytes, but the model takes {spec} ({} bytes)",
+			"input {} has {} bytes, but the model takes {} ({len} bytes)",
 			path.display(),
 			bytes.len(),
-			spec.byte_len()
+			format_tensor_spec(spec)
 		);
 	}
 	Ok(bytes)
 }
 
 fn element_count(spec: &TensorSpec) -> u64 {
-	spec.shape.iter().map(|&d| d as u64).product()
+	spec.element_count().unwrap_or(u64::MAX)
 }
 
 /// The data of a C-order `.npy` array whose dtype is `spec`'s and whose element count is
@@ -64,7 +65,7 @@ fn from_npy(data: &[u8], spec: &TensorSpec) -> Result<Vec<u8>> {
 		bail!(".npy array is in Fortran order; save it in C order");
 	}
 	let body = &data[start + header_len..];
-	let expected = element_count(spec) * spec.dtype.size();
+	let expected = element_count(spec) * spec.dtype.size_bytes() as u64;
 	if body.len() as u64 != expected {
 		bail!(
 			".npy array holds {} bytes, the model takes {} elements of {:?} ({expected} bytes)",
@@ -82,14 +83,17 @@ fn from_json(data: &[u8], spec: &TensorSpec) -> Result<Vec<u8>> {
 	let mut numbers = Vec::new();
 	flatten(&value, &mut numbers)?;
 	if numbers.len() as u64 != element_count(spec) {
-		bail!("JSON input has {} numbers, the model takes {spec}", numbers.len());
+		bail!(
+			"JSON input has {} numbers, the model takes {}",
+			numbers.len(),
+			format_tensor_spec(spec)
+		);
 	}
-	encode_numbers(&numbers, spec.dtype.into())
+	encode_numbers(&numbers, spec.dtype)
 }
 
 /// `numbers` as little-endian elements of `dtype`; integers must be whole and in range.
-pub fn encode_numbers(numbers: &[f64], dtype: infera_primitives::model::DType) -> Result<Vec<u8>> {
-	use infera_primitives::model::DType;
+pub fn encode_numbers(numbers: &[f64], dtype: DType) -> Result<Vec<u8>> {
 	let mut out = Vec::with_capacity(numbers.len() * dtype.size_bytes() as usize);
 	for (i, &x) in numbers.iter().enumerate() {
 		let whole = || -> Result<i64> {
@@ -132,7 +136,7 @@ mod tests {
 	use super::*;
 
 	fn spec(s: &str) -> TensorSpec {
-		s.parse().unwrap()
+		crate::spec::parse_tensor_spec(s).unwrap()
 	}
 
 	fn npy(descr: &str, shape: &str, body: &[u8]) -> Vec<u8> {

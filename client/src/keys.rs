@@ -21,7 +21,7 @@ use subxt::utils::AccountId32;
 use subxt_signer::sr25519::Keypair;
 
 /// Key type of the provider account key in a node's keystore (the OCW's `infr`).
-pub const PROVIDER_KEY_TYPE: &str = "infr";
+pub use infera_primitives::PROVIDER_KEY_TYPE_NAME as PROVIDER_KEY_TYPE;
 
 /// Bytes of a worker key's seed and of a worker token: 256 bits.
 const SECRET_BYTES: usize = 32;

@@ -4,5 +4,19 @@
 //! so these types, and the calls built from them, always match the chain. The governance
 //! commands ([`crate::governance`]) use them; calls a referendum carries must be encoded exactly
 //! as the runtime's `RuntimeCall`, which is what generated types guarantee at compile time.
-#[subxt::subxt(runtime_metadata_path = "metadata/infera.scale")]
+//!
+//! The marketplace's own types are not generated again: wherever the metadata names a type of
+//! `infera-primitives` (tensor specs, agreement rules), the generated code uses that very type
+//! (through [`subxt::utils::Static`], which encodes it with its SCALE codec).
+#[subxt::subxt(
+	runtime_metadata_path = "metadata/infera.scale",
+	substitute_type(
+		path = "infera_primitives::model::TensorSpec",
+		with = "::subxt::utils::Static<::infera_primitives::model::TensorSpec>"
+	),
+	substitute_type(
+		path = "infera_primitives::model::AgreementRule",
+		with = "::subxt::utils::Static<::infera_primitives::model::AgreementRule>"
+	)
+)]
 pub mod infera {}

@@ -1,247 +1,130 @@
-//! Command-line forms of the chain's argument types and their SCALE values: tensor specs
-//! (`f32:1,8,8`), agreement rules (`top_k:1`, `quantized:3`, `exact`), amounts (`1.5INF` or base
-//! units) and model id lists (`0,1`).
+//! Command-line forms of the chain's argument types: tensor specs (`f32:1,8,8`), agreement
+//! rules (`top_k:1`, `quantized:3`, `exact`), amounts (`1.5INF` or base units) and model id
+//! lists (`0,1`). The types themselves are `infera-primitives`' (one definition with the
+//! runtime); these are the parsers clap calls and the forms the CLI prints.
 
 use anyhow::{bail, Context, Result};
-use scale_value::Value;
-use serde::Serialize;
-use std::{fmt, str::FromStr};
+pub use infera_primitives::{
+	model::{AgreementRule, DType, TensorSpec, MAX_DIMS},
+	UNIT,
+};
 
-/// Base units in one INF (12 decimals, as the chain spec's `tokenDecimals`).
-pub const UNIT: u128 = 1_000_000_000_000;
-
-/// Element types, as `infera_primitives::model::DType`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, scale_decode::DecodeAsType)]
-#[serde(rename_all = "lowercase")]
-pub enum DType {
-	/// 32-bit float.
-	F32,
-	/// 16-bit float.
-	F16,
-	/// 64-bit signed integer.
-	I64,
-	/// 32-bit signed integer.
-	I32,
-	/// Unsigned byte.
-	U8,
+/// Parses a dtype name: `f32`, `f16`, `i64`, `i32` or `u8` (any case).
+pub fn parse_dtype(s: &str) -> Result<DType> {
+	Ok(match s.trim().to_ascii_lowercase().as_str() {
+		"f32" => DType::F32,
+		"f16" => DType::F16,
+		"i64" => DType::I64,
+		"i32" => DType::I32,
+		"u8" => DType::U8,
+		other => bail!("unknown dtype `{other}` (expected f32, f16, i64, i32 or u8)"),
+	})
 }
 
-impl DType {
-	/// Variant name on chain.
-	pub fn variant(self) -> &'static str {
-		match self {
-			DType::F32 => "F32",
-			DType::F16 => "F16",
-			DType::I64 => "I64",
-			DType::I32 => "I32",
-			DType::U8 => "U8",
-		}
-	}
-
-	/// Size of one element in bytes.
-	pub fn size(self) -> u64 {
-		match self {
-			DType::F32 | DType::I32 => 4,
-			DType::F16 => 2,
-			DType::I64 => 8,
-			DType::U8 => 1,
-		}
+/// The command-line name of a dtype.
+pub fn dtype_name(d: DType) -> &'static str {
+	match d {
+		DType::F32 => "f32",
+		DType::F16 => "f16",
+		DType::I64 => "i64",
+		DType::I32 => "i32",
+		DType::U8 => "u8",
 	}
 }
 
-impl From<DType> for infera_primitives::model::DType {
-	fn from(d: DType) -> Self {
-		match d {
-			DType::F32 => Self::F32,
-			DType::F16 => Self::F16,
-			DType::I64 => Self::I64,
-			DType::I32 => Self::I32,
-			DType::U8 => Self::U8,
-		}
-	}
-}
-
-impl FromStr for DType {
-	type Err = anyhow::Error;
-	fn from_str(s: &str) -> Result<Self> {
-		Ok(match s.to_ascii_lowercase().as_str() {
-			"f32" => DType::F32,
-			"f16" => DType::F16,
-			"i64" => DType::I64,
-			"i32" => DType::I32,
-			"u8" => DType::U8,
-			other => bail!("unknown dtype `{other}` (expected f32, f16, i64, i32 or u8)"),
+/// Parses `dtype:d1,d2,...` (e.g. `f32:1,8,8`): at most [`MAX_DIMS`] dimensions, none zero.
+pub fn parse_tensor_spec(s: &str) -> Result<TensorSpec> {
+	let (dtype, dims) =
+		s.split_once(':').with_context(|| format!("tensor spec `{s}` is not `dtype:d1,d2,...`"))?;
+	let shape = dims
+		.split(',')
+		.map(|d| {
+			let d: u32 = d.trim().parse().with_context(|| format!("bad dimension `{d}`"))?;
+			if d == 0 {
+				bail!("dimension 0 in `{s}`");
+			}
+			Ok(d)
 		})
-	}
+		.collect::<Result<Vec<_>>>()?;
+	let shape = shape
+		.try_into()
+		.map_err(|_| anyhow::anyhow!("`{s}` has more than {MAX_DIMS} dimensions"))?;
+	Ok(TensorSpec { dtype: parse_dtype(dtype)?, shape })
 }
 
-impl fmt::Display for DType {
-	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-		f.write_str(&self.variant().to_ascii_lowercase())
-	}
+/// The command-line form of a spec (`f32:1,8,8`).
+pub fn format_tensor_spec(spec: &TensorSpec) -> String {
+	let dims: Vec<String> = spec.shape.iter().map(u32::to_string).collect();
+	format!("{}:{}", dtype_name(spec.dtype), dims.join(","))
 }
 
-/// A tensor spec: element type and shape (batch dimension excluded).
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, scale_decode::DecodeAsType)]
-pub struct TensorSpec {
-	/// Element type.
-	pub dtype: DType,
-	/// Dimensions.
-	pub shape: Vec<u32>,
-}
-
-impl TensorSpec {
-	/// Exact byte length of one tensor.
-	pub fn byte_len(&self) -> u64 {
-		self.shape.iter().fold(self.dtype.size(), |acc, &d| acc.saturating_mul(d as u64))
-	}
-
-	/// The SCALE value of the spec.
-	pub fn to_value(&self) -> Value {
-		Value::named_composite([
-			("dtype", Value::unnamed_variant(self.dtype.variant(), [])),
-			("shape", Value::unnamed_composite(self.shape.iter().map(|&d| Value::u128(d as u128)))),
-		])
-	}
-}
-
-impl FromStr for TensorSpec {
-	type Err = anyhow::Error;
-	/// `dtype:d1,d2,...`, e.g. `f32:1,8,8`.
-	fn from_str(s: &str) -> Result<Self> {
-		let (dtype, dims) = s
-			.split_once(':')
-			.with_context(|| format!("tensor spec `{s}` is not `dtype:d1,d2,...`"))?;
-		let shape = dims
-			.split(',')
-			.map(|d| {
-				let d: u32 = d.trim().parse().with_context(|| format!("bad dimension `{d}`"))?;
-				if d == 0 {
-					bail!("dimension 0 in `{s}`");
-				}
-				Ok(d)
-			})
-			.collect::<Result<Vec<_>>>()?;
-		Ok(TensorSpec { dtype: dtype.trim().parse()?, shape })
-	}
-}
-
-impl fmt::Display for TensorSpec {
-	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-		let dims: Vec<String> = self.shape.iter().map(u32::to_string).collect();
-		write!(f, "{}:{}", self.dtype, dims.join(","))
-	}
-}
-
-/// How outputs are canonicalized, as `infera_primitives::model::AgreementRule`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, scale_decode::DecodeAsType)]
-#[serde(rename_all = "snake_case")]
-pub enum AgreementRule {
-	/// Raw bytes.
-	Exact,
-	/// Fixed point with `decimals` places.
-	Quantized {
-		/// Decimal places.
-		decimals: u8,
-	},
-	/// Indices of the `k` largest elements.
-	TopK {
-		/// How many.
-		k: u32,
-	},
-}
-
-impl AgreementRule {
-	/// The SCALE value of the rule.
-	pub fn to_value(&self) -> Value {
-		match *self {
-			AgreementRule::Exact => Value::unnamed_variant("Exact", []),
-			AgreementRule::Quantized { decimals } => {
-				Value::named_variant("Quantized", [("decimals", Value::u128(decimals as u128))])
-			}
-			AgreementRule::TopK { k } => {
-				Value::named_variant("TopK", [("k", Value::u128(k as u128))])
-			}
+/// Parses `exact`, `quantized:<decimals>` or `top_k:<k>` (`topk:` also accepted).
+pub fn parse_rule(s: &str) -> Result<AgreementRule> {
+	let lower = s.trim().to_ascii_lowercase();
+	let (name, arg) = match lower.split_once(':') {
+		Some((n, a)) => (n, Some(a)),
+		None => (lower.as_str(), None),
+	};
+	let num = |what: &str| -> Result<u64> {
+		arg.with_context(|| format!("rule `{s}` needs `:{what}`"))?
+			.trim()
+			.parse::<u64>()
+			.with_context(|| format!("bad {what} in rule `{s}`"))
+	};
+	Ok(match name {
+		"exact" if arg.is_none() => AgreementRule::Exact,
+		"quantized" => AgreementRule::Quantized {
+			decimals: u8::try_from(num("decimals")?).context("decimals above 255")?,
+		},
+		"top_k" | "topk" => {
+			AgreementRule::TopK { k: u32::try_from(num("k")?).context("k above u32")? }
 		}
-	}
+		_ => bail!("unknown agreement rule `{s}` (expected exact, quantized:<d> or top_k:<k>)"),
+	})
+}
 
-	/// Human-readable form of a canonical output under this rule.
-	pub fn describe_output(&self, bytes: &[u8]) -> String {
-		match self {
-			AgreementRule::TopK { .. } if bytes.len() % 4 == 0 => {
-				let idx: Vec<String> = bytes
-					.chunks_exact(4)
-					.map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]).to_string())
-					.collect();
-				format!("top-k indices [{}]", idx.join(", "))
-			}
-			AgreementRule::Quantized { decimals } if bytes.len() % 8 == 0 => {
-				let vals: Vec<String> = bytes
-					.chunks_exact(8)
-					.map(|c| {
-						let v = i64::from_le_bytes(c.try_into().expect("8 bytes"));
-						format!(
-							"{:.*}",
-							*decimals as usize,
-							v as f64 / 10f64.powi(*decimals as i32)
-						)
-					})
-					.collect();
-				format!("[{}]", vals.join(", "))
-			}
-			_ => format!("0x{}", hex::encode(bytes)),
+/// The command-line form of a rule (`top_k:1`).
+pub fn format_rule(rule: AgreementRule) -> String {
+	match rule {
+		AgreementRule::Exact => "exact".into(),
+		AgreementRule::Quantized { decimals } => format!("quantized:{decimals}"),
+		AgreementRule::TopK { k } => format!("top_k:{k}"),
+	}
+}
+
+/// Human-readable form of a canonical output under `rule`.
+pub fn describe_output(rule: AgreementRule, bytes: &[u8]) -> String {
+	match rule {
+		AgreementRule::TopK { .. } if bytes.len() % 4 == 0 => {
+			let idx: Vec<String> = bytes
+				.chunks_exact(4)
+				.map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]).to_string())
+				.collect();
+			format!("top-k indices [{}]", idx.join(", "))
 		}
-	}
-
-	/// The top-k indices of a canonical output, if this is a `TopK` rule.
-	pub fn top_k_indices(&self, bytes: &[u8]) -> Option<Vec<u32>> {
-		match self {
-			AgreementRule::TopK { .. } if bytes.len() % 4 == 0 => Some(
-				bytes
-					.chunks_exact(4)
-					.map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-					.collect(),
-			),
-			_ => None,
+		AgreementRule::Quantized { decimals } if bytes.len() % 8 == 0 => {
+			let vals: Vec<String> = bytes
+				.chunks_exact(8)
+				.map(|c| {
+					let v = i64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]);
+					format!("{:.*}", decimals as usize, v as f64 / 10f64.powi(decimals as i32))
+				})
+				.collect();
+			format!("[{}]", vals.join(", "))
+		}
+		AgreementRule::TopK { .. } | AgreementRule::Quantized { .. } | AgreementRule::Exact => {
+			format!("0x{}", hex::encode(bytes))
 		}
 	}
 }
 
-impl FromStr for AgreementRule {
-	type Err = anyhow::Error;
-	/// `exact`, `quantized:<decimals>` or `top_k:<k>` (`topk:` also accepted).
-	fn from_str(s: &str) -> Result<Self> {
-		let lower = s.trim().to_ascii_lowercase();
-		let (name, arg) = match lower.split_once(':') {
-			Some((n, a)) => (n, Some(a)),
-			None => (lower.as_str(), None),
-		};
-		let num = |what: &str| -> Result<u64> {
-			arg.with_context(|| format!("rule `{s}` needs `:{what}`"))?
-				.trim()
-				.parse::<u64>()
-				.with_context(|| format!("bad {what} in rule `{s}`"))
-		};
-		Ok(match name {
-			"exact" if arg.is_none() => AgreementRule::Exact,
-			"quantized" => AgreementRule::Quantized {
-				decimals: u8::try_from(num("decimals")?).context("decimals above 255")?,
-			},
-			"top_k" | "topk" => {
-				AgreementRule::TopK { k: u32::try_from(num("k")?).context("k above u32")? }
-			}
-			_ => bail!("unknown agreement rule `{s}` (expected exact, quantized:<d> or top_k:<k>)"),
-		})
-	}
-}
-
-impl fmt::Display for AgreementRule {
-	fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-		match self {
-			AgreementRule::Exact => f.write_str("exact"),
-			AgreementRule::Quantized { decimals } => write!(f, "quantized:{decimals}"),
-			AgreementRule::TopK { k } => write!(f, "top_k:{k}"),
-		}
+/// The top-k indices of a canonical output, if `rule` is `TopK`.
+pub fn top_k_indices(rule: AgreementRule, bytes: &[u8]) -> Option<Vec<u32>> {
+	match rule {
+		AgreementRule::TopK { .. } if bytes.len() % 4 == 0 => Some(
+			bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
+		),
+		AgreementRule::TopK { .. } | AgreementRule::Quantized { .. } | AgreementRule::Exact => None,
 	}
 }
 
@@ -311,36 +194,33 @@ mod tests {
 
 	#[test]
 	fn tensor_spec_parses_dtype_and_shape() {
-		let s: TensorSpec = "f32:1,8,8".parse().unwrap();
-		assert_eq!(s, TensorSpec { dtype: DType::F32, shape: vec![1, 8, 8] });
-		assert_eq!(s.byte_len(), 256);
-		assert_eq!(s.to_string(), "f32:1,8,8");
-		let s: TensorSpec = "U8:3, 224,224".parse().unwrap();
+		let s = parse_tensor_spec("f32:1,8,8").unwrap();
+		assert_eq!(s, TensorSpec { dtype: DType::F32, shape: vec![1, 8, 8].try_into().unwrap() });
+		assert_eq!(s.byte_len(), Some(256));
+		assert_eq!(format_tensor_spec(&s), "f32:1,8,8");
+		let s = parse_tensor_spec("U8:3, 224,224").unwrap();
 		assert_eq!(s.dtype, DType::U8);
-		assert_eq!(s.byte_len(), 3 * 224 * 224);
+		assert_eq!(s.byte_len(), Some(3 * 224 * 224));
 	}
 
 	#[test]
 	fn tensor_spec_rejects_bad_forms() {
-		for bad in ["f32", "f64:1", "f32:", "f32:1,0", "f32:1,x", ":1"] {
-			assert!(bad.parse::<TensorSpec>().is_err(), "{bad} accepted");
+		for bad in ["f32", "f64:1", "f32:", "f32:1,0", "f32:1,x", ":1", "f32:1,1,1,1,1,1,1,1,1"] {
+			assert!(parse_tensor_spec(bad).is_err(), "{bad} accepted");
 		}
 	}
 
 	#[test]
 	fn rules_parse() {
-		assert_eq!("top_k:1".parse::<AgreementRule>().unwrap(), AgreementRule::TopK { k: 1 });
-		assert_eq!("topk:5".parse::<AgreementRule>().unwrap(), AgreementRule::TopK { k: 5 });
-		assert_eq!(
-			"quantized:3".parse::<AgreementRule>().unwrap(),
-			AgreementRule::Quantized { decimals: 3 }
-		);
-		assert_eq!("exact".parse::<AgreementRule>().unwrap(), AgreementRule::Exact);
+		assert_eq!(parse_rule("top_k:1").unwrap(), AgreementRule::TopK { k: 1 });
+		assert_eq!(parse_rule("topk:5").unwrap(), AgreementRule::TopK { k: 5 });
+		assert_eq!(parse_rule("quantized:3").unwrap(), AgreementRule::Quantized { decimals: 3 });
+		assert_eq!(parse_rule("exact").unwrap(), AgreementRule::Exact);
 		for bad in ["exact:1", "top_k", "top_k:x", "quantized:300", "median:1", ""] {
-			assert!(bad.parse::<AgreementRule>().is_err(), "{bad} accepted");
+			assert!(parse_rule(bad).is_err(), "{bad} accepted");
 		}
 		for r in ["exact", "quantized:3", "top_k:2"] {
-			assert_eq!(r.parse::<AgreementRule>().unwrap().to_string(), r);
+			assert_eq!(format_rule(parse_rule(r).unwrap()), r);
 		}
 	}
 
@@ -370,9 +250,9 @@ mod tests {
 	fn outputs_are_described_by_rule() {
 		let r = AgreementRule::TopK { k: 2 };
 		let bytes: Vec<u8> = [7u32, 3].iter().flat_map(|v| v.to_le_bytes()).collect();
-		assert_eq!(r.describe_output(&bytes), "top-k indices [7, 3]");
-		assert_eq!(r.top_k_indices(&bytes), Some(vec![7, 3]));
+		assert_eq!(describe_output(r, &bytes), "top-k indices [7, 3]");
+		assert_eq!(top_k_indices(r, &bytes), Some(vec![7, 3]));
 		let q = AgreementRule::Quantized { decimals: 2 };
-		assert_eq!(q.describe_output(&150i64.to_le_bytes()), "[1.50]");
+		assert_eq!(describe_output(q, &150i64.to_le_bytes()), "[1.50]");
 	}
 }

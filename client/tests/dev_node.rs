@@ -6,7 +6,7 @@ use anyhow::Result;
 use infera_client::{
 	chain::{account_of, keypair, Chain, JobStatus, ModelEntry},
 	cli::{execute, parse},
-	spec::{AgreementRule, TensorSpec, UNIT},
+	spec::{parse_tensor_spec, AgreementRule, TensorSpec, UNIT},
 };
 use infera_e2e::Node;
 use std::time::Duration;
@@ -22,8 +22,8 @@ async fn registers_a_model_and_a_provider_and_reads_them_back() -> Result<()> {
 
 	// A model, registered through the library by Bob.
 	let artifact = b"not really torchscript, the chain only stores the hash";
-	let input: TensorSpec = "f32:1,8,8".parse()?;
-	let output: TensorSpec = "f32:10".parse()?;
+	let input: TensorSpec = parse_tensor_spec("f32:1,8,8")?;
+	let output: TensorSpec = parse_tensor_spec("f32:10")?;
 	let entry = ModelEntry {
 		artifact_hash: infera_client::blake2_256(artifact),
 		uri: "file:///tmp/digits.pt".into(),
@@ -37,9 +37,9 @@ async fn registers_a_model_and_a_provider_and_reads_them_back() -> Result<()> {
 	assert_eq!(model.owner, account_of(&bob));
 	assert_eq!(model.name, b"digits");
 	assert_eq!(model.artifact_hash, infera_client::blake2_256(artifact));
-	assert_eq!(model.input, input);
-	assert_eq!(model.output, output);
-	assert_eq!(model.rule, AgreementRule::TopK { k: 1 });
+	assert_eq!(*model.input, input);
+	assert_eq!(*model.output, output);
+	assert_eq!(*model.rule, AgreementRule::TopK { k: 1 });
 	assert_eq!(model.input_len, 256);
 	assert_eq!(model.canonical_output_len, 4);
 	assert_eq!(model.fee, UNIT / 100);

@@ -12,7 +12,7 @@ use anyhow::{bail, Context, Result};
 use infera_client::{
 	chain::{keypair, Chain, ModelEntry},
 	cli::{execute, parse, Output},
-	spec::{AgreementRule, UNIT},
+	spec::{parse_tensor_spec, AgreementRule, UNIT},
 };
 use infera_e2e::{
 	market::{self, job_price, Digits, AUTHOR_FEE, BOND, MODEL, PRICE},
@@ -50,8 +50,8 @@ async fn a_referendum_changes_the_default_redundancy_and_a_rejected_one_changes_
 	let entry = ModelEntry {
 		artifact_hash: [7; 32],
 		uri: "file:///tmp/digits.pt".into(),
-		input: "f32:1,8,8".parse()?,
-		output: "f32:10".parse()?,
+		input: parse_tensor_spec("f32:1,8,8")?,
+		output: parse_tensor_spec("f32:10")?,
 		rule: AgreementRule::TopK { k: 1 },
 		fee: 0,
 	};

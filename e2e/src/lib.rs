@@ -221,7 +221,8 @@ impl Node {
 	) -> Result<Node> {
 		let base = Process::folder_for(name)?;
 		let output = Command::new(node_binary()?)
-			.args(["key", "insert", "--chain", chain, "--key-type", "infr", "--scheme", "sr25519"])
+			.args(["key", "insert", "--chain", chain, "--scheme", "sr25519"])
+			.args(["--key-type", infera_primitives::PROVIDER_KEY_TYPE_NAME])
 			.arg("--base-path")
 			.arg(base.path())
 			.args(["--suri", provider_suri])

@@ -14,10 +14,10 @@ use subxt::{
 };
 use subxt_signer::sr25519::Keypair;
 
-/// One INF in units.
-pub const UNIT: u128 = 1_000_000_000_000;
-/// A thousandth of an INF.
-pub const MILLI: u128 = UNIT / 1_000;
+use infera_primitives::params::{
+	DEFAULT_AUDIT_PERCENT, DEFAULT_BYTE_FEE, DEFAULT_PROTOCOL_FEE_PERCENT,
+};
+pub use infera_primitives::{MILLI_UNIT as MILLI, UNIT};
 
 /// The terms the end-to-end tests trade on: the digits CNN, ...
 pub const MODEL: &str = "digits-cnn";
@@ -32,16 +32,17 @@ pub const BOND: u128 = 1_000 * UNIT;
 /// class index).
 pub const DIGITS_STORED_BYTES: u128 = 8 * 8 * 4 + 4;
 
-/// The protocol fee of a digits job at redundancy `r` on those terms: the runtime's 5% of the
-/// prices, plus the default storage fee for its input and result.
+/// The protocol fee of a digits job at redundancy `r` on those terms: the runtime's default
+/// protocol fee of the prices (rounded down), plus the default storage fee for its input and
+/// result.
 pub const fn protocol_fee(r: u128) -> u128 {
-	r * PRICE / 20 + DIGITS_STORED_BYTES * infera_primitives::params::DEFAULT_BYTE_FEE
+	r * PRICE * DEFAULT_PROTOCOL_FEE_PERCENT as u128 / 100 + DIGITS_STORED_BYTES * DEFAULT_BYTE_FEE
 }
 
 /// The audit fee of a digits job at redundancy `r` on those terms: the runtime's default audit
 /// rate of the price at redundancy 1 (rounded up), nothing otherwise.
 pub const fn audit_fee(r: u128) -> u128 {
-	let percent = infera_primitives::params::DEFAULT_AUDIT_PERCENT as u128;
+	let percent = DEFAULT_AUDIT_PERCENT as u128;
 	if r == 1 {
 		(PRICE * percent).div_ceil(100)
 	} else {
@@ -155,7 +156,7 @@ impl Digits {
 pub fn treasury() -> [u8; 32] {
 	let mut account = [0u8; 32];
 	account[..4].copy_from_slice(b"modl");
-	account[4..12].copy_from_slice(b"inf/trsy");
+	account[4..12].copy_from_slice(&infera_primitives::TREASURY_PALLET_ID);
 	account
 }
 

@@ -19,6 +19,9 @@ use infera_e2e::{
 	network::ProviderSite,
 	Client, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
+use infera_primitives::params::{
+	DEFAULT_TIMEOUT_SLASH_PERCENT, DEFAULT_WRONG_RESULT_SLASH_PERCENT,
+};
 use infera_primitives::{
 	attestation::{AttestationPayload, Outcome},
 	digest,
@@ -30,11 +33,16 @@ use subxt_signer::sr25519::Keypair;
 
 /// Price of a redundancy-1 job.
 const JOB_PRICE: u128 = job_price(1);
-/// The runtime's timeout slash: 1% of the stake.
-const TIMEOUT_SLASH_PERCENT: u128 = 1;
-/// The slash for a commitment never revealed: the larger of the runtime's wrong-result (10%)
-/// and timeout (1%) slashes.
-const WITHHELD_SLASH_PERCENT: u128 = 10;
+/// The runtime's timeout slash, in percent of the stake.
+const TIMEOUT_SLASH_PERCENT: u128 = DEFAULT_TIMEOUT_SLASH_PERCENT as u128;
+/// The slash for a commitment never revealed: the larger of the runtime's wrong-result and
+/// timeout slashes.
+const WITHHELD_SLASH_PERCENT: u128 =
+	if DEFAULT_WRONG_RESULT_SLASH_PERCENT > DEFAULT_TIMEOUT_SLASH_PERCENT {
+		DEFAULT_WRONG_RESULT_SLASH_PERCENT
+	} else {
+		DEFAULT_TIMEOUT_SLASH_PERCENT
+	} as u128;
 
 /// Submits a redundancy-1 job for `input` that only `provider` can take and that it will not
 /// answer, and checks the timeout: the job fails without answers, `user` pays only its

@@ -19,13 +19,16 @@ use infera_e2e::{
 	network::DevMarket,
 	Client,
 };
+use infera_primitives::params::{
+	DEFAULT_TIMEOUT_SLASH_PERCENT, DEFAULT_WRONG_RESULT_SLASH_PERCENT,
+};
 use std::{collections::BTreeMap, time::Duration};
 use subxt::ext::scale_value::At;
 use subxt_signer::sr25519::Keypair;
 
 /// The runtime's wrong-result and timeout slash ratios, in percent of the stake.
-const WRONG_RESULT_SLASH_PERCENT: u128 = 10;
-const TIMEOUT_SLASH_PERCENT: u128 = 1;
+const WRONG_RESULT_SLASH_PERCENT: u128 = DEFAULT_WRONG_RESULT_SLASH_PERCENT as u128;
+const TIMEOUT_SLASH_PERCENT: u128 = DEFAULT_TIMEOUT_SLASH_PERCENT as u128;
 
 /// Submits one job per input and waits until all are settled.
 async fn run_jobs(

@@ -51,6 +51,20 @@ pub type ModelId = u32;
 /// A blake2-256 digest (of a model artifact, a job input or a canonical output).
 pub type Digest = [u8; 32];
 
+/// Key type of a provider's account key in a node's keystore: the off-chain worker answers the
+/// jobs of the provider whose key of this type the node holds.
+pub const PROVIDER_KEY_TYPE: [u8; 4] = {
+	let name = PROVIDER_KEY_TYPE_NAME.as_bytes();
+	[name[0], name[1], name[2], name[3]]
+};
+/// [`PROVIDER_KEY_TYPE`] as the text `key insert --key-type` takes.
+pub const PROVIDER_KEY_TYPE_NAME: &str = "infr";
+
+/// Pallet id of the treasury; its account (`PalletId(TREASURY_PALLET_ID)
+/// .into_account_truncating()`: `modl` ++ the id, zero-padded) receives protocol fees and
+/// slashed stake.
+pub const TREASURY_PALLET_ID: [u8; 8] = *b"inf/trsy";
+
 /// One INF, the chain's token, in its smallest units.
 pub const UNIT: Balance = 1_000_000_000_000;
 /// A thousandth of an INF.

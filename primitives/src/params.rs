@@ -64,6 +64,15 @@ pub const MAX_BYTE_FEE: Balance = UNIT / 1_000;
 /// bytes) and its answer pay about 0.0003 INF even at price 0.
 pub const DEFAULT_BYTE_FEE: Balance = crate::MICRO_UNIT;
 
+/// The default part of the bond slashed for an answer that loses the vote: 10%. Cheating must
+/// cost more than it pays.
+pub const DEFAULT_WRONG_RESULT_SLASH_PERCENT: u32 = 10;
+/// The default part of the bond slashed for a missed deadline: 1%. Outages happen, but are not
+/// free.
+pub const DEFAULT_TIMEOUT_SLASH_PERCENT: u32 = 1;
+/// The default part of the providers' price paid to the treasury: 5%.
+pub const DEFAULT_PROTOCOL_FEE_PERCENT: u32 = 5;
+
 /// The default chance that a redundancy-1 job is audited: 10%. A provider that cheats on a
 /// fraction of its jobs is caught about once in ten cheats and loses the wrong-result slash of
 /// its whole stake each time, against the price of one inference saved: see README's cheating

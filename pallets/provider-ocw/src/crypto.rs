@@ -12,7 +12,7 @@ use frame::deps::sp_runtime::{
 
 /// Key type of provider keys in the keystore.
 pub const KEY_TYPE: frame::deps::sp_core::crypto::KeyTypeId =
-	frame::deps::sp_core::crypto::KeyTypeId(*b"infr");
+	frame::deps::sp_core::crypto::KeyTypeId(infera_primitives::PROVIDER_KEY_TYPE);
 
 app_crypto!(sr25519, KEY_TYPE);
 

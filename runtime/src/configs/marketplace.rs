@@ -23,7 +23,7 @@ use polkadot_sdk::{
 };
 
 /// The treasury's pallet id; its account receives protocol fees and slashed stake.
-pub const TREASURY_PALLET_ID: PalletId = PalletId(*b"inf/trsy");
+pub const TREASURY_PALLET_ID: PalletId = PalletId(infera_primitives::TREASURY_PALLET_ID);
 
 parameter_types! {
 	/// `pallet-treasury`'s account. It is endowed with the existential deposit at genesis so

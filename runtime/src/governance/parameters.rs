@@ -13,7 +13,8 @@ use dynamic_params::market;
 use infera_primitives::params::{
 	AuditRate as AuditChance, ByteFee, FeeRatio, InputBytes, MinStake, OutputBytes, PhaseBlocks,
 	Redundancy, RetentionBlocks, SlashRatio, UnbondingBlocks, DEFAULT_AUDIT_PERCENT,
-	DEFAULT_BYTE_FEE,
+	DEFAULT_BYTE_FEE, DEFAULT_PROTOCOL_FEE_PERCENT, DEFAULT_TIMEOUT_SLASH_PERCENT,
+	DEFAULT_WRONG_RESULT_SLASH_PERCENT,
 };
 use polkadot_sdk::{
 	frame_support::{
@@ -50,10 +51,12 @@ pub mod dynamic_params {
 		/// Part of the bond slashed for an answer that loses the vote: cheating must cost more
 		/// than it pays.
 		#[codec(index = 4)]
-		pub static WrongResultSlash: SlashRatio = SlashRatio::from_percent(10);
+		pub static WrongResultSlash: SlashRatio =
+			SlashRatio::from_percent(DEFAULT_WRONG_RESULT_SLASH_PERCENT);
 		/// Part of the bond slashed for a missed deadline: outages happen, but are not free.
 		#[codec(index = 5)]
-		pub static TimeoutSlash: SlashRatio = SlashRatio::from_percent(1);
+		pub static TimeoutSlash: SlashRatio =
+			SlashRatio::from_percent(DEFAULT_TIMEOUT_SLASH_PERCENT);
 		/// Least bond of a provider: its wrong-result slash outweighs what guessing earns.
 		#[codec(index = 6)]
 		pub static MinProviderStake: MinStake = MinStake::clamped(100 * UNIT);
@@ -62,7 +65,7 @@ pub mod dynamic_params {
 		pub static UnbondingPeriod: UnbondingBlocks = UnbondingBlocks::clamped(DAYS);
 		/// Part of the providers' price paid to the treasury.
 		#[codec(index = 8)]
-		pub static ProtocolFee: FeeRatio = FeeRatio::from_percent(5);
+		pub static ProtocolFee: FeeRatio = FeeRatio::from_percent(DEFAULT_PROTOCOL_FEE_PERCENT);
 		/// Largest accepted job input, in bytes (at most the runtime's cap of 256 KiB).
 		#[codec(index = 9)]
 		pub static MaxInputBytes: InputBytes = InputBytes::clamped(256 * 1024);
