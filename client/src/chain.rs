@@ -168,6 +168,8 @@ pub struct ProviderView {
 	pub provider: Option<ProviderInfo>,
 	/// Stake, if any.
 	pub ledger: Option<Ledger>,
+	/// The operator whose key answers its jobs, if it named one.
+	pub operator: Option<AccountId32>,
 }
 
 /// What an assigned provider has sent.
@@ -682,7 +684,12 @@ impl Chain {
 			Some(v) => Some(v.decode()?),
 			None => None,
 		};
-		Ok(ProviderView { account: account.clone(), provider, ledger })
+		let oaddr = dynamic::storage::<([u8; 32],), AccountId32>("ProviderStaking", "Operators");
+		let operator = match at.storage().try_fetch(oaddr, key).await? {
+			Some(v) => Some(v.decode()?),
+			None => None,
+		};
+		Ok(ProviderView { account: account.clone(), provider, ledger, operator })
 	}
 
 	// --- jobs -------------------------------------------------------------------------------

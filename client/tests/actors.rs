@@ -100,6 +100,15 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	assert_eq!(shown["ledger"]["bonded"], json!(150 * UNIT));
 	assert_eq!(shown["provider"]["price"], json!(3 * UNIT / 100));
 	assert_eq!(shown["provider"]["capacity"], json!(3));
+	// Dave names an operator; `provider show` names it; then he removes it.
+	run("//Dave", v(&["provider", "set-operator", "//DaveOperator"])).await?;
+	let shown = run("//Dave", v(&["provider", "show"])).await?;
+	let operator =
+		infera_client::chain::account_of(&infera_client::chain::keypair("//DaveOperator")?);
+	assert_eq!(shown["operator"], json!(operator.to_string()), "{shown}");
+	run("//Dave", v(&["provider", "set-operator", "--clear"])).await?;
+	let shown = run("//Dave", v(&["provider", "show"])).await?;
+	assert_eq!(shown["operator"], json!(null), "{shown}");
 
 	// User Charlie: a quote, then a job from JSON numbers. The node holds no key of Dave yet,
 	// so nothing answers it, and Charlie cancels it: after the grace, everything but the
