@@ -546,21 +546,11 @@ impl Chain {
 		name: &str,
 		entry: &ModelEntry,
 	) -> Result<ModelId> {
-		let call = infera::tx().model_registry().register_model(
-			name.as_bytes().to_vec(),
-			entry.artifact_hash,
-			entry.uri.as_bytes().to_vec(),
-			Static(entry.input.clone()),
-			Static(entry.output.clone()),
-			Static(entry.rule),
-			entry.fee,
-		);
+		let (hash, uri, input, output, rule, fee) = entry.call_args();
+		let registry = infera::tx().model_registry();
+		let call = registry.register_model(name.into(), hash, uri, input, output, rule, fee);
 		let events = self.submit(&call, signer).await?;
-		Ok(events
-			.find_first::<infera::model_registry::events::ModelRegistered>()
-			.transpose()?
-			.context("no ModelRegistered event")?
-			.model)
+		Ok(first_event::<infera::model_registry::events::ModelRegistered>(&events)?.model)
 	}
 
 	/// Publishes `entry` as the next version of `predecessor` as `signer`; returns its id.
@@ -570,21 +560,11 @@ impl Chain {
 		predecessor: ModelId,
 		entry: &ModelEntry,
 	) -> Result<ModelId> {
-		let call = infera::tx().model_registry().publish_version(
-			predecessor,
-			entry.artifact_hash,
-			entry.uri.as_bytes().to_vec(),
-			Static(entry.input.clone()),
-			Static(entry.output.clone()),
-			Static(entry.rule),
-			entry.fee,
-		);
+		let (hash, uri, input, output, rule, fee) = entry.call_args();
+		let registry = infera::tx().model_registry();
+		let call = registry.publish_version(predecessor, hash, uri, input, output, rule, fee);
 		let events = self.submit(&call, signer).await?;
-		Ok(events
-			.find_first::<infera::model_registry::events::VersionPublished>()
-			.transpose()?
-			.context("no VersionPublished event")?
-			.model)
+		Ok(first_event::<infera::model_registry::events::VersionPublished>(&events)?.model)
 	}
 
 	/// A model version.
@@ -893,6 +873,32 @@ pub struct ModelEntry {
 	pub rule: AgreementRule,
 	/// Fee per inference paid to the author.
 	pub fee: Balance,
+}
+
+/// The registry calls' arguments after the first (name or predecessor): artifact hash, URI,
+/// input and output specs, rule and fee, as the generated calls take them.
+type EntryArgs =
+	([u8; 32], Vec<u8>, Static<TensorSpec>, Static<TensorSpec>, Static<AgreementRule>, Balance);
+
+impl ModelEntry {
+	fn call_args(&self) -> EntryArgs {
+		(
+			self.artifact_hash,
+			self.uri.as_bytes().to_vec(),
+			Static(self.input.clone()),
+			Static(self.output.clone()),
+			Static(self.rule),
+			self.fee,
+		)
+	}
+}
+
+/// The first event of type `E` among a transaction's `events`.
+fn first_event<E: subxt::events::DecodeAsEvent>(events: &TxEvents) -> Result<E> {
+	events
+		.find_first::<E>()
+		.transpose()?
+		.with_context(|| format!("no {} event", std::any::type_name::<E>()))
 }
 
 /// A failed transaction as an error naming the pallet error and its documentation
