@@ -206,7 +206,7 @@ for i in $(seq 0 $((jobs - 1))); do
 	infera job wait "$id" --timeout 180 | grep -E '^job [0-9]+: ' | grep -vE '^job [0-9]+: model ' |
 		sed 's/^/  /' || true
 	show=$(infera --json job show "$id")
-	state=$(echo "$show" | jfield status state)
+	state=$(echo "$show" | jfield state)
 	if [ "$state" = completed ]; then
 		completed=$((completed + 1))
 		pred=$(echo "$show" | jfield top_k 0)

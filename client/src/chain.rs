@@ -172,136 +172,43 @@ pub struct ProviderView {
 	pub operator: Option<AccountId32>,
 }
 
-/// What an assigned provider has sent.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, scale_decode::DecodeAsType)]
-pub enum Answer {
-	/// Nothing yet.
-	Pending,
-	/// Committed to a hidden answer.
-	Committed([u8; 32]),
-	/// Revealed (or submitted) an output with this hash.
-	Revealed([u8; 32]),
-}
+pub use infera_primitives::{
+	attestation::RefusalReason,
+	job::{Answer, FailureReason},
+};
 
-impl Serialize for Answer {
-	fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-		s.serialize_str(&self.to_string())
+/// Where a job is, at the chain's block numbers.
+pub type JobStatus = infera_primitives::job::JobStatus<u32>;
+/// One provider of a job: its price and what it sent.
+pub type Assignment = infera_primitives::job::Assignment<AccountId32, Balance>;
+
+/// The short name of a job's state (`pending`, `revealing`, `completed`, …).
+pub fn status_name(status: &JobStatus) -> &'static str {
+	match status {
+		JobStatus::Pending { .. } => "pending",
+		JobStatus::Revealing { .. } => "revealing",
+		JobStatus::Completed { .. } => "completed",
+		JobStatus::Refused { .. } => "refused",
+		JobStatus::Failed { .. } => "failed",
+		JobStatus::Cancelled { .. } => "cancelled",
 	}
 }
 
-impl std::fmt::Display for Answer {
-	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-		match self {
-			Answer::Pending => f.write_str("pending"),
-			Answer::Committed(_) => f.write_str("committed"),
-			Answer::Revealed(h) => write!(f, "answered {}", &hex32(h)[..18]),
-		}
+/// What a provider has sent, for people: `pending`, `committed` or `answered 0x1234…`.
+pub fn answer_text(answer: &Answer) -> String {
+	match answer {
+		Answer::Pending => "pending".into(),
+		Answer::Committed(_) => "committed".into(),
+		Answer::Revealed(h) => format!("answered {}", &hex32(h)[..18]),
 	}
 }
 
-/// One provider of a job.
-#[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
-pub struct Assignment {
-	/// Provider.
-	pub provider: AccountId32,
-	/// Its price.
-	pub price: Balance,
-	/// What it sent.
-	pub answer: Answer,
-}
-
-/// Why a job failed.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, scale_decode::DecodeAsType)]
-pub enum FailureReason {
-	/// Nobody answered in time.
-	NoAnswers,
-	/// No strict majority.
-	NoMajority,
-}
-
-/// Why a model could not answer a job's input (a signed refusal).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, scale_decode::DecodeAsType)]
-#[serde(rename_all = "snake_case")]
-pub enum RefusalReason {
-	/// The output was not finite (NaN or infinity).
-	NonFiniteOutput,
-	/// The forward pass failed on the input.
-	ForwardFailed,
-	/// The output was too large for the model's agreement rule.
-	OutOfRange,
-}
-
-/// Where a job is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, scale_decode::DecodeAsType)]
-#[serde(rename_all = "snake_case", tag = "state")]
-pub enum JobStatus {
-	/// Waiting for commitments or the result.
-	Pending {
-		/// Window end.
-		deadline: u32,
-	},
-	/// Waiting for reveals.
-	Revealing {
-		/// Window end.
-		deadline: u32,
-	},
-	/// Settled with a result.
-	Completed {
-		/// Winning output hash.
-		#[serde(serialize_with = "serialize_hex")]
-		output_hash: [u8; 32],
-		/// Settlement block.
-		at: u32,
-	},
-	/// Settled with a majority refusal: the model cannot answer this input; paid.
-	Refused {
-		/// Why.
-		reason: RefusalReason,
-		/// Settlement block.
-		at: u32,
-	},
-	/// Settled without one; refunded.
-	Failed {
-		/// Why.
-		reason: FailureReason,
-		/// Settlement block.
-		at: u32,
-	},
-	/// Cancelled; refunded all but the protocol fee.
-	Cancelled {
-		/// Block.
-		at: u32,
-	},
-}
-
-impl JobStatus {
-	/// Whether the job is settled.
-	pub fn is_final(&self) -> bool {
-		!matches!(self, JobStatus::Pending { .. } | JobStatus::Revealing { .. })
-	}
-
-	/// Block of settlement, once settled.
-	pub fn settled_at(&self) -> Option<u32> {
-		match self {
-			JobStatus::Pending { .. } | JobStatus::Revealing { .. } => None,
-			JobStatus::Completed { at, .. }
-			| JobStatus::Refused { at, .. }
-			| JobStatus::Failed { at, .. }
-			| JobStatus::Cancelled { at } => Some(*at),
-		}
-	}
-
-	/// Short name.
-	pub fn name(&self) -> &'static str {
-		match self {
-			JobStatus::Pending { .. } => "pending",
-			JobStatus::Revealing { .. } => "revealing",
-			JobStatus::Completed { .. } => "completed",
-			JobStatus::Refused { .. } => "refused",
-			JobStatus::Failed { .. } => "failed",
-			JobStatus::Cancelled { .. } => "cancelled",
-		}
-	}
+/// Serializes SCALE-decoded primitives types by their own serde form.
+fn serialize_static_vec<S: serde::Serializer, T: Serialize>(
+	v: &[Static<T>],
+	s: S,
+) -> Result<S::Ok, S::Error> {
+	s.collect_seq(v.iter().map(|x| &x.0))
 }
 
 /// A job record (`JobEscrow::Jobs`).
@@ -331,15 +238,18 @@ pub struct Job {
 	/// Still held from the user.
 	pub held: Balance,
 	/// Providers.
-	pub assignments: Vec<Assignment>,
+	#[serde(serialize_with = "serialize_static_vec")]
+	pub assignments: Vec<Static<Assignment>>,
 	/// Arbitrators, drawn when the providers split (empty otherwise).
-	pub arbitrators: Vec<Assignment>,
+	#[serde(serialize_with = "serialize_static_vec")]
+	pub arbitrators: Vec<Static<Assignment>>,
 	/// Block of submission.
 	pub submitted_at: u32,
 	/// Block a requested cancellation takes effect, unless a provider answers first.
 	pub cancel_at: Option<u32>,
 	/// Status.
-	pub status: JobStatus,
+	#[serde(serialize_with = "serialize_static")]
+	pub status: Static<JobStatus>,
 }
 
 /// A job with its result, as shown by `job show`.
@@ -347,6 +257,8 @@ pub struct Job {
 pub struct JobView {
 	/// Id.
 	pub id: JobId,
+	/// The name of its state (`completed`, `failed`, …), for scripts.
+	pub state: &'static str,
 	/// Record.
 	#[serde(flatten)]
 	pub job: Job,
@@ -743,6 +655,7 @@ impl Chain {
 		};
 		Ok(Some(JobView {
 			id,
+			state: status_name(&job.status),
 			job,
 			output: output.map(|b| format!("0x{}", hex::encode(b))),
 			output_text,
@@ -783,7 +696,7 @@ impl Chain {
 			let job = self.job(id).await?.with_context(|| format!("job {id} not found"))?;
 			// A change first seen after settlement happened by the settlement block at the latest
 			// (redundancy 1 answers settle in their own block).
-			let block = job.status.settled_at().unwrap_or(at.block_number() as u32);
+			let block = job.status.finished_at().unwrap_or(at.block_number() as u32);
 			if !announced {
 				announced = true;
 				on_update(&JobUpdate::Assigned {
@@ -806,22 +719,26 @@ impl Chain {
 					}
 				}
 			}
-			if matches!(job.status, JobStatus::Revealing { .. }) && !revealing {
+			if matches!(*job.status, JobStatus::Revealing { .. }) && !revealing {
 				revealing = true;
 				on_update(&JobUpdate::Revealing { job_id: id, block });
 			}
-			if job.status.is_final() {
+			if job.status.finished_at().is_some() {
 				let view =
 					self.job_view(id).await?.with_context(|| format!("job {id} vanished"))?;
-				let paid = match job.status {
+				let paid = match *job.status {
 					JobStatus::Completed { at, .. } => self.completion(id, at).await.ok().flatten(),
-					_ => None,
+					JobStatus::Pending { .. }
+					| JobStatus::Revealing { .. }
+					| JobStatus::Refused { .. }
+					| JobStatus::Failed { .. }
+					| JobStatus::Cancelled { .. } => None,
 				};
 				on_update(&JobUpdate::Settled { job_id: id, job: Box::new(view.clone()), paid });
 				return Ok(view);
 			}
 			if std::time::Instant::now() > deadline {
-				bail!("job {id} still {} after {timeout:?}", job.status.name());
+				bail!("job {id} still {} after {timeout:?}", status_name(&job.status));
 			}
 			tokio::time::sleep(Duration::from_millis(500)).await;
 		}

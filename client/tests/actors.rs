@@ -130,7 +130,7 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	assert!(requested["cancel_at"].is_u64(), "{requested}");
 	let shown = infera_e2e::wait_for("the cancellation", Duration::from_secs(60), || async {
 		let shown = run("//Charlie", v(&["job", "show", &unanswered])).await?;
-		Ok((shown["status"]["state"] == json!("cancelled")).then_some(shown))
+		Ok((shown["state"] == json!("cancelled")).then_some(shown))
 	})
 	.await?;
 	assert_eq!(shown["held"], json!(0));
@@ -140,7 +140,8 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	let mut wait = submit.clone();
 	wait.extend(v(&["--wait", "--timeout", "120"]));
 	let done = run("//Charlie", wait).await?;
-	assert_eq!(done["status"]["state"], json!("completed"), "{done}");
+	assert_eq!(done["state"], json!("completed"), "{done}");
+	assert!(done["status"]["completed"]["output_hash"].is_string(), "{done}");
 	let expected = digits.expected_top1(MODEL)?[0];
 	assert_eq!(done["top_k"], json!([expected]), "the chain's answer is libtorch's");
 	let listed = run("//Charlie", v(&["job", "list"])).await?;

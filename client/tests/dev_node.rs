@@ -102,7 +102,7 @@ async fn registers_a_model_and_a_provider_and_reads_them_back() -> Result<()> {
 	assert_eq!(job.user, account_of(&charlie));
 	assert_eq!(job.model, id);
 	assert_eq!(job.input_hash, infera_client::blake2_256(&image));
-	assert!(matches!(job.status, JobStatus::Pending { .. }));
+	assert!(matches!(*job.status, JobStatus::Pending { .. }));
 	assert_eq!(job.held, sub.price);
 	let after = chain.balance(&account_of(&charlie)).await?;
 	assert!(after.reserved >= before.reserved + sub.price);

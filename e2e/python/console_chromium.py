@@ -13,7 +13,7 @@ import sys
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import Select, WebDriverWait
+from selenium.webdriver.support.ui import WebDriverWait
 
 TIMEOUT = 240
 
@@ -34,25 +34,34 @@ def main():
     wait = WebDriverWait(driver, TIMEOUT)
     try:
         driver.get(url)
-        row = wait.until(lambda d: d.find_element(By.CSS_SELECTOR, f'#models tr[data-model-id="{model}"]'))
-        quote_1 = row.find_element(By.CSS_SELECTOR, ".quote-1").get_attribute("data-total")
-        quote_3 = row.find_element(By.CSS_SELECTOR, ".quote-3").text
-        providers = wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#providers tbody tr[data-account]"))
-        accounts = [p.get_attribute("data-account") for p in providers]
-        prices = [p.find_element(By.CSS_SELECTOR, ".price").text for p in providers]
+        # The page re-renders its tables at every block: read each table in one script, so no
+        # element goes stale between two reads.
+        model_row = wait.until(lambda d: d.execute_script(
+            "const r = document.querySelector(`#models tr[data-model-id='${arguments[0]}']`);"
+            "return r && {total: r.querySelector('.quote-1').dataset.total,"
+            " quote3: r.querySelector('.quote-3').textContent};", model))
+        quote_1, quote_3 = model_row["total"], model_row["quote3"]
+        providers = wait.until(lambda d: d.execute_script(
+            "const rows = [...document.querySelectorAll('#providers tbody tr[data-account]')];"
+            "return rows.length ? rows.map(r => ({account: r.dataset.account,"
+            " price: r.querySelector('.price').textContent})) : null;"))
+        accounts = [p["account"] for p in providers]
+        prices = [p["price"] for p in providers]
         block_before = int(driver.find_element(By.ID, "block").text)
         driver.find_element(By.ID, "models").screenshot(os.path.join(shots, "console-models.png"))
         driver.find_element(By.ID, "providers").screenshot(os.path.join(shots, "console-providers.png"))
         driver.find_element(By.ID, "governance").screenshot(os.path.join(shots, "console-governance.png"))
 
-        Select(driver.find_element(By.ID, "run-model")).select_by_value(model)
+        # The model list is re-rendered at every block too (keeping the choice): choose by value.
+        driver.execute_script("document.getElementById('run-model').value = arguments[0];", model)
         driver.find_element(By.ID, "run-file").send_keys(os.path.abspath(npy))
         driver.find_element(By.ID, "run-button").click()
         wait.until(lambda d: d.find_element(By.ID, "run-result").get_attribute("data-settled") == "true"
                    and d.find_element(By.ID, "run-answer").text.startswith("class"))
         job_id = int(driver.find_element(By.ID, "run-job").text)
         answer = driver.find_element(By.ID, "run-answer").text
-        phases = [li.get_attribute("data-phase") for li in driver.find_elements(By.CSS_SELECTOR, "#run-timeline li")]
+        phases = driver.execute_script(
+            "return [...document.querySelectorAll('#run-timeline li')].map(li => li.dataset.phase);")
         block_after = int(driver.find_element(By.ID, "block").text)
         driver.find_element(By.ID, "run").screenshot(os.path.join(shots, "console-run.png"))
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, f'#jobs tr[data-job-id="{job_id}"]'))

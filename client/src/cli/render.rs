@@ -1,13 +1,11 @@
 //! How the CLI shows chain state to people: models, providers, jobs, parameters, job updates.
 
+pub use crate::chain::{answer_text, status_name};
 use crate::{
-	chain::{JobUpdate, JobView, Model, ProviderView},
+	chain::{JobStatus, JobUpdate, JobView, Model, ProviderView},
 	spec::{format_amount, format_rule, format_tensor_spec},
 };
-use infera_primitives::{
-	job::JobStatus as MarketStatus,
-	market::{JobView as MarketJobView, MarketParameters},
-};
+use infera_primitives::market::{JobView as MarketJobView, MarketParameters};
 use std::fmt::Write as _;
 
 /// Human-readable form of a model.
@@ -33,18 +31,6 @@ pub fn describe_model(id: u32, m: &Model) -> String {
 
 /// A job as the `market_*` methods report it.
 pub(super) type MarketJob = MarketJobView<subxt::utils::AccountId32, u128, u32>;
-
-/// The name of a job's state.
-pub(super) fn status_name(status: &MarketStatus<u32>) -> &'static str {
-	match status {
-		MarketStatus::Pending { .. } => "pending",
-		MarketStatus::Revealing { .. } => "revealing",
-		MarketStatus::Completed { .. } => "completed",
-		MarketStatus::Refused { .. } => "refused",
-		MarketStatus::Failed { .. } => "failed",
-		MarketStatus::Cancelled { .. } => "cancelled",
-	}
-}
 
 /// Human-readable form of the parameters in force (as `market_parameters` returns them), by
 /// the names `gov propose-parameter` takes.
@@ -116,34 +102,38 @@ pub fn describe_job(v: &JobView) -> String {
 		v.id,
 		j.model,
 		j.user,
-		j.status.name(),
+		status_name(&j.status),
 		j.submitted_at,
 		format_amount(j.held),
 		format_amount(j.author_fee),
 		format_amount(j.protocol_fee),
 	);
 	for a in &j.assignments {
-		let _ =
-			write!(s, "\n  provider {} at {}: {}", a.provider, format_amount(a.price), a.answer);
+		let _ = write!(
+			s,
+			"\n  provider {} at {}: {}",
+			a.provider,
+			format_amount(a.price),
+			answer_text(&a.answer)
+		);
 	}
 	for a in &j.arbitrators {
-		let _ = write!(s, "\n  arbitrator {}: {}", a.provider, a.answer);
+		let _ = write!(s, "\n  arbitrator {}: {}", a.provider, answer_text(&a.answer));
 	}
-	match j.status {
-		crate::chain::JobStatus::Pending { deadline }
-		| crate::chain::JobStatus::Revealing { deadline } => {
+	match *j.status {
+		JobStatus::Pending { deadline } | JobStatus::Revealing { deadline } => {
 			let _ = write!(s, "\n  deadline block {deadline}");
 			if let Some(at) = j.cancel_at {
 				let _ = write!(s, "\n  cancellation takes effect at block {at} unless answered");
 			}
 		}
-		crate::chain::JobStatus::Failed { reason, at } => {
+		JobStatus::Failed { reason, at } => {
 			let _ = write!(s, "\n  failed at block {at}: {reason:?} (user refunded)");
 		}
-		crate::chain::JobStatus::Refused { reason, at } => {
+		JobStatus::Refused { reason, at } => {
 			let _ = write!(s, "\n  refused at block {at}: {reason:?} (the model cannot answer)");
 		}
-		crate::chain::JobStatus::Completed { .. } | crate::chain::JobStatus::Cancelled { .. } => {}
+		JobStatus::Completed { .. } | JobStatus::Cancelled { .. } => {}
 	}
 	if let Some(out) = &v.output_text {
 		let _ = write!(s, "\n  output: {out}");
@@ -159,26 +149,24 @@ pub fn describe_update(u: &JobUpdate) -> String {
 			format!("job {job_id}: assigned to {} (block {block})", p.join(", "))
 		}
 		JobUpdate::Answered { job_id, provider, answer, block } => {
-			format!("job {job_id}: {provider} {answer} (block {block})")
+			format!("job {job_id}: {provider} {} (block {block})", answer_text(answer))
 		}
 		JobUpdate::Revealing { job_id, block } => {
 			format!("job {job_id}: reveal phase open (block {block})")
 		}
 		JobUpdate::Settled { job_id, job, paid } => {
-			let mut s = format!("job {job_id}: {}", job.job.status.name());
-			match job.job.status {
-				crate::chain::JobStatus::Failed { reason, at } => {
+			let mut s = format!("job {job_id}: {}", status_name(&job.job.status));
+			match *job.job.status {
+				JobStatus::Failed { reason, at } => {
 					let _ = write!(s, " at block {at}: {reason:?}, user refunded");
 				}
-				crate::chain::JobStatus::Refused { reason, at } => {
+				JobStatus::Refused { reason, at } => {
 					let _ = write!(s, " at block {at}: {reason:?}, the model cannot answer");
 				}
-				crate::chain::JobStatus::Completed { at, .. }
-				| crate::chain::JobStatus::Cancelled { at } => {
+				JobStatus::Completed { at, .. } | JobStatus::Cancelled { at } => {
 					let _ = write!(s, " at block {at}");
 				}
-				crate::chain::JobStatus::Pending { .. }
-				| crate::chain::JobStatus::Revealing { .. } => {}
+				JobStatus::Pending { .. } | JobStatus::Revealing { .. } => {}
 			}
 			if let Some(p) = paid {
 				let _ = write!(
