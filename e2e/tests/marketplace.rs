@@ -8,9 +8,21 @@ use infera_e2e::{
 	market::{self, keypair, Digits, ProviderTerms, AUTHOR_FEE, MODEL, PRICE},
 	Node, Worker,
 };
-use serde_json::{json, Value};
+use infera_primitives::{
+	job::JobStatus,
+	market::{
+		rpc_error::{NO_QUOTE, PAGE_TOO_LARGE, UNKNOWN_JOB, UNKNOWN_MODEL, UNKNOWN_PROVIDER},
+		JobView, MarketParameters, ModelView, ProviderView, Quote,
+	},
+};
 use std::time::{Duration, Instant};
-use subxt::rpcs::{rpc_params, Error as RpcError, RpcClient};
+use subxt::{
+	rpcs::{rpc_params, Error as RpcError, RpcClient},
+	utils::AccountId32,
+};
+
+/// A job as `market_job` reports it.
+type Job = JobView<AccountId32, u128, u32>;
 
 /// The runtime's protocol fee: 5% of the providers' price.
 const PROTOCOL_FEE: u128 = market::protocol_fee(1);
@@ -116,58 +128,62 @@ async fn check_market_rpc(
 	client: &infera_e2e::Client,
 ) -> Result<()> {
 	let rpc = RpcClient::from_insecure_url(node.ws_url()).await?;
-	let ss58 = |a: [u8; 32]| subxt::utils::AccountId32(a).to_string();
-	let balance = |v: &Value| v.as_str().unwrap_or_default().parse::<u128>().unwrap_or_default();
+	let (user, provider) = (AccountId32(user), AccountId32(provider));
 
-	let quote: Value = rpc.request("market_quote", rpc_params![model, 1]).await?;
-	assert_eq!(balance(&quote["providers"]), PRICE);
-	assert_eq!(balance(&quote["author_fee"]), AUTHOR_FEE);
-	assert_eq!(balance(&quote["protocol_fee"]), PROTOCOL_FEE);
-	assert_eq!(balance(&quote["audit_fee"]), market::audit_fee(1));
-	assert_eq!(balance(&quote["total"]), market::job_price(1));
+	// Every answer deserializes into the primitives' view types: balances as decimal strings,
+	// bytes as `0x` hex, exactly as those types write them.
+	let quote: Quote<u128> = rpc.request("market_quote", rpc_params![model, 1]).await?;
+	assert_eq!(quote.providers, PRICE);
+	assert_eq!(quote.author_fee, AUTHOR_FEE);
+	assert_eq!(quote.protocol_fee, PROTOCOL_FEE);
+	assert_eq!(quote.audit_fee, market::audit_fee(1));
+	assert_eq!(quote.total, market::job_price(1));
 
 	let last = *job_ids.last().expect("jobs were submitted");
-	let job: Value = rpc.request("market_job", rpc_params![last]).await?;
-	assert_eq!(job["user"], json!(ss58(user)));
-	assert_eq!(job["assignments"][0]["provider"], json!(ss58(provider)));
-	ensure!(job["status"]["completed"].is_object(), "job {last}: {}", job["status"]);
+	let job: Job = rpc.request("market_job", rpc_params![last]).await?;
+	assert_eq!(job.user, user);
+	assert_eq!(job.assignments[0].provider, provider);
+	ensure!(matches!(job.status, JobStatus::Completed { .. }), "job {last}: {:?}", job.status);
 	let onchain = market::result(client, last).await?.expect("completed job has a result");
-	assert_eq!(job["result"], json!(format!("0x{}", hex::encode(onchain))));
+	assert_eq!(job.result, Some(onchain));
 
 	// Newest first, in pages of 20 linked by the last id of the previous page.
 	let mut listed = Vec::new();
 	let mut before: Option<u64> = None;
 	loop {
-		let page: Vec<Value> =
-			rpc.request("market_jobsOf", rpc_params![ss58(user), before, 20]).await?;
+		let page: Vec<Job> =
+			rpc.request("market_jobsOf", rpc_params![user.to_string(), before, 20]).await?;
 		if page.is_empty() {
 			break;
 		}
-		listed.extend(page.iter().map(|j| j["id"].as_u64().unwrap_or(u64::MAX)));
+		listed.extend(page.iter().map(|j| j.id));
 		before = listed.last().copied();
 	}
 	let mut newest_first = job_ids.to_vec();
 	newest_first.reverse();
 	assert_eq!(listed, newest_first);
 
-	let providers: Vec<Value> = rpc.request("market_providers", rpc_params![model]).await?;
+	let providers: Vec<ProviderView<AccountId32, u128>> =
+		rpc.request("market_providers", rpc_params![model]).await?;
 	assert_eq!(providers.len(), 1);
-	assert_eq!(providers[0]["record"]["answered"], json!(job_ids.len()));
-	assert_eq!(providers[0]["record"]["missed"], json!(0));
-	let models: Vec<Value> = rpc.request("market_models", rpc_params![]).await?;
-	ensure!(models.iter().any(|m| m["id"] == json!(model)), "model {model} not listed");
-	let params: Value = rpc.request("market_parameters", rpc_params![]).await?;
-	assert_eq!(params["default_redundancy"], json!(1));
+	assert_eq!(providers[0].record.answered as usize, job_ids.len());
+	assert_eq!(providers[0].record.missed, 0);
+	let models: Vec<ModelView<AccountId32, u128>> =
+		rpc.request("market_models", rpc_params![]).await?;
+	ensure!(models.iter().any(|m| m.id as u128 == model), "model {model} not listed");
+	let params: MarketParameters<u128, u32> =
+		rpc.request("market_parameters", rpc_params![]).await?;
+	assert_eq!(params.default_redundancy, 1);
 
 	for (method, params, code) in [
-		("market_model", rpc_params![999_999], 1001),
-		("market_providers", rpc_params![999_999], 1001),
-		("market_job", rpc_params![u64::MAX], 1002),
-		("market_provider", rpc_params![ss58(user)], 1003),
-		("market_quote", rpc_params![model, 2], 1004),
-		("market_jobsOf", rpc_params![ss58(user), Value::Null, 1000], 1005),
+		("market_model", rpc_params![999_999], UNKNOWN_MODEL),
+		("market_providers", rpc_params![999_999], UNKNOWN_MODEL),
+		("market_job", rpc_params![u64::MAX], UNKNOWN_JOB),
+		("market_provider", rpc_params![user.to_string()], UNKNOWN_PROVIDER),
+		("market_quote", rpc_params![model, 2], NO_QUOTE),
+		("market_jobsOf", rpc_params![user.to_string(), Option::<u64>::None, 1000], PAGE_TOO_LARGE),
 	] {
-		match rpc.request::<Value>(method, params).await {
+		match rpc.request::<serde_json::Value>(method, params).await {
 			Err(RpcError::User(e)) if e.code == code => println!("{method}: {}", e.message),
 			other => bail!("{method}: expected error {code}, got {other:?}"),
 		}
