@@ -15,6 +15,8 @@ cd "$root"
 if [ -d "$CARGO_TARGET_DIR/debug/incremental" ]; then
 	find "$CARGO_TARGET_DIR/debug/incremental" -mindepth 1 -maxdepth 1 -mtime +0 -exec rm -rf {} +
 fi
+# Test executables of older hashes pile up the same way (about 200 MB each).
+python3 "$root/scripts/prune_target.py" "$CARGO_TARGET_DIR/debug/deps"
 
 echo "[test] rustfmt"
 cargo fmt --all -- --check
