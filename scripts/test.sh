@@ -35,5 +35,8 @@ export INFERA_UPGRADE_WASM="$CARGO_TARGET_DIR/debug/wbuild/infera-runtime/infera
 [ -f "$INFERA_UPGRADE_WASM" ] || { echo "[test] no upgrade blob at $INFERA_UPGRADE_WASM" >&2; exit 1; }
 
 export INFERA_NODE_BIN="$CARGO_TARGET_DIR/debug/infera-node"
-echo "[test] running the tests"
-cargo test --locked --workspace
+# The end-to-end executables share one export of the digits models: make it before they run
+# side by side (concurrent exports would be correct, written atomically, but repeated work).
+[ -f "$INFER_CACHE/models/manifest.json" ] || python3 scripts/export_models.py "$INFER_CACHE/models"
+echo "[test] running the tests, several executables at a time (scripts/run_tests.py)"
+python3 scripts/run_tests.py -- --locked

@@ -131,6 +131,7 @@ async function refreshOverview() {
   renderModels(o.models);
   renderProviders(o.providers);
   renderGovernance(o.parameters, o.referenda);
+  $("#run-token-label").hidden = !o.token_required;
 }
 
 // --- jobs --------------------------------------------------------------------------------------
@@ -261,8 +262,11 @@ async function runJob(event) {
   try {
     const data = await readInput(file, model);
     $("#run-input-info").textContent = `${file.name}: ${data.length} values for ${specText(model.input)}`;
+    const headers = { "content-type": "application/json" };
+    const token = $("#run-token").value.trim();
+    if (token) headers.authorization = `Bearer ${token}`;
     const started = await getJson("/api/jobs", {
-      method: "POST", headers: { "content-type": "application/json" },
+      method: "POST", headers,
       body: JSON.stringify({ model: model.id, data }),
     });
     state.followed = started.job_id;

@@ -61,10 +61,6 @@ fn hex32(d: &[u8; 32]) -> String {
 	format!("0x{}", hex::encode(d))
 }
 
-fn serialize_hex<S: serde::Serializer>(d: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-	s.serialize_str(&hex32(d))
-}
-
 /// Serializes a SCALE-decoded primitives type by its own serde form.
 fn serialize_static<S: serde::Serializer, T: Serialize>(
 	v: &Static<T>,
@@ -95,7 +91,7 @@ pub struct Model {
 	/// Next version.
 	pub successor: Option<ModelId>,
 	/// blake2-256 of the artifact.
-	#[serde(serialize_with = "serialize_hex")]
+	#[serde(serialize_with = "infera_primitives::serde_hex::bytes::serialize")]
 	pub artifact_hash: [u8; 32],
 	/// Where workers fetch it.
 	#[serde(serialize_with = "serialize_bytes_utf8")]
@@ -145,7 +141,7 @@ pub struct Ledger {
 #[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
 pub struct ProviderInfo {
 	/// Worker public key.
-	#[serde(serialize_with = "serialize_hex")]
+	#[serde(serialize_with = "infera_primitives::serde_hex::bytes::serialize")]
 	pub worker: [u8; 32],
 	/// Models served.
 	pub models: Vec<ModelId>,
@@ -219,7 +215,7 @@ pub struct Job {
 	/// Model.
 	pub model: ModelId,
 	/// Input hash.
-	#[serde(serialize_with = "serialize_hex")]
+	#[serde(serialize_with = "infera_primitives::serde_hex::bytes::serialize")]
 	pub input_hash: [u8; 32],
 	/// Input length.
 	pub input_len: u32,

@@ -80,8 +80,7 @@ fn from_npy(data: &[u8], spec: &TensorSpec) -> Result<Vec<u8>> {
 /// A JSON array of numbers (nested arrays flattened in order), encoded as `spec`'s dtype.
 fn from_json(data: &[u8], spec: &TensorSpec) -> Result<Vec<u8>> {
 	let value: serde_json::Value = serde_json::from_slice(data).context("input is not JSON")?;
-	let mut numbers = Vec::new();
-	flatten(&value, &mut numbers)?;
+	let numbers = flatten_json(&value)?;
 	if numbers.len() as u64 != element_count(spec) {
 		bail!(
 			"JSON input has {} numbers, the model takes {}",
@@ -120,15 +119,28 @@ pub fn encode_numbers(numbers: &[f64], dtype: DType) -> Result<Vec<u8>> {
 	Ok(out)
 }
 
-fn flatten(value: &serde_json::Value, out: &mut Vec<f64>) -> Result<()> {
-	match value {
-		serde_json::Value::Array(items) => items.iter().try_for_each(|v| flatten(v, out)),
-		serde_json::Value::Number(n) => {
-			out.push(n.as_f64().context("number out of range")?);
-			Ok(())
+/// The elements of a JSON tensor: numbers, and booleans as 0 and 1 (the Open Inference
+/// Protocol's `BOOL` data), with nested arrays flattened in row-major order.
+pub fn flatten_json(value: &serde_json::Value) -> Result<Vec<f64>> {
+	fn walk(value: &serde_json::Value, out: &mut Vec<f64>) -> Result<()> {
+		match value {
+			serde_json::Value::Array(items) => items.iter().try_for_each(|v| walk(v, out)),
+			serde_json::Value::Number(n) => {
+				out.push(n.as_f64().with_context(|| format!("{n} is out of range"))?);
+				Ok(())
+			}
+			serde_json::Value::Bool(b) => {
+				out.push(u8::from(*b).into());
+				Ok(())
+			}
+			other @ (serde_json::Value::Null
+			| serde_json::Value::String(_)
+			| serde_json::Value::Object(_)) => bail!("a JSON tensor holds only numbers, found {other}"),
 		}
-		other => bail!("JSON input must hold only numbers, found {other}"),
 	}
+	let mut out = Vec::new();
+	walk(value, &mut out)?;
+	Ok(out)
 }
 
 #[cfg(test)]
@@ -151,6 +163,17 @@ mod tests {
 		out.extend_from_slice(header.as_bytes());
 		out.extend_from_slice(body);
 		out
+	}
+
+	#[test]
+	fn json_tensors_flatten_in_row_major_order_with_booleans_as_0_and_1() {
+		let v: serde_json::Value = serde_json::from_str("[[1, 2.5], [true, false]]").unwrap();
+		assert_eq!(flatten_json(&v).unwrap(), vec![1.0, 2.5, 1.0, 0.0]);
+		for bad in [r#"[1, "2"]"#, "[1, null]", r#"[{"a": 1}]"#] {
+			let v: serde_json::Value = serde_json::from_str(bad).unwrap();
+			let e = flatten_json(&v).unwrap_err().to_string();
+			assert!(e.contains("only numbers"), "{bad}: {e}");
+		}
 	}
 
 	#[test]

@@ -6,7 +6,7 @@
 use anyhow::{ensure, Context, Result};
 use infera_client::gateway::oip::{InferResponse, ModelMetadata};
 use infera_e2e::{
-	market::{self, keypair, Digits, ProviderTerms, AUTHOR_FEE, MODEL, PRICE},
+	market::{self, keypair, Digits, MODEL},
 	run_python, Gateway, Node, Worker,
 };
 use infera_primitives::{
@@ -39,25 +39,8 @@ struct Market {
 }
 
 async fn market() -> Result<Market> {
-	let digits = Digits::load()?;
-	let mut worker = Worker::spawn("worker-alice", "//AliceWorker", &[])?;
-	worker.ready(Duration::from_secs(60)).await?;
-	let mut node = Node::spawn(
-		"dev",
-		&[&["--dev", "--offchain-worker", "always"][..], &worker.node_args()].concat(),
-	)?;
-	let client = node.client(Duration::from_secs(180)).await?;
-	let model =
-		market::register_digits_model(&client, &keypair("//Bob")?, &digits, MODEL, AUTHOR_FEE)
-			.await?;
-	let terms = ProviderTerms {
-		bond: market::BOND,
-		worker: keypair("//AliceWorker")?,
-		model,
-		capacity: 64,
-		price: PRICE,
-	};
-	market::register_provider(&client, &keypair("//Alice")?, &terms).await?;
+	let market::DevMarket { worker, node, client, model, digits } =
+		market::DevMarket::start().await?;
 	let rpc = RpcClient::from_insecure_url(node.ws_url()).await?;
 	Ok(Market { _worker: worker, node, client, rpc, model: model as u32, digits })
 }
@@ -252,7 +235,63 @@ async fn tritonclient_gets_libtorchs_answer_and_errors_are_named() -> Result<()>
 		)
 	})
 	.await?;
+	token_is_required_to_spend(&m, &npy, expected[digit]).await?;
 	market::audit(&m.client).await?;
+	Ok(())
+}
+
+/// A fresh token in an owner-only file, made as the README says (`infera keys worker-token
+/// --out <file>`); returns the file and the token.
+fn token_file(dir: &Path) -> Result<(std::path::PathBuf, String)> {
+	let path = dir.join("gateway.token");
+	infera_client::keys::generate_worker_token(&path)?;
+	let token = infera_client::keys::load_worker_token(&path)?;
+	Ok((path, token))
+}
+
+/// A gateway started with `--token-file` (paying with Ferdie): reads stay open, a spending
+/// request without the token, with a wrong one or without the `Bearer` scheme is refused with
+/// 401 and spends nothing, and tritonclient sending the token gets libtorch's answer.
+async fn token_is_required_to_spend(m: &Market, npy: &Path, expected: u32) -> Result<()> {
+	let dir = tempfile::tempdir()?;
+	let (file, token) = token_file(dir.path())?;
+	let mut guarded = Gateway::spawn_with(
+		"gateway-token",
+		&m.node.ws_url(),
+		"//Ferdie",
+		&["--token-file", &file.display().to_string()],
+	)?;
+	guarded.ready(Duration::from_secs(60)).await?;
+	let http = reqwest::Client::new();
+	let open = http.get(format!("{}/v2/models/{MODEL}", guarded.url())).send().await?;
+	ensure!(open.status() == 200, "metadata needs no token: {}", open.status());
+	let url = format!("{}/v2/models/{MODEL}/infer", guarded.url());
+	let body = json!({ "inputs": [{ "name": "input", "shape": [1, 8, 8], "datatype": "FP32",
+		"data": floats(&m.digits.inputs[0]) }] });
+	let wrong = format!("Bearer {}", "00".repeat(32));
+	for auth in [None, Some(wrong.as_str()), Some(token.as_str())] {
+		let mut request = http.post(&url).json(&body);
+		if let Some(value) = auth {
+			request = request.header("authorization", value);
+		}
+		let refused = request.send().await?;
+		ensure!(refused.status() == 401, "{auth:?}: {}", refused.status());
+		ensure!(refused.headers().get("www-authenticate").is_some_and(|v| v == "Bearer"));
+		let answer: serde_json::Value = refused.json().await?;
+		ensure!(answer.get("code") == Some(&json!("Unauthorized")), "{answer}");
+	}
+	let ferdie = AccountId32(keypair("//Ferdie")?.public_key().0);
+	let jobs: Vec<Job> = m.rpc.request("market_jobsOf", rpc_params![ferdie.clone()]).await?;
+	ensure!(jobs.is_empty(), "refused requests submitted {} jobs", jobs.len());
+
+	let run: TritonRun = serde_json::from_value(run_python(
+		"triton_infer.py",
+		&[guarded.host_port(), MODEL.into(), npy.display().to_string(), token],
+	)?)?;
+	ensure!(run.binary.output == json!([[expected]]), "binary: {}", run.binary.output);
+	ensure!(run.json.output == json!([expected]), "json: {}", run.json.output);
+	let jobs: Vec<Job> = m.rpc.request("market_jobsOf", rpc_params![ferdie]).await?;
+	ensure!(jobs.len() == 2, "the two tokened requests ran {} jobs", jobs.len());
 	Ok(())
 }
 
@@ -267,14 +306,21 @@ struct ConsoleRun {
 	phases: Vec<String>,
 	blocks: [u32; 2],
 	error: String,
+	unauthorized: String,
 }
 
 #[tokio::test]
 async fn the_console_runs_a_digit_in_chromium() -> Result<()> {
 	let m = market().await?;
-	let mut gateway = Gateway::spawn("gateway-console", &m.node.ws_url(), "//Charlie")?;
-	gateway.ready(Duration::from_secs(60)).await?;
 	let dir = tempfile::tempdir()?;
+	let (file, token) = token_file(dir.path())?;
+	let mut gateway = Gateway::spawn_with(
+		"gateway-console",
+		&m.node.ws_url(),
+		"//Charlie",
+		&["--token-file", &file.display().to_string()],
+	)?;
+	gateway.ready(Duration::from_secs(60)).await?;
 	let digit = 3;
 	let npy = dir.path().join("digit.npy");
 	write_npy(&npy, &m.digits.inputs[digit])?;
@@ -286,8 +332,14 @@ async fn the_console_runs_a_digit_in_chromium() -> Result<()> {
 			m.model.to_string(),
 			npy.display().to_string(),
 			shots.display().to_string(),
+			token,
 		],
 	)?)?;
+	ensure!(
+		run.unauthorized.contains("Unauthorized"),
+		"a run without the token must be refused: {:?}",
+		run.unauthorized
+	);
 	ensure!(run.error.is_empty(), "the page showed an error: {}", run.error);
 	ensure!(
 		run.quote_1_total == quote(&m, 1).await?.total.to_string(),

@@ -2,9 +2,10 @@
 through Selenium's WebDriver client): reads the models and providers tables, runs a held-out
 digit from a .npy file through the "Run a job" form, waits (without reloading: the page follows
 finalized blocks) until the job's timeline reaches "paid", and saves a screenshot of each part.
-Prints one JSON document with what the page showed.
+Prints one JSON document with what the page showed. With a token (a gateway started with
+`--token-file`), first runs the job without it (the page must show the refusal), then with it.
 
-usage: console_chromium.py <console url> <model id> <input .npy> <screenshot folder>
+usage: console_chromium.py <console url> <model id> <input .npy> <screenshot folder> [token]
 """
 import json
 import os
@@ -29,6 +30,7 @@ def browser():
 
 def main():
     url, model, npy, shots = sys.argv[1:5]
+    token = sys.argv[5] if len(sys.argv) > 5 else None
     os.makedirs(shots, exist_ok=True)
     driver = browser()
     wait = WebDriverWait(driver, TIMEOUT)
@@ -55,6 +57,14 @@ def main():
         # The model list is re-rendered at every block too (keeping the choice): choose by value.
         driver.execute_script("document.getElementById('run-model').value = arguments[0];", model)
         driver.find_element(By.ID, "run-file").send_keys(os.path.abspath(npy))
+        unauthorized = ""
+        if token:
+            # The gateway requires its token: the page asks for it, and a run without it is refused.
+            wait.until(lambda d: d.find_element(By.ID, "run-token").is_displayed())
+            driver.find_element(By.ID, "run-button").click()
+            wait.until(lambda d: d.find_element(By.ID, "error").text)
+            unauthorized = driver.find_element(By.ID, "error").text
+            driver.find_element(By.ID, "run-token").send_keys(token)
         driver.find_element(By.ID, "run-button").click()
         wait.until(lambda d: d.find_element(By.ID, "run-result").get_attribute("data-settled") == "true"
                    and d.find_element(By.ID, "run-answer").text.startswith("class"))
@@ -77,6 +87,7 @@ def main():
             "phases": phases,
             "blocks": [block_before, block_after],
             "error": driver.find_element(By.ID, "error").text,
+            "unauthorized": unauthorized,
         }))
     finally:
         driver.quit()

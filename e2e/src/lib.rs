@@ -351,18 +351,16 @@ pub struct Gateway {
 impl Gateway {
 	/// Starts a gateway for the node at `node_url`, paying with the dev secret URI `suri`.
 	pub fn spawn(name: &str, node_url: &str, suri: &str) -> Result<Gateway> {
+		Self::spawn_with(name, node_url, suri, &[])
+	}
+
+	/// [`Gateway::spawn`] with more `gateway` options (`--token-file <file>`).
+	pub fn spawn_with(name: &str, node_url: &str, suri: &str, extra: &[&str]) -> Result<Gateway> {
 		let port = free_port()?;
-		let args: Vec<String> = [
-			"--url",
-			node_url,
-			"--suri",
-			suri,
-			"gateway",
-			"--listen",
-			&format!("127.0.0.1:{port}"),
-		]
-		.map(String::from)
-		.to_vec();
+		let listen = format!("127.0.0.1:{port}");
+		let mut args = vec!["--url", node_url, "--suri", suri, "gateway", "--listen", &listen];
+		args.extend_from_slice(extra);
+		let args: Vec<String> = args.into_iter().map(String::from).collect();
 		Ok(Gateway { process: Process::spawn(name, client_binary()?, &args)?, port })
 	}
 

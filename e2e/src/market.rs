@@ -2,10 +2,10 @@
 //! register models and providers, submit jobs, read jobs, results and balances. Also loads the
 //! digits models and held-out set that `scripts/export_models.py` exports.
 
-use crate::Client;
+use crate::{Client, Node, Worker};
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use infera_primitives::attestation::WorkerKeyProof;
-use std::{collections::BTreeMap, path::PathBuf};
+use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 use subxt::{
 	config::substrate::SubstrateExtrinsicParamsBuilder,
 	dynamic::{self, Value},
@@ -27,6 +27,12 @@ pub const PRICE: u128 = 10 * MILLI;
 pub const AUTHOR_FEE: u128 = 2 * MILLI;
 /// ... and each provider's stake.
 pub const BOND: u128 = 1_000 * UNIT;
+/// Jobs Alice takes at once in a [`DevMarket`]: more than any of its tests has open.
+pub const DEV_CAPACITY: u32 = 64;
+/// How long a worker may take to load and answer `/health` (debug builds, a loaded machine).
+const WORKER_READY: Duration = Duration::from_secs(60);
+/// How long a dev node may take to answer RPC.
+const NODE_READY: Duration = Duration::from_secs(180);
 
 /// Bytes a digits job stores: its input (an f32 8×8 image) and its canonical output (one u32
 /// class index).
@@ -233,6 +239,47 @@ pub async fn register_provider(
 	);
 	submit(client, provider, &register, None).await?;
 	Ok(())
+}
+
+/// A dev chain with one provider, the setup of the single-provider marketplace tests: Alice
+/// serves Bob's digits model ([`MODEL`], fee [`AUTHOR_FEE`]) at [`PRICE`] through her own
+/// inference worker (key `//AliceWorker`), called by the dev node's off-chain worker.
+pub struct DevMarket {
+	/// Alice's inference worker.
+	pub worker: Worker,
+	/// The dev node.
+	pub node: Node,
+	/// A client of the node.
+	pub client: Client,
+	/// The digits model's id.
+	pub model: u128,
+	/// The exported digits models and held-out inputs.
+	pub digits: Digits,
+}
+
+impl DevMarket {
+	/// Starts the worker and the node, registers the model and bonds Alice as its provider.
+	pub async fn start() -> Result<DevMarket> {
+		let digits = Digits::load()?;
+		let mut worker = Worker::spawn("worker-alice", "//AliceWorker", &[])?;
+		worker.ready(WORKER_READY).await?;
+		let mut node = Node::spawn(
+			"dev",
+			&[&["--dev", "--offchain-worker", "always"][..], &worker.node_args()].concat(),
+		)?;
+		let client = node.client(NODE_READY).await?;
+		let model =
+			register_digits_model(&client, &keypair("//Bob")?, &digits, MODEL, AUTHOR_FEE).await?;
+		let terms = ProviderTerms {
+			bond: BOND,
+			worker: keypair("//AliceWorker")?,
+			model,
+			capacity: DEV_CAPACITY,
+			price: PRICE,
+		};
+		register_provider(&client, &keypair("//Alice")?, &terms).await?;
+		Ok(DevMarket { worker, node, client, model, digits })
+	}
 }
 
 /// Calls a `ProviderStaking` call without arguments (`go_offline`, `go_online`) as `provider`.

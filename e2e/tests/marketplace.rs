@@ -5,8 +5,8 @@
 
 use anyhow::{bail, ensure, Result};
 use infera_e2e::{
-	market::{self, keypair, Digits, ProviderTerms, AUTHOR_FEE, MODEL, PRICE},
-	Node, Worker,
+	market::{self, keypair, AUTHOR_FEE, MODEL, PRICE},
+	Node,
 };
 use infera_primitives::{
 	job::JobStatus,
@@ -30,26 +30,9 @@ const JOBS: usize = 50;
 
 #[tokio::test]
 async fn redundancy_one_jobs_are_answered_by_libtorch_and_paid_exactly() -> Result<()> {
-	let digits = Digits::load()?;
-	let mut worker = Worker::spawn("worker-alice", "//AliceWorker", &[])?;
-	worker.ready(Duration::from_secs(60)).await?;
-	let mut node = Node::spawn(
-		"dev",
-		&[&["--dev", "--offchain-worker", "always"][..], &worker.node_args()].concat(),
-	)?;
-	let client = node.client(Duration::from_secs(180)).await?;
+	let market::DevMarket { worker, node, client, model, digits } =
+		market::DevMarket::start().await?;
 	let (alice, bob, charlie) = (keypair("//Alice")?, keypair("//Bob")?, keypair("//Charlie")?);
-
-	// Bob publishes the model; Alice bonds as its provider with her worker's key.
-	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
-	let terms = ProviderTerms {
-		bond: market::BOND,
-		worker: keypair("//AliceWorker")?,
-		model,
-		capacity: 64,
-		price: PRICE,
-	};
-	market::register_provider(&client, &alice, &terms).await?;
 
 	let accounts =
 		[alice.public_key().0, bob.public_key().0, charlie.public_key().0, market::treasury()];

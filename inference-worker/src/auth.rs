@@ -8,8 +8,8 @@
 //! - a single JSON-RPC call of `health` over HTTP POST (load balancers and probes), which
 //!   reveals only the worker's version, device, loaded models and public key.
 //!
-//! Batches and WebSocket upgrades always need the token. The comparison is constant-time
-//! ([`subtle`]), so response timing does not reveal how much of a guess was right.
+//! Batches and WebSocket upgrades always need the token. The token and its constant-time
+//! comparison are [`infera_primitives::bearer`]'s, shared with the gateway.
 
 use bytes::Bytes;
 use http_body_util::BodyExt;
@@ -18,14 +18,10 @@ use std::{
 	future::Future,
 	path::Path,
 	pin::Pin,
-	sync::Arc,
 	task::{Context, Poll},
 };
-use subtle::ConstantTimeEq;
 
-/// Fewest characters a token may have: 32 random bytes in hex make 64; 32 characters of hex
-/// still carry 128 bits.
-pub const MIN_TOKEN_CHARS: usize = 32;
+pub use infera_primitives::bearer::BearerToken as Token;
 
 /// The one method callable without the token.
 pub const OPEN_METHOD: &str = "health";
@@ -33,62 +29,17 @@ pub const OPEN_METHOD: &str = "health";
 /// Errors of the boxed services jsonrpsee composes.
 type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
 
-/// The shared secret.
-#[derive(Clone)]
-pub struct Token(Arc<Vec<u8>>);
-
-impl std::fmt::Debug for Token {
-	fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-		f.write_str("Token(<redacted>)")
+/// The worker's token in `path`, warning when the file is readable by others.
+pub fn load_token(path: &Path) -> std::io::Result<Token> {
+	let (token, loose) = Token::from_file(path)?;
+	if let Some(mode) = loose {
+		tracing::warn!(
+			"token file {} is readable by others (mode {mode:o}): chmod 600 it",
+			path.display()
+		);
 	}
+	Ok(token)
 }
-
-impl Token {
-	/// The token in `path` (surrounding whitespace ignored); refuses one shorter than
-	/// [`MIN_TOKEN_CHARS`] and warns when the file is readable by group or others.
-	pub fn from_file(path: &Path) -> std::io::Result<Self> {
-		use std::os::unix::fs::PermissionsExt;
-		let text = std::fs::read_to_string(path).map_err(|e| {
-			std::io::Error::new(e.kind(), format!("token file {}: {e}", path.display()))
-		})?;
-		let mode = std::fs::metadata(path)?.permissions().mode();
-		if mode & OTHERS_AND_GROUP != 0 {
-			tracing::warn!(
-				"token file {} is readable by others (mode {mode:o}): chmod 600 it",
-				path.display()
-			);
-		}
-		Self::new(text.trim())
-	}
-
-	/// A token from its text.
-	pub fn new(text: &str) -> std::io::Result<Self> {
-		if text.len() < MIN_TOKEN_CHARS {
-			return Err(std::io::Error::new(
-				std::io::ErrorKind::InvalidData,
-				format!(
-					"the worker token has {} characters, fewer than {MIN_TOKEN_CHARS}",
-					text.len()
-				),
-			));
-		}
-		Ok(Self(Arc::new(text.as_bytes().to_vec())))
-	}
-
-	/// Whether an `Authorization` header value is `Bearer <this token>`, in constant time
-	/// (for a given token length).
-	pub fn admits(&self, header: Option<&http::HeaderValue>) -> bool {
-		let presented =
-			header.and_then(|value| value.as_bytes().strip_prefix(BEARER)).unwrap_or_default();
-		bool::from(presented.ct_eq(self.0.as_slice()))
-	}
-}
-
-/// Permission bits of group and others.
-const OTHERS_AND_GROUP: u32 = 0o077;
-
-/// The scheme prefix of the header value.
-const BEARER: &[u8] = b"Bearer ";
 
 /// Whether `body` is one JSON-RPC call of [`OPEN_METHOD`].
 pub fn is_open_call(body: &[u8]) -> bool {
@@ -155,7 +106,8 @@ where
 	fn call(&mut self, request: HttpRequest<B>) -> Self::Future {
 		let admitted = match &self.layer.token {
 			None => true,
-			Some(token) => token.admits(request.headers().get(http::header::AUTHORIZATION)),
+			Some(token) => token
+				.admits(request.headers().get(http::header::AUTHORIZATION).map(|v| v.as_bytes())),
 		};
 		if admitted {
 			return Box::pin(self.inner.call(request.map(HttpBody::new)));
@@ -184,24 +136,6 @@ where
 #[cfg(test)]
 mod tests {
 	use super::*;
-
-	#[test]
-	fn only_the_exact_bearer_token_is_admitted() {
-		let token = Token::new(&"ab".repeat(32)).unwrap();
-		let header = |text: &str| http::HeaderValue::from_str(text).unwrap();
-		assert!(token.admits(Some(&header(&format!("Bearer {}", "ab".repeat(32))))));
-		for wrong in [
-			format!("Bearer {}", "ab".repeat(31)),
-			format!("Bearer {}x", "ab".repeat(32)),
-			format!("Basic {}", "ab".repeat(32)),
-			"ab".repeat(32),
-			"Bearer ".into(),
-		] {
-			assert!(!token.admits(Some(&header(&wrong))), "{wrong}");
-		}
-		assert!(!token.admits(None));
-		assert!(Token::new("short").is_err());
-	}
 
 	#[test]
 	fn only_a_single_health_call_is_open() {

@@ -5,7 +5,7 @@ use clap::Parser;
 use infera_worker::{
 	api::{self, Api},
 	attest::Attestor,
-	auth::Token,
+	auth,
 	batcher::BatchConfig,
 	config::Config,
 	engine::{device_name, resolve_device, Engine, EngineConfig},
@@ -56,7 +56,7 @@ async fn run(config: Config) -> Result<(), Box<dyn Error>> {
 	let metrics = Arc::new(Metrics::new(&device_name(device))?);
 	let store = ModelStore::new(&config.cache_dir, fetch_policy(&config)?)?;
 	let token = match &config.token_file {
-		Some(path) => Some(Token::from_file(path)?),
+		Some(path) => Some(auth::load_token(path)?),
 		None => {
 			tracing::warn!(
 				"--insecure-no-token: ANYONE who can reach {} can call every method (load \

@@ -11,12 +11,15 @@
 //! - [`job`]: a job's status and its providers' progress;
 //! - [`market`]: the read API of the marketplace (runtime API and its views);
 //! - [`params`]: the bounds of every governed parameter, checked when a value is set;
-//! - [`traits`]: the interfaces the marketplace pallets offer each other.
+//! - [`traits`]: the interfaces the marketplace pallets offer each other;
+//! - `bearer` (std only): the bearer tokens the worker and the gateway require of HTTP callers.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
 
 pub mod attestation;
+#[cfg(feature = "std")]
+pub mod bearer;
 pub mod canonical;
 pub mod draw;
 pub mod job;

@@ -95,10 +95,15 @@ pub enum Command {
 /// `infera gateway` options.
 #[derive(Debug, Args)]
 pub struct GatewayArgs {
-	/// Address to listen on. Whoever reaches it spends the signing account: keep it on loopback
-	/// or behind an authenticating proxy.
+	/// Address to listen on. Without `--token-file`, whoever reaches it spends the signing
+	/// account: keep it on loopback.
 	#[arg(long, default_value = "127.0.0.1:8000")]
 	pub listen: std::net::SocketAddr,
+	/// File holding the token (at least 32 characters; `infera keys worker-token --out <file>`
+	/// makes one) that every request spending the account (every POST) must present as
+	/// `Authorization: Bearer <token>`.
+	#[arg(long)]
+	pub token_file: Option<std::path::PathBuf>,
 	/// Providers per job (default: the chain's default redundancy).
 	#[arg(long)]
 	pub redundancy: Option<u32>,
@@ -183,6 +188,7 @@ pub async fn execute(cli: &Cli, mut progress: impl FnMut(String)) -> Result<Outp
 			let config = crate::gateway::Config {
 				redundancy: args.redundancy,
 				timeout: Duration::from_secs(args.timeout_secs),
+				token: args.token_file.as_deref().map(crate::gateway::load_token).transpose()?,
 			};
 			let signer = s.signer()?;
 			let gateway = crate::gateway::Gateway::start(s.chain, signer, config);

@@ -109,6 +109,8 @@ struct Overview {
 	providers: Vec<ProviderView<AccountId32, u128>>,
 	parameters: MarketParameters<u128, u32>,
 	referenda: Vec<Referendum>,
+	/// Whether submitting a job needs the gateway's token.
+	token_required: bool,
 }
 
 async fn overview(State(gw): State<Arc<Gateway>>) -> Result<Json<Overview>, GatewayError> {
@@ -139,6 +141,7 @@ async fn overview(State(gw): State<Arc<Gateway>>) -> Result<Json<Overview>, Gate
 		providers: providers.into_values().collect(),
 		parameters: gw.chain.market("market_parameters", rpc_params![]).await?,
 		referenda: referenda(&gw).await?,
+		token_required: gw.config.token.is_some(),
 	}))
 }
 

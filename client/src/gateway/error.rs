@@ -85,6 +85,9 @@ pub enum GatewayError {
 		/// Seconds waited.
 		waited_secs: u64,
 	},
+	/// The request spends the gateway's funds and did not present its token
+	/// (`infera gateway --token-file`).
+	Unauthorized,
 	/// The node failed or answered something unexpected.
 	Chain(String),
 }
@@ -106,6 +109,7 @@ impl GatewayError {
 			GatewayError::TimedOut { .. } => "TimedOutRefunded",
 			GatewayError::NoResult { .. } => "NoResult",
 			GatewayError::StillOpen { .. } => "StillOpen",
+			GatewayError::Unauthorized => "Unauthorized",
 			GatewayError::Chain(_) => "ChainError",
 		}
 	}
@@ -130,6 +134,7 @@ impl GatewayError {
 			GatewayError::TimedOut { .. } | GatewayError::StillOpen { .. } => {
 				StatusCode::GATEWAY_TIMEOUT
 			}
+			GatewayError::Unauthorized => StatusCode::UNAUTHORIZED,
 			GatewayError::NoResult { .. } | GatewayError::Chain(_) => StatusCode::BAD_GATEWAY,
 		}
 	}
@@ -176,6 +181,9 @@ impl GatewayError {
 				"job {job_id} has not settled after {waited_secs} s; the chain settles it by its \
 				 rules (paid, or refunded if nobody answers)"
 			),
+			GatewayError::Unauthorized => "this request spends the gateway's funds: send \
+			                                 `Authorization: Bearer <the gateway's token>`"
+				.into(),
 			GatewayError::Chain(m) => format!("the node failed: {m}"),
 		}
 	}
@@ -206,6 +214,7 @@ impl GatewayError {
 			| GatewayError::ModelDeprecated(_)
 			| GatewayError::BadRequest(_)
 			| GatewayError::Dispatch { .. }
+			| GatewayError::Unauthorized
 			| GatewayError::Chain(_) => json!({}),
 		};
 		match value {
@@ -228,7 +237,14 @@ impl IntoResponse for GatewayError {
 		let mut body = self.details();
 		body.insert("error".into(), Value::from(self.to_string()));
 		body.insert("code".into(), Value::from(self.name()));
-		(self.status(), Json(Value::Object(body))).into_response()
+		let mut response = (self.status(), Json(Value::Object(body))).into_response();
+		if matches!(self, GatewayError::Unauthorized) {
+			response.headers_mut().insert(
+				axum::http::header::WWW_AUTHENTICATE,
+				axum::http::HeaderValue::from_static("Bearer"),
+			);
+		}
+		response
 	}
 }
 

@@ -10,7 +10,7 @@ use crate::chain::Chain;
 use infera_primitives::{attestation::Attestation, JobId};
 use serde::Serialize;
 use std::{
-	collections::BTreeMap,
+	collections::{BTreeMap, BTreeSet},
 	sync::{Arc, Mutex},
 	time::Duration,
 };
@@ -128,6 +128,25 @@ pub struct Follower {
 	tips: watch::Sender<Option<Tip>>,
 	news: broadcast::Sender<BlockNews>,
 	timelines: Mutex<BTreeMap<JobId, Vec<TimelineEntry>>>,
+	/// The gateway's own jobs in flight, whose steps are logged as they are seen.
+	logged: Mutex<BTreeSet<JobId>>,
+}
+
+/// Logs a job's steps while it lives ([`Follower::log_steps`]).
+pub struct StepLog<'a> {
+	follower: &'a Follower,
+	job_id: JobId,
+}
+
+impl Drop for StepLog<'_> {
+	fn drop(&mut self) {
+		lock(&self.follower.logged).remove(&self.job_id);
+	}
+}
+
+/// A lock that a panicking holder cannot make unusable (the data are plain records).
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+	mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 impl Follower {
@@ -137,6 +156,7 @@ impl Follower {
 			tips: watch::channel(None).0,
 			news: broadcast::channel(NEWS_BUFFER).0,
 			timelines: Mutex::new(BTreeMap::new()),
+			logged: Mutex::new(BTreeSet::new()),
 		})
 	}
 
@@ -166,10 +186,24 @@ impl Follower {
 	}
 
 	fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<JobId, Vec<TimelineEntry>>> {
-		self.timelines.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+		lock(&self.timelines)
+	}
+
+	/// Logs job `job_id`'s steps (to stderr) as finalized blocks show them, until the returned
+	/// guard is dropped.
+	pub fn log_steps(&self, job_id: JobId) -> StepLog<'_> {
+		lock(&self.logged).insert(job_id);
+		StepLog { follower: self, job_id }
 	}
 
 	fn record(&self, job_id: JobId, entry: TimelineEntry) {
+		if lock(&self.logged).contains(&job_id) {
+			eprintln!(
+				"gateway: job {job_id}: {} at block {}",
+				super::phase_name(entry.phase),
+				entry.block
+			);
+		}
 		let mut timelines = self.lock();
 		timelines.entry(job_id).or_default().push(entry);
 		while timelines.len() > MAX_TRACKED_JOBS {
@@ -205,11 +239,21 @@ impl Follower {
 				let Ok(JobEventFields { job_id }) = ev.decode_fields_unchecked_as() else {
 					continue;
 				};
-				let provider = ev
-					.decode_fields_unchecked_as::<ProviderEventFields>()
-					.ok()
-					.map(|f| f.provider)
-					.filter(|_| matches!(phase, Phase::Committed | Phase::Revealed));
+				let provider = match phase {
+					Phase::Committed | Phase::Revealed => ev
+						.decode_fields_unchecked_as::<ProviderEventFields>()
+						.ok()
+						.map(|f| f.provider),
+					Phase::Submitted
+					| Phase::RevealOpened
+					| Phase::AuditOpened
+					| Phase::ArbitrationOpened
+					| Phase::Paid
+					| Phase::Refused
+					| Phase::Failed
+					| Phase::CancelRequested
+					| Phase::Cancelled => None,
+				};
 				let attestation = match (phase, ev.phase()) {
 					(Phase::Revealed, EventPhase::ApplyExtrinsic(index)) => {
 						if extrinsics.is_none() {

@@ -39,7 +39,8 @@ use axum::{
 use error::GatewayError;
 use follower::{Follower, Phase};
 use infera_primitives::{
-	market::{rpc_error::NO_QUOTE, ModelView, Quote, QuoteError, MAX_PAGE},
+	bearer::BearerToken,
+	market::{rpc_error::NO_QUOTE, MarketParameters, ModelView, Quote, QuoteError, MAX_PAGE},
 	ModelId,
 };
 use jobs::{Job, Signer, Submitted};
@@ -57,6 +58,9 @@ pub struct Config {
 	pub redundancy: Option<u32>,
 	/// How long a request waits for its job to settle.
 	pub timeout: Duration,
+	/// The token every request that spends the gateway's funds (every `POST`) must present
+	/// (`None`: whoever reaches the listening address may spend them).
+	pub token: Option<BearerToken>,
 }
 
 /// What every request handler shares.
@@ -128,9 +132,11 @@ impl Gateway {
 					e.data.as_ref().and_then(|d| serde_json::from_str::<QuoteError>(d.get()).ok());
 				Err(match reason {
 					Some(QuoteError::NotEnoughProviders { eligible }) => {
-						GatewayError::NotEnoughProviders {
-							eligible,
-							redundancy: redundancy.unwrap_or(1),
+						match self.redundancy_or_default(redundancy).await {
+							Ok(redundancy) => {
+								GatewayError::NotEnoughProviders { eligible, redundancy }
+							}
+							Err(e) => e,
 						}
 					}
 					Some(QuoteError::UnknownModel) => {
@@ -147,6 +153,19 @@ impl Gateway {
 			}
 			Err(e) => Err(GatewayError::Chain(e.to_string())),
 		}
+	}
+
+	/// `redundancy`, or the chain's governed default when the gateway sets none.
+	async fn redundancy_or_default(&self, redundancy: Option<u32>) -> Result<u32, GatewayError> {
+		if let Some(r) = redundancy {
+			return Ok(r);
+		}
+		let parameters: MarketParameters<u128, u32> = self
+			.chain
+			.market("market_parameters", rpc_params![])
+			.await
+			.map_err(|e| GatewayError::Chain(e.to_string()))?;
+		Ok(parameters.default_redundancy)
 	}
 
 	/// Runs one job of `model` on `input` to settlement, in a task of its own: if the caller
@@ -187,26 +206,8 @@ impl Gateway {
 	/// Follows a submitted job to settlement, logging each step.
 	pub async fn settle(&self, submitted: &Submitted) -> Result<Job, GatewayError> {
 		let job_id = submitted.job_id;
-		let logger = {
-			let mut news = self.follower.news();
-			tokio::spawn(async move {
-				while let Ok(block) = news.recv().await {
-					for (id, phase) in block.jobs {
-						if id == job_id {
-							eprintln!(
-								"gateway: job {job_id}: {} at block {}",
-								phase_name(phase),
-								block.block
-							);
-						}
-					}
-				}
-			})
-		};
-		let job =
-			jobs::wait_settled(&self.chain, &self.follower, job_id, self.config.timeout).await;
-		logger.abort();
-		job
+		let _log = self.follower.log_steps(job_id);
+		jobs::wait_settled(&self.chain, &self.follower, job_id, self.config.timeout).await
 	}
 
 	/// The `parameters` of an answer: job, providers, price, block, output hash, attestation.
@@ -312,16 +313,56 @@ pub fn router(gateway: Arc<Gateway>) -> Router {
 		.route("/v2/models/{name}/versions/{version}/ready", get(version_ready))
 		.route("/v2/models/{name}/versions/{version}/infer", post(version_infer))
 		.merge(console::router())
+		.route_layer(axum::middleware::from_fn_with_state(gateway.clone(), require_token))
 		.with_state(gateway)
+}
+
+/// Refuses a request that spends the gateway's funds (every `POST`: a V2 inference or a console
+/// job) unless it presents the gateway's token. Reads (`GET`) show public chain data and stay
+/// open.
+async fn require_token(
+	State(gw): Shared,
+	request: axum::extract::Request,
+	next: axum::middleware::Next,
+) -> axum::response::Response {
+	let admitted = match &gw.config.token {
+		None => true,
+		Some(_) if request.method() != axum::http::Method::POST => true,
+		Some(token) => token
+			.admits(request.headers().get(axum::http::header::AUTHORIZATION).map(|v| v.as_bytes())),
+	};
+	if admitted {
+		next.run(request).await
+	} else {
+		GatewayError::Unauthorized.into_response()
+	}
+}
+
+/// The gateway's token in `path` (see [`Config::token`]), warning when the file is readable by
+/// others.
+pub fn load_token(path: &std::path::Path) -> anyhow::Result<BearerToken> {
+	let (token, loose) = BearerToken::from_file(path)?;
+	if let Some(mode) = loose {
+		eprintln!(
+			"gateway: warning: token file {} is readable by others (mode {mode:o}): chmod 600 it",
+			path.display()
+		);
+	}
+	Ok(token)
 }
 
 /// Serves `gateway` on `listen` until ctrl-c.
 pub async fn serve(gateway: Arc<Gateway>, listen: SocketAddr) -> anyhow::Result<()> {
 	let listener = tokio::net::TcpListener::bind(listen).await?;
 	eprintln!(
-		"gateway: listening on http://{} (V2 at /v2, console at /), paying with {}",
+		"gateway: listening on http://{} (V2 at /v2, console at /), paying with {}; {}",
 		listener.local_addr()?,
-		gateway.signer.account
+		gateway.signer.account,
+		if gateway.config.token.is_some() {
+			"requests that spend need the token"
+		} else {
+			"no token: whoever reaches this address spends the account"
+		}
 	);
 	axum::serve(listener, router(gateway))
 		.with_graceful_shutdown(async {

@@ -253,8 +253,8 @@ pub fn input_bytes(
 			parsed.binary.clone()
 		}
 		(None, Some(data)) => {
-			let mut numbers = Vec::new();
-			flatten(data, &mut numbers)?;
+			let numbers = crate::input::flatten_json(data)
+				.map_err(|e| GatewayError::BadRequest(format!("`data`: {e:#}")))?;
 			let elements = spec.element_count().unwrap_or(u64::MAX);
 			if numbers.len() as u64 != elements {
 				return Err(GatewayError::BadRequest(format!(
@@ -272,24 +272,6 @@ pub fn input_bytes(
 		}
 	};
 	Ok((bytes, batched))
-}
-
-fn flatten(value: &Value, out: &mut Vec<f64>) -> Result<(), GatewayError> {
-	match value {
-		Value::Array(items) => items.iter().try_for_each(|v| flatten(v, out)),
-		Value::Number(n) => {
-			out.push(
-				n.as_f64()
-					.ok_or_else(|| GatewayError::BadRequest(format!("{n} is out of range")))?,
-			);
-			Ok(())
-		}
-		Value::Bool(b) => {
-			out.push(u8::from(*b).into());
-			Ok(())
-		}
-		other => Err(GatewayError::BadRequest(format!("`data` must hold numbers, not {other}"))),
-	}
 }
 
 /// A decoded output: its V2 datatype, shape (batch excluded) and elements.
