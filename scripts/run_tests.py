@@ -5,8 +5,8 @@
 spent in end-to-end executables that start real nodes and workers and then wait for blocks: on a
 2-core machine one of them leaves the cores mostly idle. This script builds every test
 executable once (`cargo test --no-run`), then runs up to `--jobs` of them at a time, the longest
-first (by the durations it recorded on earlier runs), each in its package's folder as cargo
-would, and prints each one's whole output when it ends, in cargo's format (`Running …`,
+first (by the durations it recorded on earlier runs, or on a first run those committed in
+`scripts/test-durations.json`), each in its package's folder as cargo would, and prints each one's whole output when it ends, in cargo's format (`Running …`,
 `test result: …`). Then the doc tests, through cargo. Then a table of every executable's time
 and the wall time. `--jobs 1` runs them one at a time, as `cargo test` would, for comparison.
 
@@ -116,11 +116,16 @@ def main():
     executables = build(args.cargo_args)
     target = os.environ.get("CARGO_TARGET_DIR", "target")
     durations_path = os.path.join(target, DURATIONS_FILE)
-    try:
-        with open(durations_path) as f:
-            past = json.load(f)
-    except (OSError, ValueError):
-        past = {}
+    past = {}
+    # The times this machine recorded, else the ones committed beside this script (a first run
+    # on an empty machine still starts the longest executables first).
+    for path in (durations_path, os.path.join(os.path.dirname(__file__), DURATIONS_FILE)):
+        try:
+            with open(path) as f:
+                past = json.load(f)
+            break
+        except (OSError, ValueError):
+            continue
     executables.sort(key=lambda e: past.get(e.key, UNKNOWN_DURATION_SECS), reverse=True)
 
     print(f"[tests] {len(executables)} test executables, {args.jobs} at a time")

@@ -60,6 +60,14 @@ function showError(message) {
   box.hidden = !message;
 }
 
+// Why the last run could not start; it stays until the next run (the page's own error line is
+// rewritten at every block).
+function showRunError(message) {
+  const box = $("#run-error");
+  box.textContent = message;
+  box.hidden = !message;
+}
+
 async function getJson(url, options) {
   const response = await fetch(url, options);
   const body = await response.json();
@@ -258,7 +266,7 @@ async function runJob(event) {
   event.preventDefault();
   const model = state.models.find((m) => String(m.id) === $("#run-model").value);
   const file = $("#run-file").files[0];
-  if (!model || !file) { showError("Pick a model and an input file first."); return; }
+  if (!model || !file) { showRunError("Pick a model and an input file first."); return; }
   try {
     const data = await readInput(file, model);
     $("#run-input-info").textContent = `${file.name}: ${data.length} values for ${specText(model.input)}`;
@@ -276,9 +284,9 @@ async function runJob(event) {
     $("#run-answer").textContent = "waiting…";
     $("#run-status").textContent = `submitted to ${started.providers.map(short).join(", ")} for ${inf(started.price)}`;
     $("#run-timeline").replaceChildren();
-    showError("");
+    showRunError("");
   } catch (e) {
-    showError(`The job was not submitted: ${e.message}`);
+    showRunError(`The job was not submitted: ${e.message}`);
   }
 }
 

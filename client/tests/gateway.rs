@@ -196,6 +196,24 @@ async fn tritonclient_gets_libtorchs_answer_and_errors_are_named() -> Result<()>
 		);
 	}
 
+	// A batch of three digits is three jobs, answered in order with the batch dimension kept.
+	let batch = json!({ "inputs": [{ "name": "input", "shape": [3, 1, 8, 8], "datatype": "FP32",
+		"data": (20..23).flat_map(|i| floats(&m.digits.inputs[i])).collect::<Vec<f32>>() }] });
+	let answer: InferResponse =
+		http.post(&url).json(&batch).send().await?.error_for_status()?.json().await?;
+	ensure!(answer.outputs[0].shape == vec![3, 1], "batch shape {:?}", answer.outputs[0].shape);
+	let classes: Vec<Option<u64>> =
+		answer.outputs[0].data.as_ref().context("data")?.iter().map(|v| v.as_u64()).collect();
+	let wanted: Vec<Option<u64>> = (20..23).map(|i| Some(expected[i] as u64)).collect();
+	ensure!(classes == wanted, "batch answers {classes:?} vs libtorch {wanted:?}");
+	let ids = answer.parameters.get("job_id").and_then(|v| v.as_str()).context("job_id")?;
+	ensure!(ids.split(',').count() == 3, "one job per element: {ids}");
+	ensure!(answer.parameters.get("batch_size") == Some(&json!(3)));
+	let too_big = json!({ "inputs": [{ "name": "input", "shape": [17, 1, 8, 8], "datatype": "FP32",
+		"data": [] }] });
+	let refused = http.post(&url).json(&too_big).send().await?;
+	ensure!(refused.status() == 400, "a batch of 17: {}", refused.status());
+
 	// Errors: an unknown model, a wrong shape, a broke account.
 	let unknown = http
 		.post(format!("{}/v2/models/no-such-model/infer", gateway.url()))
@@ -221,6 +239,16 @@ async fn tritonclient_gets_libtorchs_answer_and_errors_are_named() -> Result<()>
 		"needed {needed} must cover the price and the fee: {body}"
 	);
 	ensure!(body.get("available") == Some(&json!("0")), "{body}");
+	let pair = json!({ "inputs": [{ "name": "input", "shape": [2, 1, 8, 8], "datatype": "FP32",
+		"data": (0..2).flat_map(|i| floats(&m.digits.inputs[i])).collect::<Vec<f32>>() }] });
+	let refused =
+		http.post(format!("{}/v2/models/{MODEL}/infer", broke.url())).json(&pair).send().await?;
+	ensure!(refused.status() == 402, "broke account, batch: {}", refused.status());
+	let body: serde_json::Value = refused.json().await?;
+	ensure!(
+		body.get("needed") == Some(&json!((2 * quote(&m, 1).await?.total).to_string())),
+		"a batch of two needs both prices before anything is sent: {body}"
+	);
 
 	// A request its client gives up on: the job still settles, and nothing stays held.
 	let gave_up = http.post(&url).json(&good).timeout(GIVE_UP_AFTER).send().await;
@@ -229,7 +257,7 @@ async fn tritonclient_gets_libtorchs_answer_and_errors_are_named() -> Result<()>
 	infera_e2e::wait_for("every gateway job settled", Duration::from_secs(120), || async {
 		let jobs: Vec<Job> = m.rpc.request("market_jobsOf", rpc_params![charlie.clone()]).await?;
 		anyhow::Ok(
-			(jobs.len() == 11
+			(jobs.len() == 14
 				&& jobs.iter().all(|j| j.status.finished_at().is_some() && j.held == 0))
 			.then_some(()),
 		)

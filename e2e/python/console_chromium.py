@@ -62,8 +62,8 @@ def main():
             # The gateway requires its token: the page asks for it, and a run without it is refused.
             wait.until(lambda d: d.find_element(By.ID, "run-token").is_displayed())
             driver.find_element(By.ID, "run-button").click()
-            wait.until(lambda d: d.find_element(By.ID, "error").text)
-            unauthorized = driver.find_element(By.ID, "error").text
+            wait.until(lambda d: d.find_element(By.ID, "run-error").text)
+            unauthorized = driver.find_element(By.ID, "run-error").text
             driver.find_element(By.ID, "run-token").send_keys(token)
         driver.find_element(By.ID, "run-button").click()
         wait.until(lambda d: d.find_element(By.ID, "run-result").get_attribute("data-settled") == "true"
@@ -86,7 +86,8 @@ def main():
             "answer": answer,
             "phases": phases,
             "blocks": [block_before, block_after],
-            "error": driver.find_element(By.ID, "error").text,
+            "error": driver.find_element(By.ID, "error").text
+            + driver.find_element(By.ID, "run-error").text,
             "unauthorized": unauthorized,
         }))
     finally:

@@ -61,9 +61,40 @@ pub const BOOTNODE_KEY: &str = "000000000000000000000000000000000000000000000000
 /// The libp2p peer id of [`BOOTNODE_KEY`].
 pub const BOOTNODE_PEER_ID: &str = "12D3KooWEyoppNCUx8Yx66oV9fJnriXwCcXwDDUA2kj6vnc6iDEp";
 
-/// A loopback TCP port that was free a moment ago.
+/// Ports [`free_port`] hands out: below the kernel's ephemeral range (32768–60999 by default),
+/// so that no outgoing connection takes a port between its choice and the server binding it.
+/// A node told to use a port that is taken binds a random one instead, and its test cannot
+/// reach it: with test executables running side by side this happened.
+const TEST_PORTS: std::ops::Range<u16> = 20_000..32_000;
+/// Ports tried before [`free_port`] gives up.
+const PORT_ATTEMPTS: u32 = 1_000;
+
+/// The port reservations of this process: a lock on `<temp>/infera-test-ports/<port>.lock` per
+/// port handed out, held until the process exits (the kernel then releases them), so that test
+/// processes running side by side never hand out the same port.
+static RESERVED: std::sync::Mutex<Vec<std::fs::File>> = std::sync::Mutex::new(Vec::new());
+
+/// A loopback TCP port reserved for this test process: free now, never handed out again by this
+/// process, and not handed out by other test processes while this one lives.
 pub fn free_port() -> Result<u16> {
-	Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+	use std::hash::{BuildHasher, Hasher};
+	let dir = std::env::temp_dir().join("infera-test-ports");
+	std::fs::create_dir_all(&dir)?;
+	let mut reserved = RESERVED.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+	for attempt in 0..PORT_ATTEMPTS {
+		// A random port per attempt (std's hasher keys are random per process and call).
+		let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+		hasher.write_u32(attempt);
+		let span = TEST_PORTS.end - TEST_PORTS.start;
+		let port = TEST_PORTS.start + (hasher.finish() % span as u64) as u16;
+		let lock = std::fs::File::create(dir.join(format!("{port}.lock")))?;
+		if lock.try_lock().is_err() || TcpListener::bind(("127.0.0.1", port)).is_err() {
+			continue;
+		}
+		reserved.push(lock);
+		return Ok(port);
+	}
+	bail!("no free port in {TEST_PORTS:?} after {PORT_ATTEMPTS} attempts")
 }
 
 /// The cargo target directory the binaries under test were built into.

@@ -38,8 +38,8 @@ const WORKER_KEY_DOMAIN: &[u8] = b"infera/worker-key";
 	TypeInfo,
 	MaxEncodedLen,
 )]
-#[cfg_attr(feature = "std", derive(serde::Serialize, serde::Deserialize))]
-#[cfg_attr(feature = "std", serde(rename_all = "snake_case"))]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum RefusalReason {
 	/// The output tensor holds NaN or infinity (e.g. from an input full of NaN), so it has no
 	/// canonical form.

@@ -18,7 +18,7 @@ use scale_info::TypeInfo;
 	MaxEncodedLen,
 )]
 #[cfg_attr(
-	feature = "std",
+	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(rename_all = "snake_case")
 )]
@@ -26,10 +26,10 @@ pub enum Answer {
 	/// Nothing received yet.
 	Pending,
 	/// Committed to `blake2_256(output_hash ‖ salt ‖ provider)` (redundancy > 1).
-	Committed(#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::bytes"))] Digest),
+	Committed(#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::bytes"))] Digest),
 	/// Revealed an attested outcome with this vote digest
 	/// (an output's hash, or a refusal's digest).
-	Revealed(#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::bytes"))] Digest),
+	Revealed(#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::bytes"))] Digest),
 }
 
 /// One provider assigned to a job.
@@ -37,7 +37,7 @@ pub enum Answer {
 	Encode, Decode, DecodeWithMemTracking, Clone, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen,
 )]
 #[cfg_attr(
-	feature = "std",
+	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(bound(
 		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display",
@@ -48,7 +48,7 @@ pub struct Assignment<AccountId, Balance> {
 	/// The provider's account.
 	pub provider: AccountId,
 	/// Its price for this job, fixed at assignment.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub price: Balance,
 	/// What it has sent so far.
 	pub answer: Answer,
@@ -68,7 +68,7 @@ pub struct Assignment<AccountId, Balance> {
 	MaxEncodedLen,
 )]
 #[cfg_attr(
-	feature = "std",
+	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(rename_all = "snake_case")
 )]
@@ -95,7 +95,7 @@ pub enum DeadlineKind {
 	MaxEncodedLen,
 )]
 #[cfg_attr(
-	feature = "std",
+	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(rename_all = "snake_case")
 )]
@@ -121,7 +121,7 @@ pub enum FailureReason {
 	MaxEncodedLen,
 )]
 #[cfg_attr(
-	feature = "std",
+	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(rename_all = "snake_case")
 )]
@@ -148,7 +148,7 @@ pub enum JobStatus<BlockNumber> {
 	/// Settled with a majority answer; the output is in the job pallet's `Results`.
 	Completed {
 		/// Hash of the winning canonical output.
-		#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::bytes"))]
+		#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::bytes"))]
 		output_hash: Digest,
 		/// Block of settlement.
 		at: BlockNumber,

@@ -26,7 +26,7 @@ pub mod job;
 pub mod market;
 pub mod model;
 pub mod params;
-#[cfg(feature = "std")]
+#[cfg(feature = "serde")]
 pub mod serde_hex;
 pub mod traits;
 

@@ -40,7 +40,7 @@ pub mod rpc_error {
 /// A registered model version.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 #[cfg_attr(
-	feature = "std",
+	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(bound(
 		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display",
@@ -53,20 +53,20 @@ pub struct ModelView<AccountId, Balance> {
 	/// Its author, paid `fee` per inference.
 	pub owner: AccountId,
 	/// Name (UTF-8), unique per author.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::utf8"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::utf8"))]
 	pub name: Vec<u8>,
 	/// Version number within its lineage, from 1.
 	pub version: u32,
 	/// The newest version of the lineage (its own id if it is the newest).
 	pub latest: ModelId,
 	/// Fee per inference paid to the author.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub fee: Balance,
 	/// blake2-256 of the TorchScript artifact.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::bytes"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::bytes"))]
 	pub artifact_hash: Digest,
 	/// Where providers fetch the artifact.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::utf8"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::utf8"))]
 	pub artifact_uri: Vec<u8>,
 	/// Spec of a job input.
 	pub input: TensorSpec,
@@ -87,7 +87,7 @@ pub struct ModelView<AccountId, Balance> {
 /// A provider, with its stake, terms and record.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 #[cfg_attr(
-	feature = "std",
+	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(bound(
 		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display",
@@ -98,13 +98,13 @@ pub struct ProviderView<AccountId, Balance> {
 	/// The provider's account.
 	pub account: AccountId,
 	/// Active bonded stake.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub bonded: Balance,
 	/// Stake being unbonded (still slashable).
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub unbonding: Balance,
 	/// Price per inference.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub price: Balance,
 	/// Most jobs run at once.
 	pub capacity: u32,
@@ -123,7 +123,7 @@ pub struct ProviderView<AccountId, Balance> {
 	Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, Default, TypeInfo, codec::MaxEncodedLen,
 )]
 #[cfg_attr(
-	feature = "std",
+	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(bound(
 		serialize = "Balance: core::fmt::Display",
@@ -138,14 +138,14 @@ pub struct ProviderRecord<Balance> {
 	/// Deadlines missed (slashed).
 	pub missed: u32,
 	/// Everything slashed for those.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub slashed: Balance,
 }
 
 /// A job, with its providers' progress and, once completed, its result.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 #[cfg_attr(
-	feature = "std",
+	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(bound(
 		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display, BlockNumber: serde::Serialize",
@@ -160,10 +160,10 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 	/// The model version it runs.
 	pub model: ModelId,
 	/// What the job costs in total: providers' prices, author fee and protocol fee.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub price: Balance,
 	/// What is still held from the user (zero once finished).
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub held: Balance,
 	/// Block of submission.
 	pub submitted_at: BlockNumber,
@@ -176,14 +176,14 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 	/// (empty unless the job went to arbitration).
 	pub arbitrators: Vec<Assignment<AccountId, Balance>>,
 	/// The winning canonical output, once completed (until the job expires).
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::option_bytes"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::option_bytes"))]
 	pub result: Option<Vec<u8>>,
 }
 
 /// What a job would cost now, and to whom it would go.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 #[cfg_attr(
-	feature = "std",
+	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(bound(
 		serialize = "Balance: core::fmt::Display",
@@ -199,28 +199,28 @@ pub struct Quote<Balance> {
 	pub eligible_providers: u32,
 	/// The providers' part: the sum of the `redundancy` highest eligible prices (a draw picks
 	/// by stake, so this is the most it can be).
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub providers: Balance,
 	/// The author's fee.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub author_fee: Balance,
 	/// The treasury's protocol fee: its share of the providers' part plus the storage fee for
 	/// the job's input and result bytes.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub protocol_fee: Balance,
 	/// The audit fee of a redundancy-1 job (zero otherwise): the audit rate times the
 	/// provider's price, paid into the audit reserve that pays the auditors of audited jobs.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub audit_fee: Balance,
 	/// The sum: a `max_price` of this is never too low in the same block.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub total: Balance,
 }
 
 /// Why no quote can be given.
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 #[cfg_attr(
-	feature = "std",
+	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(rename_all = "snake_case")
 )]
@@ -246,7 +246,7 @@ pub enum QuoteError {
 /// The marketplace parameters in force (the governed values, after the runtime's caps).
 #[derive(Encode, Decode, Clone, PartialEq, Eq, Debug, TypeInfo)]
 #[cfg_attr(
-	feature = "std",
+	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(bound(
 		serialize = "Balance: core::fmt::Display, BlockNumber: serde::Serialize",
@@ -269,7 +269,7 @@ pub struct MarketParameters<Balance, BlockNumber> {
 	/// Part of the providers' price paid to the treasury.
 	pub protocol_fee: Perbill,
 	/// Least bond of a provider.
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub min_provider_stake: Balance,
 	/// Blocks unbonded stake stays slashable.
 	pub unbonding_period: BlockNumber,
@@ -282,7 +282,7 @@ pub struct MarketParameters<Balance, BlockNumber> {
 	/// Blocks between a cancel request and the cancellation taking effect.
 	pub cancel_grace: BlockNumber,
 	/// Storage fee per byte of a job's input and result (part of the protocol fee).
-	#[cfg_attr(feature = "std", serde(with = "crate::serde_hex::display"))]
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub byte_fee: Balance,
 	/// Chance that a redundancy-1 job is audited by a second, blind provider.
 	pub audit_rate: Perbill,

@@ -4,6 +4,11 @@
 //! Each module is a `#[serde(with = "…")]` pair, so clients read back exactly what the node
 //! writes (`infera-client` deserializes the `market_*` answers into these very types).
 
+use alloc::{
+	format,
+	string::{String, ToString},
+	vec::Vec,
+};
 use serde::{de::Error as _, Deserialize, Deserializer};
 
 /// The `0x`-prefixed hex form of `bytes`.

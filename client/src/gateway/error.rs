@@ -31,7 +31,7 @@ pub enum GatewayError {
 	BadRequest(String),
 	/// The input's shape is not the model's.
 	ShapeMismatch {
-		/// The model's input shape (a leading batch dimension of 1 is also accepted).
+		/// The model's input shape (a leading batch dimension of 1 to 16 is also accepted).
 		expected: Vec<i64>,
 		/// The request's.
 		got: Vec<i64>,
@@ -85,6 +85,16 @@ pub enum GatewayError {
 		/// Seconds waited.
 		waited_secs: u64,
 	},
+	/// One element of a batch got no output; the others' jobs (`answered`) settled and were
+	/// paid for.
+	InBatch {
+		/// The element, from 0.
+		index: usize,
+		/// Jobs of the other elements that were answered.
+		answered: Vec<JobId>,
+		/// What happened to the element.
+		error: Box<GatewayError>,
+	},
 	/// The request spends the gateway's funds and did not present its token
 	/// (`infera gateway --token-file`).
 	Unauthorized,
@@ -109,6 +119,7 @@ impl GatewayError {
 			GatewayError::TimedOut { .. } => "TimedOutRefunded",
 			GatewayError::NoResult { .. } => "NoResult",
 			GatewayError::StillOpen { .. } => "StillOpen",
+			GatewayError::InBatch { error, .. } => error.name(),
 			GatewayError::Unauthorized => "Unauthorized",
 			GatewayError::Chain(_) => "ChainError",
 		}
@@ -134,6 +145,7 @@ impl GatewayError {
 			GatewayError::TimedOut { .. } | GatewayError::StillOpen { .. } => {
 				StatusCode::GATEWAY_TIMEOUT
 			}
+			GatewayError::InBatch { error, .. } => error.status(),
 			GatewayError::Unauthorized => StatusCode::UNAUTHORIZED,
 			GatewayError::NoResult { .. } | GatewayError::Chain(_) => StatusCode::BAD_GATEWAY,
 		}
@@ -181,6 +193,11 @@ impl GatewayError {
 				"job {job_id} has not settled after {waited_secs} s; the chain settles it by its \
 				 rules (paid, or refunded if nobody answers)"
 			),
+			GatewayError::InBatch { index, answered, error } => format!(
+				"element {index} of the batch: {}; the jobs of the answered elements ({answered:?}) \
+				 settled and were paid for",
+				error.message()
+			),
 			GatewayError::Unauthorized => "this request spends the gateway's funds: send \
 			                                 `Authorization: Bearer <the gateway's token>`"
 				.into(),
@@ -191,6 +208,12 @@ impl GatewayError {
 	/// Machine-readable details added to the body.
 	fn details(&self) -> Map<String, Value> {
 		let value = match self {
+			GatewayError::InBatch { index, answered, error } => {
+				let mut details = error.details();
+				details.insert("batch_index".into(), Value::from(*index));
+				details.insert("answered_jobs".into(), json!(answered));
+				return details;
+			}
 			GatewayError::AmbiguousModel { ids, .. } => json!({ "model_ids": ids }),
 			GatewayError::ShapeMismatch { expected, got } => {
 				json!({ "expected": expected, "got": got })

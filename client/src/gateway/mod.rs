@@ -210,6 +210,43 @@ impl Gateway {
 		jobs::wait_settled(&self.chain, &self.follower, job_id, self.config.timeout).await
 	}
 
+	/// Refuses a batch of `n` jobs the account cannot pay the prices of, before any is sent (each
+	/// job's transaction still checks its own fee).
+	async fn check_batch_funds(&self, model: &Model, n: usize) -> Result<(), GatewayError> {
+		let quote = self.quote(model.id, self.config.redundancy).await?;
+		let needed = quote.total.saturating_mul(n as u128);
+		let available = self.signer.free_balance(&self.chain).await?;
+		if available < needed {
+			return Err(GatewayError::InsufficientBalance { needed, available });
+		}
+		Ok(())
+	}
+
+	/// The `parameters` of a request's answer: one job's ([`Self::answer_parameters`]), or for
+	/// a batch, each parameter's values of every element in order, joined by commas, and
+	/// `batch_size`.
+	fn batch_parameters(&self, ran: &[Ran]) -> Map<String, Value> {
+		let all: Vec<Map<String, Value>> = ran.iter().map(|r| self.answer_parameters(r)).collect();
+		let [one] = all.as_slice() else {
+			let mut joined = Map::new();
+			let keys: Vec<&String> = all.first().map(|m| m.keys().collect()).unwrap_or_default();
+			for key in keys {
+				let values: Vec<String> = all
+					.iter()
+					.map(|m| match m.get(key) {
+						Some(Value::String(text)) => text.clone(),
+						Some(other) => other.to_string(),
+						None => String::new(),
+					})
+					.collect();
+				joined.insert(key.clone(), Value::from(values.join(",")));
+			}
+			joined.insert("batch_size".into(), Value::from(all.len()));
+			return joined;
+		};
+		one.clone()
+	}
+
 	/// The `parameters` of an answer: job, providers, price, block, output hash, attestation.
 	fn answer_parameters(&self, ran: &Ran) -> Map<String, Value> {
 		let mut p = Map::new();
@@ -481,18 +518,25 @@ async fn infer_at(
 	};
 	let model = gw.resolve(name, version).await?;
 	let parsed = oip::parse_request(body, header_len)?;
-	let (input, batched) = oip::input_bytes(&parsed, &model.input)?;
+	let (inputs, batch) = oip::input_bytes(&parsed, &model.input)?;
 	let binary = oip::wants_binary_output(&parsed.request);
-	let ran = gw.run(model, input).await?;
-	let output = settled_output(&ran)?;
+	if inputs.len() > 1 {
+		gw.check_batch_funds(&model, inputs.len()).await?;
+	}
+	let model_name = String::from_utf8_lossy(&model.name).into_owned();
+	let model_version = model.version.to_string();
+	let runs =
+		futures::future::join_all(inputs.into_iter().map(|input| gw.run(model.clone(), input)))
+			.await;
+	let (ran, outputs) = batch_outputs(runs)?;
 	let response = oip::InferResponse {
-		model_name: String::from_utf8_lossy(&ran.model.name).into_owned(),
-		model_version: ran.model.version.to_string(),
+		model_name,
+		model_version,
 		id: parsed.request.id.clone(),
-		parameters: gw.answer_parameters(&ran),
+		parameters: gw.batch_parameters(&ran),
 		outputs: Vec::new(),
 	};
-	let (body, json_len) = oip::render_response(response, &output, batched, binary);
+	let (body, json_len) = oip::render_response(response, &outputs, batch, binary);
 	let mut response = (StatusCode::OK, body).into_response();
 	let headers = response.headers_mut();
 	headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
@@ -501,6 +545,37 @@ async fn infer_at(
 		headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
 	}
 	Ok(response)
+}
+
+/// The runs of a request's batch elements and their decoded outputs, in order; the first
+/// element without an output fails the request, naming the jobs that were answered (they
+/// settled by the chain's rules: paid for, and readable on the console).
+fn batch_outputs(
+	runs: Vec<Result<Ran, GatewayError>>,
+) -> Result<(Vec<Ran>, Vec<oip::DecodedOutput>), GatewayError> {
+	let single = runs.len() == 1;
+	let mut answered = Vec::new();
+	let mut failure = None;
+	let mut ran = Vec::with_capacity(runs.len());
+	let mut outputs = Vec::with_capacity(runs.len());
+	for (index, run) in runs.into_iter().enumerate() {
+		match run.and_then(|r| settled_output(&r).map(|output| (r, output))) {
+			Ok((r, output)) => {
+				answered.push(r.job.id);
+				ran.push(r);
+				outputs.push(output);
+			}
+			Err(error) if failure.is_none() => failure = Some((index, error)),
+			Err(_) => {}
+		}
+	}
+	match failure {
+		None => Ok((ran, outputs)),
+		Some((_, error)) if single => Err(error),
+		Some((index, error)) => {
+			Err(GatewayError::InBatch { index, answered, error: Box::new(error) })
+		}
+	}
 }
 
 /// The decoded output of a settled job, or why it has none.

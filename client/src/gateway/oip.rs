@@ -4,7 +4,8 @@
 //!
 //! A chain model has one input and one output tensor, named [`INPUT`] and [`OUTPUT`]. Its input
 //! spec maps to the V2 input metadata as is (the spec's shape excludes the batch dimension; a
-//! request may add a leading batch dimension of 1). The output is the *decoded* result under the
+//! request may add a leading batch dimension of up to [`MAX_BATCH`], one job per element). The
+//! output is the *decoded* result under the
 //! model's agreement rule: `TopK { k }` gives the `k` class indices as `INT64 [k]`,
 //! `Quantized { decimals }` the rounded values as `FP64` in the output spec's shape, and `Exact`
 //! the raw output in its own dtype and shape.
@@ -97,7 +98,7 @@ pub fn output_metadata(rule: AgreementRule, spec: &TensorSpec) -> TensorMetadata
 pub struct RequestInput {
 	/// Tensor name (must be [`INPUT`]).
 	pub name: String,
-	/// Shape, optionally with a leading batch dimension of 1.
+	/// Shape, optionally with a leading batch dimension (up to [`MAX_BATCH`]).
 	pub shape: Vec<i64>,
 	/// V2 datatype; must be the model's.
 	pub datatype: String,
@@ -202,12 +203,26 @@ pub fn wants_binary_output(request: &InferRequest) -> bool {
 	}
 }
 
-/// The input of `parsed` as the bytes a job carries, checked against the model's `spec`; also
-/// whether it came with a leading batch dimension (kept in the output's shape).
+/// Most elements one request's batch may hold. Each element is one on-chain job, paid and
+/// answered on its own; 16 bounds what one request spends and how many jobs it waits for.
+pub const MAX_BATCH: usize = 16;
+
+/// How a request shaped its input.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Batch {
+	/// Exactly the model's input shape: one job, answered with the model's output shape.
+	Unbatched,
+	/// A leading batch dimension of this size: one job per element, answered with the same
+	/// leading dimension.
+	Of(usize),
+}
+
+/// The input of `parsed` as the bytes of one job per batch element, checked against the
+/// model's `spec`; also how it was batched (kept in the output's shape).
 pub fn input_bytes(
 	parsed: &ParsedRequest,
 	spec: &TensorSpec,
-) -> Result<(Vec<u8>, bool), GatewayError> {
+) -> Result<(Vec<Vec<u8>>, Batch), GatewayError> {
 	let [input] = parsed.request.inputs.as_slice() else {
 		return Err(GatewayError::BadRequest(format!(
 			"a chain model has one input, `{INPUT}`; the request has {}",
@@ -228,9 +243,17 @@ pub fn input_bytes(
 		});
 	}
 	let spec_shape: Vec<i64> = spec.shape.iter().map(|&d| d as i64).collect();
-	let batched = match input.shape.as_slice() {
-		s if s == spec_shape.as_slice() => false,
-		[1, rest @ ..] if rest == spec_shape.as_slice() => true,
+	let batch = match input.shape.as_slice() {
+		s if s == spec_shape.as_slice() => Batch::Unbatched,
+		[n, rest @ ..] if rest == spec_shape.as_slice() && *n >= 1 => {
+			let n = usize::try_from(*n).unwrap_or(usize::MAX);
+			if n > MAX_BATCH {
+				return Err(GatewayError::BadRequest(format!(
+					"a batch of {n}: a request may hold at most {MAX_BATCH} (one job each)"
+				)));
+			}
+			Batch::Of(n)
+		}
 		_ => {
 			return Err(GatewayError::ShapeMismatch {
 				expected: spec_shape,
@@ -238,15 +261,21 @@ pub fn input_bytes(
 			})
 		}
 	};
+	let elements = match batch {
+		Batch::Unbatched => 1,
+		Batch::Of(n) => n,
+	};
 	let len = spec.byte_len().unwrap_or(u64::MAX);
+	let total = len.saturating_mul(elements as u64);
 	let bytes = match (input.parameters.get("binary_data_size"), &input.data) {
 		(Some(size), _) => {
 			let size = size.as_u64().ok_or_else(|| {
 				GatewayError::BadRequest("binary_data_size is not a whole number".into())
 			})?;
-			if size != len || parsed.binary.len() as u64 != len {
+			if size != total || parsed.binary.len() as u64 != total {
 				return Err(GatewayError::BadRequest(format!(
-					"binary input of {size} bytes ({} after the JSON part); the model takes {len}",
+					"binary input of {size} bytes ({} after the JSON part); {elements} input(s) \
+					 of the model take {total}",
 					parsed.binary.len()
 				)));
 			}
@@ -255,11 +284,12 @@ pub fn input_bytes(
 		(None, Some(data)) => {
 			let numbers = crate::input::flatten_json(data)
 				.map_err(|e| GatewayError::BadRequest(format!("`data`: {e:#}")))?;
-			let elements = spec.element_count().unwrap_or(u64::MAX);
-			if numbers.len() as u64 != elements {
+			let expected = spec.element_count().unwrap_or(u64::MAX).saturating_mul(elements as u64);
+			if numbers.len() as u64 != expected {
 				return Err(GatewayError::BadRequest(format!(
-					"`data` has {} elements; the shape {spec_shape:?} has {elements}",
-					numbers.len()
+					"`data` has {} elements; the shape {:?} has {expected}",
+					numbers.len(),
+					input.shape
 				)));
 			}
 			encode_numbers(&numbers, spec.dtype)
@@ -271,7 +301,8 @@ pub fn input_bytes(
 			))
 		}
 	};
-	Ok((bytes, batched))
+	let jobs = bytes.chunks(len.max(1) as usize).map(<[u8]>::to_vec).collect();
+	Ok((jobs, batch))
 }
 
 /// A decoded output: its V2 datatype, shape (batch excluded) and elements.
@@ -300,6 +331,30 @@ impl Values {
 		match self {
 			Values::Int(v) => v.iter().map(|&x| Value::from(x)).collect(),
 			Values::Float(v) => v.iter().map(|&x| Value::from(x)).collect(),
+		}
+	}
+
+	/// The elements of several outputs of one rule, in order (a batch's answers): integers if
+	/// every output holds integers, else floating-point numbers.
+	pub fn concat<'a>(all: impl Iterator<Item = &'a Values>) -> Values {
+		let all: Vec<&Values> = all.collect();
+		let mut ints = Vec::new();
+		for values in &all {
+			match values {
+				Values::Int(v) => ints.extend_from_slice(v),
+				Values::Float(_) => {
+					return Values::Float(all.iter().flat_map(|v| v.floats()).collect())
+				}
+			}
+		}
+		Values::Int(ints)
+	}
+
+	/// The elements as floating-point numbers.
+	fn floats(&self) -> Vec<f64> {
+		match self {
+			Values::Int(v) => v.iter().map(|&x| x as f64).collect(),
+			Values::Float(v) => v.clone(),
 		}
 	}
 
@@ -386,30 +441,36 @@ pub fn decode_output(
 	})
 }
 
-/// The response body for `output`: JSON alone, or JSON followed by the tensor's bytes (then the
-/// second value is the JSON part's length, for the `Inference-Header-Content-Length` header).
+/// The response body for `outputs` (one per batch element, in order): JSON alone, or JSON
+/// followed by the tensor's bytes (then the second value is the JSON part's length, for the
+/// `Inference-Header-Content-Length` header).
 pub fn render_response(
 	mut response: InferResponse,
-	output: &DecodedOutput,
-	batched: bool,
+	outputs: &[DecodedOutput],
+	batch: Batch,
 	binary: bool,
 ) -> (Vec<u8>, Option<usize>) {
-	let mut shape = output.shape.clone();
-	if batched {
-		shape.insert(0, 1);
+	let Some(first) = outputs.first() else {
+		return (serde_json::to_vec(&response).unwrap_or_default(), None);
+	};
+	let mut shape = first.shape.clone();
+	match batch {
+		Batch::Unbatched => {}
+		Batch::Of(n) => shape.insert(0, n as u64),
 	}
+	let values = Values::concat(outputs.iter().map(|o| &o.values));
 	let mut tensor = ResponseOutput {
 		name: OUTPUT.into(),
 		shape,
-		datatype: output.datatype.into(),
+		datatype: first.datatype.into(),
 		parameters: Map::new(),
 		data: None,
 	};
-	let bytes = output.values.to_bytes(output.datatype);
+	let bytes = values.to_bytes(first.datatype);
 	if binary {
 		tensor.parameters.insert("binary_data_size".into(), Value::from(bytes.len()));
 	} else {
-		tensor.data = Some(output.values.to_json());
+		tensor.data = Some(values.to_json());
 	}
 	response.outputs = vec![tensor];
 	let mut body = serde_json::to_vec(&response).unwrap_or_default();
@@ -436,24 +497,24 @@ mod tests {
 	#[test]
 	fn json_data_is_encoded_as_the_models_dtype_with_or_without_a_batch_of_one() {
 		let s = spec(DType::F32, &[2, 2]);
-		let (bytes, batched) = input_bytes(
+		let (jobs, batch) = input_bytes(
 			&request(
 				r#"{"inputs":[{"name":"input","shape":[2,2],"datatype":"FP32","data":[[1,2],[3,0.5]]}]}"#,
 			),
 			&s,
 		)
 		.unwrap();
-		assert!(!batched);
+		assert_eq!(batch, Batch::Unbatched);
 		let expected: Vec<u8> = [1f32, 2., 3., 0.5].iter().flat_map(|x| x.to_le_bytes()).collect();
-		assert_eq!(bytes, expected);
-		let (_, batched) = input_bytes(
+		assert_eq!(jobs, vec![expected]);
+		let (jobs, batch) = input_bytes(
 			&request(
 				r#"{"inputs":[{"name":"input","shape":[1,2,2],"datatype":"FP32","data":[1,2,3,4]}]}"#,
 			),
 			&s,
 		)
 		.unwrap();
-		assert!(batched);
+		assert_eq!((jobs.len(), batch), (1, Batch::Of(1)));
 	}
 
 	#[test]
@@ -462,8 +523,8 @@ mod tests {
 		let mut body = json.as_bytes().to_vec();
 		body.extend_from_slice(&[1, 0, 0, 0, 2, 0, 0, 0]);
 		let parsed = parse_request(&body, Some(json.len())).unwrap();
-		let (bytes, _) = input_bytes(&parsed, &spec(DType::I32, &[2])).unwrap();
-		assert_eq!(bytes, [1, 0, 0, 0, 2, 0, 0, 0]);
+		let (jobs, _) = input_bytes(&parsed, &spec(DType::I32, &[2])).unwrap();
+		assert_eq!(jobs, vec![vec![1, 0, 0, 0, 2, 0, 0, 0]]);
 		let short = parse_request(&body[..body.len() - 1], Some(json.len())).unwrap();
 		assert!(matches!(
 			input_bytes(&short, &spec(DType::I32, &[2])),
@@ -480,13 +541,18 @@ mod tests {
 			&s,
 		);
 		assert!(matches!(shape, Err(GatewayError::ShapeMismatch { .. })), "{shape:?}");
-		let batch_of_two = input_bytes(
+		let empty_batch = input_bytes(
 			&request(
-				r#"{"inputs":[{"name":"input","shape":[2,1,8,8],"datatype":"FP32","data":[]}]}"#,
+				r#"{"inputs":[{"name":"input","shape":[0,1,8,8],"datatype":"FP32","data":[]}]}"#,
 			),
 			&s,
 		);
-		assert!(matches!(batch_of_two, Err(GatewayError::ShapeMismatch { .. })));
+		assert!(matches!(empty_batch, Err(GatewayError::ShapeMismatch { .. })));
+		let too_many = format!(
+			r#"{{"inputs":[{{"name":"input","shape":[{},1,8,8],"datatype":"FP32","data":[]}}]}}"#,
+			MAX_BATCH + 1
+		);
+		assert!(matches!(input_bytes(&request(&too_many), &s), Err(GatewayError::BadRequest(_))));
 		let dtype = input_bytes(
 			&request(
 				r#"{"inputs":[{"name":"input","shape":[1,8,8],"datatype":"FP64","data":[]}]}"#,
@@ -535,14 +601,58 @@ mod tests {
 			parameters: Map::new(),
 			outputs: vec![],
 		};
-		let (body, len) = render_response(response(), &output, true, true);
+		let (body, len) = render_response(response(), &[output.clone()], Batch::Of(1), true);
 		let len = len.unwrap();
 		let head: InferResponse = serde_json::from_slice(&body[..len]).unwrap();
 		assert_eq!(head.outputs[0].shape, vec![1, 1]);
 		assert_eq!(&body[len..], 7i64.to_le_bytes());
-		let (body, len) = render_response(response(), &output, false, false);
+		let (body, len) = render_response(response(), &[output.clone()], Batch::Unbatched, false);
 		assert!(len.is_none());
 		let json: InferResponse = serde_json::from_slice(&body).unwrap();
 		assert_eq!(json.outputs[0].data.as_ref().unwrap(), &vec![Value::from(7)]);
+	}
+
+	#[test]
+	fn a_batch_is_split_into_one_job_per_element_and_answered_in_order() {
+		let s = spec(DType::F32, &[2]);
+		let (jobs, batch) = input_bytes(
+			&request(
+				r#"{"inputs":[{"name":"input","shape":[3,2],"datatype":"FP32","data":[[1,2],[3,4],[5,6]]}]}"#,
+			),
+			&s,
+		)
+		.unwrap();
+		assert_eq!(batch, Batch::Of(3));
+		let floats = |x: [f32; 2]| x.iter().flat_map(|v| v.to_le_bytes()).collect::<Vec<u8>>();
+		assert_eq!(jobs, vec![floats([1., 2.]), floats([3., 4.]), floats([5., 6.])]);
+		let wrong_count = input_bytes(
+			&request(
+				r#"{"inputs":[{"name":"input","shape":[3,2],"datatype":"FP32","data":[1,2,3,4]}]}"#,
+			),
+			&s,
+		);
+		assert!(matches!(wrong_count, Err(GatewayError::BadRequest(_))));
+		let answers: Vec<DecodedOutput> = [4, 1, 9]
+			.iter()
+			.map(|&c| DecodedOutput {
+				datatype: "INT64",
+				shape: vec![1],
+				values: Values::Int(vec![c]),
+			})
+			.collect();
+		let response = InferResponse {
+			model_name: "m".into(),
+			model_version: "1".into(),
+			id: None,
+			parameters: Map::new(),
+			outputs: vec![],
+		};
+		let (body, _) = render_response(response, &answers, batch, false);
+		let json: InferResponse = serde_json::from_slice(&body).unwrap();
+		assert_eq!(json.outputs[0].shape, vec![3, 1]);
+		assert_eq!(
+			json.outputs[0].data.as_ref().unwrap(),
+			&vec![Value::from(4), Value::from(1), Value::from(9)]
+		);
 	}
 }

@@ -16,7 +16,7 @@ use infera_worker::{
 	sandbox::{
 		confine::confine,
 		protocol::{DeviceCode, LandlockStatus, Limits},
-		Isolation,
+		Isolation, SandboxConfig,
 	},
 };
 use std::{path::Path, time::Duration};
@@ -176,24 +176,38 @@ async fn a_64_gib_allocation_fails_in_its_runner_and_everything_stays_up() {
 	assert!(matches!(engine.infer(&digits, digit).await.unwrap().answer, Answer::Output(_)));
 }
 
-/// The pids of this process's children.
-fn children() -> Vec<i32> {
+/// The pids of this process's children started as `program` (their `argv[0]`): other tests
+/// of this binary start runners of their own at the same time.
+fn children_started_as(program: &Path) -> Vec<i32> {
 	let mut pids = Vec::new();
 	for task in std::fs::read_dir("/proc/self/task").unwrap() {
 		let path = task.unwrap().path().join("children");
 		let listed = std::fs::read_to_string(path).unwrap_or_default();
 		pids.extend(listed.split_whitespace().map(|p| p.parse::<i32>().unwrap()));
 	}
+	pids.retain(|pid| {
+		let cmdline = std::fs::read(format!("/proc/{pid}/cmdline")).unwrap_or_default();
+		cmdline.split(|&b| b == 0).next() == Some(program.as_os_str().as_encoded_bytes())
+	});
 	pids
 }
 
 #[tokio::test]
 async fn a_runner_that_dies_fails_its_request_and_is_restarted() {
 	let cache = tempfile::tempdir().unwrap();
-	let (engine, metrics) = engine_with_metrics(cache.path(), engine_config(4, 1));
-	let before = children();
+	// This test's runners start through a link of its own, so that they can be told apart.
+	let program = cache.path().join("crash-test-runner");
+	std::os::unix::fs::symlink(sandbox_config().runner, &program).unwrap();
+	let config = EngineConfig {
+		isolation: Isolation::Process(SandboxConfig {
+			runner: program.clone(),
+			..sandbox_config()
+		}),
+		..engine_config(4, 1)
+	};
+	let (engine, metrics) = engine_with_metrics(cache.path(), config);
 	let (digits, digit) = load_digits(&engine).await;
-	let runners: Vec<i32> = children().into_iter().filter(|p| !before.contains(p)).collect();
+	let runners = children_started_as(&program);
 	assert_eq!(runners.len(), 1, "one runner per loaded model");
 	// SAFETY: signalling a child process we started.
 	assert_eq!(unsafe { libc::kill(runners[0], libc::SIGKILL) }, 0);

@@ -156,6 +156,7 @@
 
 extern crate alloc;
 
+pub mod answer;
 mod assignment;
 mod audit;
 #[cfg(feature = "runtime-benchmarks")]
@@ -843,7 +844,8 @@ pub mod pallet {
 				commitment_of(&output_hash, &salt, &who) == commitment,
 				Error::<T>::CommitmentMismatch
 			);
-			Self::check_answer(job_id, &job, &who, &output, &attestation)?;
+			Self::check_answer(job_id, &job, &who, &output, &attestation)
+				.map_err(Error::<T>::from)?;
 
 			Self::set_answer(&mut job, index, Answer::Revealed(output_hash));
 			let output_len = output.len() as u32;
@@ -943,37 +945,5 @@ impl<T: Config> Pallet<T> {
 	pub fn genesis_hash() -> infera_primitives::Hash {
 		let genesis = frame_system::Pallet::<T>::block_hash(BlockNumberFor::<T>::zero());
 		infera_primitives::hash_from_bytes(genesis.as_ref())
-	}
-
-	/// Checks an answer and its attestation for `job`, sent by `who`: an output must have the
-	/// model's canonical length and hash to the attested hash, a refusal comes without output;
-	/// either way the worker key registered for `who` must have signed it for this chain, job,
-	/// model and input. Returns the answer's vote digest.
-	fn check_answer(
-		job_id: JobId,
-		job: &Job<T>,
-		who: &T::AccountId,
-		output: &[u8],
-		attestation: &Attestation,
-	) -> Result<Digest, DispatchError> {
-		match attestation.outcome {
-			Outcome::Output(hash) => {
-				let len = output.len() as u32;
-				ensure!(len <= Self::max_output_bytes(), Error::<T>::OutputTooLarge);
-				ensure!(len == job.output_len, Error::<T>::WrongOutputSize);
-				ensure!(digest(output) == hash, Error::<T>::OutputHashMismatch);
-			}
-			Outcome::Refused(_) => ensure!(output.is_empty(), Error::<T>::OutputWithRefusal),
-		}
-		let worker = T::Providers::worker_key(who).ok_or(Error::<T>::NoWorkerKey)?;
-		let payload = AttestationPayload {
-			genesis_hash: Self::genesis_hash(),
-			job_id,
-			model_hash: job.model_hash,
-			input_hash: job.input_hash,
-			outcome: attestation.outcome,
-		};
-		ensure!(payload.verify(&attestation.signature, &worker), Error::<T>::BadAttestation);
-		Ok(attestation.outcome.vote_digest())
 	}
 }

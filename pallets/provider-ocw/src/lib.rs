@@ -70,12 +70,14 @@ use frame::{
 	prelude::*,
 };
 use infera_primitives::{
-	attestation::{AttestationPayload, Outcome, WorkerSignature},
+	attestation::WorkerSignature,
 	digest,
 	traits::{ModelArtifacts, ModelRegistry, ProviderRegistry},
 	Digest, JobId,
 };
-use pallet_job_escrow::{commitment_of, input_key, Answer, Attestation, Job, JobStatus};
+use pallet_job_escrow::{
+	answer::AnswerFault, commitment_of, input_key, Answer, Attestation, Job, JobStatus,
+};
 use progress::{RevealSecret, Step};
 use worker_rpc::{CallError, InferRequest, Inference, WorkerClient};
 
@@ -105,12 +107,8 @@ pub enum Failure {
 	LoadFailed(CallError),
 	/// The worker call failed.
 	Worker(CallError),
-	/// The output is not the model's canonical length.
-	WrongOutputLength,
-	/// This provider account has no registered worker key.
-	NoWorkerKey,
-	/// The attestation is not signed by the registered worker key for this job and chain.
-	BadSignature,
+	/// The chain would refuse the worker's answer, for this reason.
+	Rejected(AnswerFault),
 }
 
 impl fmt::Display for Failure {
@@ -126,13 +124,7 @@ impl fmt::Display for Failure {
 			Failure::ModelGone => write!(f, "the job's model is no longer registered"),
 			Failure::LoadFailed(e) => write!(f, "loading the model: {e:?}"),
 			Failure::Worker(e) => write!(f, "worker: {e:?}"),
-			Failure::WrongOutputLength => {
-				write!(f, "output length differs from the model's canonical length")
-			}
-			Failure::NoWorkerKey => write!(f, "this account has no registered worker key"),
-			Failure::BadSignature => {
-				write!(f, "attestation is not signed by the registered worker key")
-			}
+			Failure::Rejected(fault) => write!(f, "the chain would refuse the answer: {fault:?}"),
 		}
 	}
 }
@@ -536,30 +528,24 @@ impl<T: Config> Pallet<T> {
 			.map_err(Failure::LoadFailed)
 	}
 
-	/// Refuses answers the chain would reject. [`WorkerClient`] already refused an output that
-	/// does not hash to its outcome and a refusal with output bytes; this adds what needs the
-	/// job: the output's length, and a signature by the provider's registered worker key over
-	/// this chain, job, model, input and outcome.
+	/// Refuses answers the chain would reject, by the chain's own check
+	/// ([`pallet_job_escrow::Pallet::check_answer`]): the output's length and hash, and a
+	/// signature by the provider's registered worker key over this chain, job, model, input and
+	/// outcome.
 	fn check(task: &Task<'_, T>, inference: &Inference) -> Result<(), Failure> {
-		let job = &task.job;
-		if matches!(inference.outcome, Outcome::Output(_))
-			&& inference.output.len() as u32 != job.output_len
-		{
-			return Err(Failure::WrongOutputLength);
-		}
-		let worker = <T as pallet_job_escrow::Config>::Providers::worker_key(&task.provider)
-			.ok_or(Failure::NoWorkerKey)?;
-		let payload = AttestationPayload {
-			genesis_hash: pallet_job_escrow::Pallet::<T>::genesis_hash(),
-			job_id: task.job_id,
-			model_hash: job.model_hash,
-			input_hash: job.input_hash,
+		let attestation = Attestation {
 			outcome: inference.outcome,
+			signature: WorkerSignature::from_raw(inference.signature),
 		};
-		if !payload.verify(&WorkerSignature::from_raw(inference.signature), &worker) {
-			return Err(Failure::BadSignature);
-		}
-		Ok(())
+		pallet_job_escrow::Pallet::<T>::check_answer(
+			task.job_id,
+			&task.job,
+			&task.provider,
+			&inference.output,
+			&attestation,
+		)
+		.map(|_| ())
+		.map_err(Failure::Rejected)
 	}
 
 	/// Signs `call` with the provider's key and puts it in the transaction pool.

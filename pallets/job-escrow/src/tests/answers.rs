@@ -500,3 +500,40 @@ fn reveal_with_bad_attestation_is_rejected() {
 		);
 	});
 }
+
+/// The check the off-chain worker runs before sending an answer is the chain's own: each fault
+/// is found by `check_answer` directly, and is the pallet error of the same name.
+#[test]
+fn check_answer_names_each_fault_the_chain_refuses() {
+	use crate::answer::AnswerFault;
+	ExtBuilder.build_and_execute(|| {
+		let id = submit(Some(1));
+		let p = providers_of(id)[0];
+		let job = Jobs::<Test>::get(id).unwrap();
+		let good = attestation(id, p, &output(9));
+		let check =
+			|who, out: &[u8], att: &Attestation| JobEscrow::check_answer(id, &job, &who, out, att);
+		assert_eq!(check(p, &output(9), &good), Ok(good.outcome.vote_digest()));
+		assert_eq!(check(p, &output(8), &good), Err(AnswerFault::OutputHashMismatch));
+		assert_eq!(check(p, &[1, 2, 3], &good), Err(AnswerFault::WrongOutputSize));
+		let too_long = vec![0; JobEscrow::max_output_bytes() as usize + 1];
+		assert_eq!(check(p, &too_long, &good), Err(AnswerFault::OutputTooLarge));
+		let refusal = Attestation {
+			outcome: Outcome::Refused(RefusalReason::NonFiniteOutput),
+			signature: good.signature.clone(),
+		};
+		assert_eq!(check(p, &output(9), &refusal), Err(AnswerFault::OutputWithRefusal));
+		assert_eq!(check(p, &[], &refusal), Err(AnswerFault::BadAttestation));
+		assert_eq!(check(USER, &output(9), &good), Err(AnswerFault::NoWorkerKey));
+		for (fault, error) in [
+			(AnswerFault::OutputTooLarge, Error::<Test>::OutputTooLarge),
+			(AnswerFault::WrongOutputSize, Error::<Test>::WrongOutputSize),
+			(AnswerFault::OutputHashMismatch, Error::<Test>::OutputHashMismatch),
+			(AnswerFault::OutputWithRefusal, Error::<Test>::OutputWithRefusal),
+			(AnswerFault::NoWorkerKey, Error::<Test>::NoWorkerKey),
+			(AnswerFault::BadAttestation, Error::<Test>::BadAttestation),
+		] {
+			assert_eq!(DispatchError::from(Error::<Test>::from(fault)), DispatchError::from(error));
+		}
+	});
+}
