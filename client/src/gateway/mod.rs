@@ -160,11 +160,8 @@ impl Gateway {
 		if let Some(r) = redundancy {
 			return Ok(r);
 		}
-		let parameters: MarketParameters<u128, u32> = self
-			.chain
-			.market("market_parameters", rpc_params![])
-			.await
-			.map_err(|e| GatewayError::Chain(e.to_string()))?;
+		let parameters: MarketParameters<u128, u32> =
+			self.chain.market("market_parameters", rpc_params![]).await?;
 		Ok(parameters.default_redundancy)
 	}
 
@@ -554,14 +551,12 @@ fn batch_outputs(
 	runs: Vec<Result<Ran, GatewayError>>,
 ) -> Result<(Vec<Ran>, Vec<oip::DecodedOutput>), GatewayError> {
 	let single = runs.len() == 1;
-	let mut answered = Vec::new();
 	let mut failure = None;
 	let mut ran = Vec::with_capacity(runs.len());
 	let mut outputs = Vec::with_capacity(runs.len());
 	for (index, run) in runs.into_iter().enumerate() {
 		match run.and_then(|r| settled_output(&r).map(|output| (r, output))) {
 			Ok((r, output)) => {
-				answered.push(r.job.id);
 				ran.push(r);
 				outputs.push(output);
 			}
@@ -572,9 +567,11 @@ fn batch_outputs(
 	match failure {
 		None => Ok((ran, outputs)),
 		Some((_, error)) if single => Err(error),
-		Some((index, error)) => {
-			Err(GatewayError::InBatch { index, answered, error: Box::new(error) })
-		}
+		Some((index, error)) => Err(GatewayError::InBatch {
+			index,
+			answered: ran.iter().map(|r| r.job.id).collect(),
+			error: Box::new(error),
+		}),
 	}
 }
 
