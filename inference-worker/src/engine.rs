@@ -15,7 +15,7 @@
 //! TorchScript modules (weights dominate); the process's resident memory is exported too.
 
 use crate::{
-	batcher::{BatchConfig, BatchOutput, BatchStats, Batcher, Forwarded},
+	batcher::{BatchConfig, BatchOutput, BatchStats, Batcher, Forwarded, OnePass},
 	error::{Result, WorkerError},
 	metrics::{refusal_label, Metrics},
 	sandbox::{Isolation, SandboxedModel},
@@ -393,7 +393,7 @@ impl Engine {
 			Isolation::InProcess => {
 				let model =
 					load_blocking(move || TorchModel::load(&bytes, &spec, settings)).await?;
-				Batcher::spawn(label, model, output_len, batch, metrics)
+				Batcher::spawn(label, OnePass::new(model), output_len, batch, metrics)
 			}
 			Isolation::Process(sandbox) => {
 				let (sandbox, name, runner_metrics) =

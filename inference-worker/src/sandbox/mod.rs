@@ -6,7 +6,10 @@
 //! artifact cache, the network, the API, batching, canonicalization and signing. A runner is
 //! the worker's own executable started again with [`RUNNER_ARG`]. It receives one model's
 //! verified artifact over a pipe, confines itself ([`confine`]), loads the model and then
-//! answers forward passes, one request and one reply at a time ([`protocol`]). It never sees
+//! answers forward passes, one request and one reply at a time, in order ([`protocol`]). The
+//! batching thread keeps the runner busy: while it computes one pass, the next batch already
+//! waits in its request pipe ([`crate::batcher::Pipeline`]), so the pipe round trip is not
+//! paid between batches. It never sees
 //! the key: its environment is emptied, its arguments hold nothing, and the file-system
 //! ruleset hides the key file, the cache and `/proc` of other processes.
 //!
@@ -29,7 +32,9 @@
 //!   or a load longer than `--model-load-timeout-secs` kills the runner (`SIGKILL`) and fails
 //!   with [`crate::error::WorkerError::ModelTimedOut`]; a runner that dies (a crash, a signal)
 //!   fails its requests with [`crate::error::WorkerError::ModelCrashed`]. Either way the next
-//!   request starts a new runner. Other models run in other runners and are never affected.
+//!   request starts a new runner, and a pass that was waiting in the old runner's pipe is sent
+//!   to the new one (it is not to blame). A pass's deadline counts from when the runner could
+//!   begin it: its sending, or the reply to the pass before it. Other models run in other runners and are never affected.
 //!   A runner lives in its own process group and dies with the worker: between requests its
 //!   stdin closes, and during one a watchdog thread sees its parent change within
 //!   [`runner::WATCHDOG_PERIOD`]. (`PR_SET_PDEATHSIG` would not do: it fires when the *thread*
@@ -58,7 +63,7 @@ pub mod protocol;
 pub mod runner;
 
 use crate::{
-	batcher::{BatchModel, ForwardError},
+	batcher::{ForwardError, Pipeline},
 	engine::ModelSpec,
 	error::{Result, WorkerError},
 	metrics::Metrics,
@@ -67,6 +72,7 @@ use crate::{
 use pipe::PipeError;
 use protocol::{Confinement, DeviceCode, LandlockStatus, Limits, LoadRequest, Reply, Request};
 use std::{
+	collections::VecDeque,
 	io,
 	os::{fd::AsFd, unix::process::CommandExt},
 	path::PathBuf,
@@ -169,35 +175,51 @@ impl Runner {
 		let stdout = process.stdout.take().ok_or_else(missing)?;
 		pipe::set_nonblocking(stdin.as_fd())?;
 		pipe::set_nonblocking(stdout.as_fd())?;
+		pipe::grow(stdin.as_fd());
 		Ok(Self { process, stdin, stdout })
 	}
 
-	/// Sends `request` and waits at most `timeout` (both ways included) for its reply.
-	fn call(&mut self, request: &Request, timeout: Duration) -> Result<Reply, Fault> {
-		match protocol::frame(request) {
-			Ok(frame) => self.call_framed(&frame, timeout),
-			Err(e) => Err(Fault::Died(format!("{e}; {}", self.end()))),
-		}
-	}
-
-	/// Sends an encoded request `frame` and waits at most `timeout` for its reply.
+	/// Sends an encoded request `frame` and waits at most `timeout` (both ways included) for
+	/// its reply.
 	fn call_framed(&mut self, frame: &[u8], timeout: Duration) -> Result<Reply, Fault> {
 		let deadline = Instant::now() + timeout;
+		self.send(frame, deadline, timeout)?;
+		self.receive(deadline, timeout)
+	}
+
+	/// Writes `frame` before `deadline`; past it the runner is killed (`timeout` is what the
+	/// fault reports).
+	fn send(&mut self, frame: &[u8], deadline: Instant, timeout: Duration) -> Result<(), Fault> {
+		let written = pipe::write_all_by(&mut self.stdin, frame, deadline);
+		written.map_err(|e| self.pipe_fault(e, timeout))
+	}
+
+	/// Reads the next reply before `deadline`; past it the runner is killed.
+	fn receive(&mut self, deadline: Instant, timeout: Duration) -> Result<Reply, Fault> {
 		let exchange = |runner: &mut Self| -> Result<Reply, PipeError> {
-			pipe::write_all_by(&mut runner.stdin, frame, deadline)?;
 			let mut header = [0u8; 4];
 			pipe::read_exact_by(&mut runner.stdout, &mut header, deadline)?;
 			let mut body = vec![0u8; protocol::body_len(header).map_err(PipeError::Broken)?];
 			pipe::read_exact_by(&mut runner.stdout, &mut body, deadline)?;
 			protocol::decode_body(&body).map_err(PipeError::Broken)
 		};
-		match exchange(self) {
-			Ok(reply) => Ok(reply),
-			Err(PipeError::TimedOut) => {
+		exchange(self).map_err(|e| self.pipe_fault(e, timeout))
+	}
+
+	/// Whether `len` more bytes fit in the request pipe now, so that writing them cannot block
+	/// (however long the runner takes to read them).
+	fn fits(&self, len: usize) -> bool {
+		pipe::free_space(self.stdin.as_fd()).is_ok_and(|free| free >= len)
+	}
+
+	/// Ends the runner after a failed pipe operation and says why.
+	fn pipe_fault(&mut self, error: PipeError, timeout: Duration) -> Fault {
+		match error {
+			PipeError::TimedOut => {
 				self.end();
-				Err(Fault::TimedOut(timeout))
+				Fault::TimedOut(timeout)
 			}
-			Err(PipeError::Broken(e)) => Err(Fault::Died(format!("{e}; {}", self.end()))),
+			PipeError::Broken(e) => Fault::Died(format!("{e}; {}", self.end())),
 		}
 	}
 
@@ -217,13 +239,28 @@ impl Drop for Runner {
 	}
 }
 
-/// A model in its runner, as the batching thread sees it.
+/// A forward pass the batching thread started.
+enum Pass {
+	/// Its encoded request, and when it was written to the current runner (`None`: not yet,
+	/// or written to a runner that has since been replaced).
+	Framed { frame: Vec<u8>, sent: Option<Instant> },
+	/// It could not be sent; `finish` reports why.
+	Failed(ForwardError),
+}
+
+/// A model in its runner, as the batching thread sees it: a [`Pipeline`] of up to
+/// [`crate::batcher::PIPELINE_DEPTH`] passes. The runner answers requests in order, one at a
+/// time, so the next pass waits in its request pipe while it computes one.
 pub struct SandboxedModel {
 	label: String,
 	config: SandboxConfig,
 	/// The load request, encoded once: every (re)start of the runner sends it as it is.
 	load_frame: Vec<u8>,
 	runner: Option<Runner>,
+	/// Started passes, oldest first; those sent to the runner come first.
+	passes: VecDeque<Pass>,
+	/// When the runner last replied: the pass after it began computing then at the earliest.
+	last_reply: Instant,
 	metrics: Arc<Metrics>,
 }
 
@@ -237,8 +274,15 @@ impl SandboxedModel {
 	) -> Result<Self> {
 		let load_frame = protocol::frame(&Request::Load(load))
 			.map_err(|e| WorkerError::InvalidArtifact(format!("cannot send the model: {e}")))?;
-		let mut model =
-			SandboxedModel { label: label.to_string(), config, load_frame, runner: None, metrics };
+		let mut model = SandboxedModel {
+			label: label.to_string(),
+			config,
+			load_frame,
+			runner: None,
+			passes: VecDeque::new(),
+			last_reply: Instant::now(),
+			metrics,
+		};
 		model.launch()?;
 		Ok(model)
 	}
@@ -298,25 +342,121 @@ impl SandboxedModel {
 	}
 }
 
-impl BatchModel for SandboxedModel {
-	fn forward(&mut self, input: &[u8], batch: usize) -> Result<Vec<u8>, ForwardError> {
+impl SandboxedModel {
+	/// Drops the runner (killing it) after a fault: the passes it held go to the next runner.
+	fn lose_runner(&mut self) {
+		self.runner = None;
+		for pass in &mut self.passes {
+			if let Pass::Framed { sent, .. } = pass {
+				*sent = None;
+			}
+		}
+	}
+
+	/// Writes the oldest pass to the runner if it is not there yet (after a restart),
+	/// starting a runner if there is none.
+	fn ensure_sent(&mut self) -> Result<Instant, ForwardError> {
 		if self.runner.is_none() {
 			self.launch().map_err(|e| ForwardError::Crashed(format!("restarting: {e}")))?;
 		}
-		let runner =
-			self.runner.as_mut().ok_or_else(|| ForwardError::Crashed("no runner".into()))?;
+		let timeout = self.config.forward_timeout;
+		let (Some(runner), Some(Pass::Framed { frame, sent })) =
+			(self.runner.as_mut(), self.passes.front_mut())
+		else {
+			return Err(ForwardError::Runtime("no pass to send".into()));
+		};
+		if let Some(at) = *sent {
+			return Ok(at);
+		}
+		let now = Instant::now();
+		match runner.send(frame, now + timeout, timeout) {
+			Ok(()) => {
+				*sent = Some(now);
+				Ok(now)
+			}
+			Err(fault) => {
+				self.lose_runner();
+				Err(self.fault(fault))
+			}
+		}
+	}
+}
+
+impl Pipeline for SandboxedModel {
+	fn pipelined(&self) -> bool {
+		true
+	}
+
+	/// A pass ahead is taken only onto a running runner that holds every earlier pass, and only
+	/// if its frame fits in the request pipe at once: the batching thread then never blocks
+	/// writing while the runner blocks writing a reply nobody reads yet.
+	fn start(&mut self, input: &[u8], batch: usize, ahead: bool) -> bool {
 		let request = Request::Forward { batch: batch as u32, input: input.to_vec() };
-		let reply = runner.call(&request, self.config.forward_timeout);
+		let frame = match protocol::frame(&request) {
+			Ok(frame) => frame,
+			Err(_) if ahead => return false,
+			Err(e) => {
+				let failed = ForwardError::Runtime(format!("cannot send the batch: {e}"));
+				self.passes.push_back(Pass::Failed(failed));
+				return true;
+			}
+		};
+		let all_sent = self.passes.iter().all(|p| matches!(p, Pass::Framed { sent: Some(_), .. }));
+		let now = Instant::now();
+		let sent = match self.runner.as_mut() {
+			Some(runner) if all_sent && (!ahead || runner.fits(frame.len())) => {
+				let timeout = self.config.forward_timeout;
+				// A failure here is the runner's end, which the oldest pass's reply reports.
+				runner.send(&frame, now + timeout, timeout).ok().map(|()| now)
+			}
+			Some(_) | None => None,
+		};
+		if ahead && sent.is_none() {
+			return false;
+		}
+		self.passes.push_back(Pass::Framed { frame, sent });
+		true
+	}
+
+	fn finish(&mut self) -> Result<Vec<u8>, ForwardError> {
+		match self.passes.front() {
+			None => return Err(ForwardError::Runtime("no pass started".into())),
+			Some(Pass::Failed(_)) => {
+				return match self.passes.pop_front() {
+					Some(Pass::Failed(e)) => Err(e),
+					Some(Pass::Framed { .. }) | None => {
+						Err(ForwardError::Runtime("no pass started".into()))
+					}
+				}
+			}
+			Some(Pass::Framed { .. }) => {}
+		}
+		let sent = match self.ensure_sent() {
+			Ok(sent) => sent,
+			Err(e) => {
+				self.passes.pop_front();
+				return Err(e);
+			}
+		};
+		let timeout = self.config.forward_timeout;
+		// The pass began when it was sent or when the runner finished the one before it.
+		let deadline = sent.max(self.last_reply) + timeout;
+		let reply = match self.runner.as_mut() {
+			Some(runner) => runner.receive(deadline, timeout),
+			None => Err(Fault::Died("no runner".into())),
+		};
+		self.passes.pop_front();
+		self.last_reply = Instant::now();
 		match reply {
 			Ok(Reply::Output(raw)) => Ok(raw),
 			Ok(Reply::ModelFailed(reason)) => Err(ForwardError::Model(reason)),
 			Ok(Reply::RuntimeFailed(reason)) => Err(ForwardError::Runtime(reason)),
 			Ok(Reply::Ready(_) | Reply::LoadFailed(_)) => {
-				self.runner = None;
+				self.lose_runner();
 				Err(ForwardError::Crashed("the runner answered a forward pass out of turn".into()))
 			}
 			Err(fault) => {
-				self.runner = None;
+				self.lose_runner();
 				Err(self.fault(fault))
 			}
 		}

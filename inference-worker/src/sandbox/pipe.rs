@@ -29,6 +29,33 @@ pub fn set_nonblocking(fd: BorrowedFd<'_>) -> io::Result<()> {
 	Ok(())
 }
 
+/// The pipe size a runner's request pipe asks for ([`grow`]): room for two batches of a
+/// mid-size image model (32 × 3 × 32 × 32 `f32` is 384 KiB), so the next batch can wait in the
+/// pipe while the runner computes one. Linux lets any process grow a pipe to
+/// `/proc/sys/fs/pipe-max-size`, 1 MiB by default.
+pub const PIPE_BYTES: libc::c_int = 1 << 20;
+
+/// Asks the kernel for a [`PIPE_BYTES`] buffer on the pipe `fd`; keeps the default (64 KiB)
+/// if it refuses.
+pub fn grow(fd: BorrowedFd<'_>) {
+	// SAFETY: `fcntl` on a descriptor we own, with integer arguments only.
+	let _ = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETPIPE_SZ, PIPE_BYTES) };
+}
+
+/// Bytes that can be written to the pipe `fd` now without blocking: its capacity less what the
+/// reader has not read yet.
+pub fn free_space(fd: BorrowedFd<'_>) -> io::Result<usize> {
+	let raw = fd.as_raw_fd();
+	// SAFETY: `fcntl` on a descriptor we own, with integer arguments only.
+	let capacity = unsafe { libc::fcntl(raw, libc::F_GETPIPE_SZ) };
+	let mut unread: libc::c_int = 0;
+	// SAFETY: `FIONREAD` writes one `c_int` through the pointer, which is valid for the call.
+	if capacity < 0 || unsafe { libc::ioctl(raw, libc::FIONREAD, &mut unread) } < 0 {
+		return Err(io::Error::last_os_error());
+	}
+	Ok((capacity.max(0) as usize).saturating_sub(unread.max(0) as usize))
+}
+
 /// Waits until `fd` is ready for `events` or `deadline` passes.
 fn wait(fd: BorrowedFd<'_>, events: libc::c_short, deadline: Instant) -> Result<(), PipeError> {
 	loop {

@@ -11,15 +11,18 @@ use infera_primitives::{
 	Digest,
 };
 use infera_worker::{
+	batcher::{ForwardError, Pipeline},
 	engine::{Answer, Engine, EngineConfig, ModelSpec},
 	error::WorkerError,
+	metrics::Metrics,
 	sandbox::{
 		confine::confine,
 		protocol::{DeviceCode, LandlockStatus, Limits},
-		Isolation, SandboxConfig,
+		Isolation, SandboxConfig, SandboxedModel,
 	},
+	torch::TorchSettings,
 };
-use std::{path::Path, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 
 /// The secret a hostile model goes after: 16 bytes in a file like the worker's key.
 const SECRET: &[u8; 16] = b"attestation-key!";
@@ -156,6 +159,37 @@ async fn an_endless_loop_is_killed_at_its_deadline_while_other_models_answer() {
 	let doubled = engine.infer(&hash, floats([-1.0, 0.5, 0.0, 0.0])).await.unwrap();
 	assert_eq!(doubled.answer, Answer::Output(floats([-2.0, 1.0, 0.0, 0.0])));
 	assert!(metrics.render().contains(r#"infera_worker_runner_kills_total{reason="timeout"} 1"#));
+}
+
+/// The runner's pipeline, driven as the batching thread drives it: a pass sent ahead into the
+/// pipe of a runner that is then killed at its deadline goes to the next runner, and a pass too
+/// big for the pipe is not taken ahead.
+#[test]
+fn a_pass_waiting_behind_a_killed_one_is_answered_by_the_next_runner() {
+	let dir = tempfile::tempdir().unwrap();
+	let (uri, _) = script_model(dir.path(), "loops.pt", LOOPS);
+	let artifact = std::fs::read(uri.trim_start_matches("file://")).unwrap();
+	let mut sandbox = sandbox_config();
+	sandbox.forward_timeout = Duration::from_secs(1);
+	let settings = TorchSettings { device: tch::Device::Cpu, threads: 1, faulty: false };
+	let load = sandbox.load_request(artifact, &four_floats(), settings);
+	let metrics = Arc::new(Metrics::new("cpu").unwrap());
+	let mut model = SandboxedModel::start("loops", load, sandbox, metrics.clone()).unwrap();
+
+	assert!(model.start(&floats([1.0, 0.0, 0.0, 0.0]), 1, false));
+	// Sent ahead, behind the endless loop, into the runner's pipe.
+	assert!(model.start(&floats([-1.0, 0.5, 0.0, 0.0]), 1, true));
+	// A pass too big to fit in the pipe at once is not taken ahead.
+	assert!(!model.start(&vec![0u8; 2 << 20], 1, true));
+	let started = std::time::Instant::now();
+	assert_eq!(model.finish(), Err(ForwardError::TimedOut(1000)));
+	// The pass behind it was not lost with the runner: a new one computes it.
+	assert_eq!(model.finish(), Ok(floats([-2.0, 1.0, 0.0, 0.0])));
+	assert!(started.elapsed() < Duration::from_secs(10), "{:?}", started.elapsed());
+	assert!(metrics.render().contains(r#"infera_worker_runner_kills_total{reason="timeout"} 1"#));
+	// Nothing in flight: the next pass is taken whatever its size, and answered.
+	assert!(model.start(&floats([0.0, 0.0, -3.0, 0.0]), 1, false));
+	assert_eq!(model.finish(), Ok(floats([0.0, 0.0, -6.0, 0.0])));
 }
 
 #[tokio::test]
