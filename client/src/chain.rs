@@ -1,6 +1,10 @@
-//! Talking to an Infera node: reads of the marketplace's storage and signed calls, all through
-//! subxt's dynamic API (pallet, call and storage names plus `scale_value` / `DecodeAsType`
-//! types), so the client needs no generated code and follows the node's metadata.
+//! Talking to an Infera node: reads of the marketplace's storage and signed calls, through the
+//! calls, storage addresses and events subxt generated from the checked-in metadata
+//! ([`crate::runtime`]), so a renamed pallet, call or entry fails to compile, not at run time.
+//! Storage values are decoded by field name into this module's views ([`DecodeAsType`]): the
+//! fields the client shows, in the primitives' own types where the chain uses them.
+//!
+//! [`DecodeAsType`]: scale_decode::DecodeAsType
 
 use crate::{
 	keys::ProvenWorkerKey,
@@ -8,12 +12,10 @@ use crate::{
 	spec::{describe_output, top_k_indices, AgreementRule, TensorSpec},
 };
 use anyhow::{anyhow, bail, Context, Result};
-use scale_value::Value;
 use serde::Serialize;
 use std::time::Duration;
 use subxt::rpcs::RpcClient;
 use subxt::{
-	dynamic,
 	error::{DispatchError, TransactionEventsError, TransactionFinalizedSuccessError},
 	transactions::TransactionStatus,
 	utils::{AccountId32, MultiAddress, Static},
@@ -285,14 +287,6 @@ struct AccountInfo {
 // ---------------------------------------------------------------------------------------------
 // Events the client reads.
 
-#[derive(Debug, scale_decode::DecodeAsType)]
-struct JobSubmittedEv {
-	job_id: JobId,
-	providers: Vec<AccountId32>,
-	price: Balance,
-	deadline: u32,
-}
-
 /// What `submit_job` returned.
 #[derive(Clone, Debug, Serialize)]
 pub struct Submitted {
@@ -309,17 +303,12 @@ pub struct Submitted {
 }
 
 /// Settlement of a completed job (`JobEscrow::JobCompleted`).
-#[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
+#[derive(Clone, Debug, Serialize)]
 pub struct Completed {
 	/// Providers that gave the winning answer.
 	pub winners: u32,
 	/// What each was paid.
 	pub share: Balance,
-}
-
-#[derive(Debug, scale_decode::DecodeAsType)]
-struct JobIdField {
-	job_id: JobId,
 }
 
 /// A state change of a followed job.
@@ -478,9 +467,9 @@ impl Chain {
 	/// A model version.
 	pub async fn model(&self, id: ModelId) -> Result<Option<Model>> {
 		let at = self.client.at_current_block().await?;
-		let addr = dynamic::storage::<(ModelId,), Model>("ModelRegistry", "Models");
+		let addr = infera::storage().model_registry().models();
 		Ok(match at.storage().try_fetch(addr, (id,)).await? {
-			Some(v) => Some(v.decode()?),
+			Some(v) => Some(v.decode_as()?),
 			None => None,
 		})
 	}
@@ -488,13 +477,13 @@ impl Chain {
 	/// Every model, by id.
 	pub async fn models(&self) -> Result<Vec<(ModelId, Model)>> {
 		let at = self.client.at_current_block().await?;
-		let addr = dynamic::storage::<(ModelId,), Model>("ModelRegistry", "Models");
+		let addr = infera::storage().model_registry().models();
 		let mut iter = at.storage().iter(addr, ()).await?;
 		let mut out = Vec::new();
 		while let Some(kv) = iter.next().await {
 			let kv = kv?;
 			let id = kv.key()?.decode()?.0;
-			out.push((id, kv.value().decode()?));
+			out.push((id, kv.value().decode_as()?));
 		}
 		out.sort_by_key(|(id, _)| *id);
 		Ok(out)
@@ -518,17 +507,13 @@ impl Chain {
 		capacity: u32,
 		price: Balance,
 	) -> Result<()> {
-		let call = dynamic::transaction(
-			"ProviderStaking",
-			"register_provider",
-			vec![
-				Value::u128(bond),
-				Value::from_bytes(worker.worker),
-				Value::from_bytes(worker.proof),
-				Value::unnamed_composite(models.iter().map(|&m| Value::u128(m as u128))),
-				Value::u128(capacity as u128),
-				Value::u128(price),
-			],
+		let call = infera::tx().provider_staking().register_provider(
+			bond,
+			worker.worker,
+			worker.proof,
+			models.to_vec(),
+			capacity,
+			price,
 		);
 		self.submit(&call, signer).await?;
 		Ok(())
@@ -541,19 +526,7 @@ impl Chain {
 		signer: &Keypair,
 		worker: &ProvenWorkerKey,
 	) -> Result<()> {
-		let args = vec![Value::from_bytes(worker.worker), Value::from_bytes(worker.proof)];
-		self.call(signer, "ProviderStaking", "rotate_worker_key", args).await
-	}
-
-	/// Calls `pallet::call` with `args` as `signer` and waits for finality.
-	pub async fn call(
-		&self,
-		signer: &Keypair,
-		pallet: &str,
-		call: &str,
-		args: Vec<Value>,
-	) -> Result<()> {
-		let call = dynamic::transaction(pallet, call, args);
+		let call = infera::tx().provider_staking().rotate_worker_key(worker.worker, worker.proof);
 		self.submit(&call, signer).await?;
 		Ok(())
 	}
@@ -561,19 +534,16 @@ impl Chain {
 	/// A provider's record and stake.
 	pub async fn provider(&self, account: &AccountId32) -> Result<ProviderView> {
 		let at = self.client.at_current_block().await?;
-		let key = (account.0,);
-		let paddr = dynamic::storage::<([u8; 32],), ProviderInfo>("ProviderStaking", "Providers");
-		let laddr = dynamic::storage::<([u8; 32],), Ledger>("ProviderStaking", "Ledgers");
-		let provider = match at.storage().try_fetch(paddr, key).await? {
-			Some(v) => Some(v.decode()?),
+		let (key, staking) = ((account.clone(),), infera::storage().provider_staking());
+		let provider = match at.storage().try_fetch(staking.providers(), key.clone()).await? {
+			Some(v) => Some(v.decode_as()?),
 			None => None,
 		};
-		let ledger = match at.storage().try_fetch(laddr, key).await? {
-			Some(v) => Some(v.decode()?),
+		let ledger = match at.storage().try_fetch(staking.ledgers(), key.clone()).await? {
+			Some(v) => Some(v.decode_as()?),
 			None => None,
 		};
-		let oaddr = dynamic::storage::<([u8; 32],), AccountId32>("ProviderStaking", "Operators");
-		let operator = match at.storage().try_fetch(oaddr, key).await? {
+		let operator = match at.storage().try_fetch(staking.operators(), key).await? {
 			Some(v) => Some(v.decode()?),
 			None => None,
 		};
@@ -591,26 +561,14 @@ impl Chain {
 		max_price: Balance,
 		redundancy: Option<u32>,
 	) -> Result<Submitted> {
-		let redundancy = match redundancy {
-			Some(r) => Value::unnamed_variant("Some", [Value::u128(r as u128)]),
-			None => Value::unnamed_variant("None", []),
-		};
-		let call = dynamic::transaction(
-			"JobEscrow",
-			"submit_job",
-			vec![
-				Value::u128(model as u128),
-				Value::from_bytes(input),
-				Value::u128(max_price),
-				redundancy,
-			],
-		);
+		let input =
+			infera::runtime_types::bounded_collections::bounded_vec::BoundedVec(input.to_vec());
+		let call = infera::tx().job_escrow().submit_job(model, input, max_price, redundancy);
 		let events = self.submit(&call, signer).await?;
-		let ev = find_event::<JobSubmittedEv>(&events, "JobEscrow", "JobSubmitted")?
-			.context("no JobSubmitted event")?;
+		let ev = first_event::<infera::job_escrow::events::JobSubmitted>(&events)?;
 		Ok(Submitted {
 			job_id: ev.job_id,
-			providers: ev.providers,
+			providers: ev.providers.0,
 			price: ev.price,
 			deadline: ev.deadline,
 			extrinsic: format!("{:?}", events.extrinsic_hash()),
@@ -620,9 +578,9 @@ impl Chain {
 	/// A job record.
 	pub async fn job(&self, id: JobId) -> Result<Option<Job>> {
 		let at = self.client.at_current_block().await?;
-		let addr = dynamic::storage::<(JobId,), Job>("JobEscrow", "Jobs");
+		let addr = infera::storage().job_escrow().jobs();
 		Ok(match at.storage().try_fetch(addr, (id,)).await? {
-			Some(v) => Some(v.decode()?),
+			Some(v) => Some(v.decode_as()?),
 			None => None,
 		})
 	}
@@ -630,9 +588,9 @@ impl Chain {
 	/// The stored result of a completed job.
 	pub async fn result(&self, id: JobId) -> Result<Option<Vec<u8>>> {
 		let at = self.client.at_current_block().await?;
-		let addr = dynamic::storage::<(JobId,), Vec<u8>>("JobEscrow", "Results");
+		let addr = infera::storage().job_escrow().results();
 		Ok(match at.storage().try_fetch(addr, (id,)).await? {
-			Some(v) => Some(v.decode()?),
+			Some(v) => Some(v.decode()?.0),
 			None => None,
 		})
 	}
@@ -665,10 +623,13 @@ impl Chain {
 		let events = block.events().fetch().await?;
 		for ev in events.iter() {
 			let ev = ev?;
-			if ev.pallet_name() == "JobEscrow" && ev.event_name() == "JobCompleted" {
-				let JobIdField { job_id } = ev.decode_fields_unchecked_as::<JobIdField>()?;
-				if job_id == id {
-					return Ok(Some(ev.decode_fields_unchecked_as::<Completed>()?));
+			if let Some(completed) =
+				ev.decode_fields_as::<infera::job_escrow::events::JobCompleted>()
+			{
+				let completed = completed?;
+				if completed.job_id == id {
+					let (winners, share) = (completed.winners, completed.share);
+					return Ok(Some(Completed { winners, share }));
 				}
 			}
 		}
@@ -745,9 +706,9 @@ impl Chain {
 	/// Balances of `account`.
 	pub async fn balance(&self, account: &AccountId32) -> Result<AccountData> {
 		let at = self.client.at_current_block().await?;
-		let addr = dynamic::storage::<([u8; 32],), AccountInfo>("System", "Account");
-		Ok(match at.storage().try_fetch(addr, (account.0,)).await? {
-			Some(v) => v.decode()?.data,
+		let addr = infera::storage().system().account();
+		Ok(match at.storage().try_fetch(addr, (account.clone(),)).await? {
+			Some(v) => v.decode_as::<AccountInfo>()?.data,
 			None => AccountData::default(),
 		})
 	}
@@ -759,11 +720,8 @@ impl Chain {
 		dest: &AccountId32,
 		amount: Balance,
 	) -> Result<()> {
-		let call = dynamic::transaction(
-			"Balances",
-			"transfer_keep_alive",
-			(MultiAddress::<AccountId32, ()>::Id(dest.clone()), amount),
-		);
+		let call =
+			infera::tx().balances().transfer_keep_alive(MultiAddress::Id(dest.clone()), amount);
 		self.submit(&call, signer).await?;
 		Ok(())
 	}
@@ -837,19 +795,4 @@ pub fn describe_tx_error(e: TransactionFinalizedSuccessError) -> anyhow::Error {
 		) => anyhow!("dispatch error: {d}"),
 		_ => anyhow!("{e}"),
 	}
-}
-
-/// The first event `pallet::name` among `events`, decoded.
-fn find_event<E: scale_decode::DecodeAsFields>(
-	events: &TxEvents,
-	pallet: &str,
-	name: &str,
-) -> Result<Option<E>> {
-	for ev in events.iter() {
-		let ev = ev?;
-		if ev.pallet_name() == pallet && ev.event_name() == name {
-			return Ok(Some(ev.decode_fields_unchecked_as::<E>()?));
-		}
-	}
-	Ok(None)
 }

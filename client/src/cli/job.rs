@@ -3,12 +3,12 @@
 use super::{render::*, Output, Session};
 use crate::{
 	chain::{account_of, parse_account},
+	runtime::infera,
 	spec::{format_amount, parse_amount},
 };
 use anyhow::{bail, Context, Result};
 use clap::Subcommand;
 use infera_primitives::market::Quote;
-use scale_value::Value;
 use serde_json::json;
 use std::{fmt::Write as _, path::PathBuf, time::Duration};
 
@@ -174,9 +174,7 @@ pub(super) async fn run(
 		)
 		}
 		JobCmd::Cancel { id } => {
-			s.chain
-				.call(&s.signer()?, "JobEscrow", "cancel_job", vec![Value::u128(*id as u128)])
-				.await?;
+			s.chain.submit(&infera::tx().job_escrow().cancel_job(*id), &s.signer()?).await?;
 			let at = s.chain.job(*id).await?.and_then(|j| j.cancel_at);
 			let at_text = at.map_or_else(|| "soon".into(), |b| format!("at block {b}"));
 			Output::new(

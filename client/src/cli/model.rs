@@ -3,11 +3,11 @@
 use super::{render::*, Output, Session};
 use crate::{
 	chain::ModelEntry,
+	runtime::infera,
 	spec::{format_amount, parse_amount, parse_rule, parse_tensor_spec, AgreementRule, TensorSpec},
 };
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use scale_value::Value;
 use serde_json::json;
 use std::path::PathBuf;
 
@@ -128,14 +128,11 @@ pub(super) async fn run(s: &Session<'_>, cmd: &ModelCmd) -> Result<Output> {
 			)
 		}
 		ModelCmd::Deprecate { id } => {
-			s.chain
-				.call(&s.signer()?, "ModelRegistry", "deprecate", vec![Value::u128(*id as u128)])
-				.await?;
+			s.chain.submit(&infera::tx().model_registry().deprecate(*id), &s.signer()?).await?;
 			Output::new(format!("model {id} deprecated"), json!({ "id": id, "deprecated": true }))
 		}
 		ModelCmd::SetFee { id, fee } => {
-			let args = vec![Value::u128(*id as u128), Value::u128(*fee)];
-			s.chain.call(&s.signer()?, "ModelRegistry", "set_fee", args).await?;
+			s.chain.submit(&infera::tx().model_registry().set_fee(*id, *fee), &s.signer()?).await?;
 			Output::new(
 				format!("model {id}: fee {}", format_amount(*fee)),
 				json!({ "id": id, "fee": fee }),

@@ -4,11 +4,11 @@ use super::{render::*, Output, Session};
 use crate::{
 	chain::{account_of, parse_account, Chain},
 	keys::{ProvenWorkerKey, WorkerKeySource},
+	runtime::infera,
 	spec::{parse_amount, parse_hex32, parse_ids},
 };
 use anyhow::{bail, Result};
 use clap::{Args, Subcommand};
-use scale_value::Value;
 use std::path::PathBuf;
 
 /// Provider commands.
@@ -179,11 +179,9 @@ pub(super) async fn run(s: &Session<'_>, cmd: &ProviderCmd) -> Result<Output> {
 		ProviderCmd::SetOperator { operator, clear: _ } => {
 			let key = s.signer()?;
 			let operator = operator.as_deref().map(parse_account).transpose()?;
-			let arg = match &operator {
-				Some(account) => Value::unnamed_variant("Some", [Value::from_bytes(account.0)]),
-				None => Value::unnamed_variant("None", []),
-			};
-			s.chain.call(&key, "ProviderStaking", "set_operator", vec![arg]).await?;
+			s.chain
+				.submit(&infera::tx().provider_staking().set_operator(operator.clone()), &key)
+				.await?;
 			let text = match &operator {
 				Some(account) => {
 					format!("operator set: {account} answers for {}", account_of(&key))
@@ -198,7 +196,7 @@ pub(super) async fn run(s: &Session<'_>, cmd: &ProviderCmd) -> Result<Output> {
 		}
 		ProviderCmd::RenounceOperator => {
 			let key = s.signer()?;
-			s.chain.call(&key, "ProviderStaking", "renounce_operator", vec![]).await?;
+			s.chain.submit(&infera::tx().provider_staking().renounce_operator(), &key).await?;
 			let text = format!("{} no longer operates for any provider", account_of(&key));
 			Output::new(text, serde_json::json!({ "operator": account_of(&key).to_string() }))
 		}
@@ -211,35 +209,47 @@ pub(super) async fn run(s: &Session<'_>, cmd: &ProviderCmd) -> Result<Output> {
 			Output::new(describe_provider(&view), serde_json::to_value(&view)?)
 		}
 		cmd => {
-			let (call, args, what) = match cmd {
+			let key = s.signer()?;
+			let staking = infera::tx().provider_staking();
+			let what = match cmd {
 				ProviderCmd::Unbond { amount } => {
-					("unbond", vec![Value::u128(*amount)], "unbonding")
+					s.chain.submit(&staking.unbond(*amount), &key).await?;
+					"unbonding"
 				}
 				ProviderCmd::Bond { amount } => {
-					("bond_extra", vec![Value::u128(*amount)], "bonded")
+					s.chain.submit(&staking.bond_extra(*amount), &key).await?;
+					"bonded"
 				}
-				ProviderCmd::SetModels { models } => (
-					"set_models",
-					vec![Value::unnamed_composite(models.iter().map(|&m| Value::u128(m as u128)))],
-					"models set",
-				),
+				ProviderCmd::SetModels { models } => {
+					s.chain.submit(&staking.set_models(models.clone()), &key).await?;
+					"models set"
+				}
 				ProviderCmd::SetPrice { price } => {
-					("set_price", vec![Value::u128(*price)], "price set")
+					s.chain.submit(&staking.set_price(*price), &key).await?;
+					"price set"
 				}
 				ProviderCmd::SetCapacity { capacity } => {
-					("set_capacity", vec![Value::u128(*capacity as u128)], "capacity set")
+					s.chain.submit(&staking.set_capacity(*capacity), &key).await?;
+					"capacity set"
 				}
-				ProviderCmd::Withdraw => ("withdraw_unbonded", vec![], "withdrawn"),
-				ProviderCmd::Offline => ("go_offline", vec![], "offline"),
-				ProviderCmd::Online => ("go_online", vec![], "online"),
+				ProviderCmd::Withdraw => {
+					s.chain.submit(&staking.withdraw_unbonded(), &key).await?;
+					"withdrawn"
+				}
+				ProviderCmd::Offline => {
+					s.chain.submit(&staking.go_offline(), &key).await?;
+					"offline"
+				}
+				ProviderCmd::Online => {
+					s.chain.submit(&staking.go_online(), &key).await?;
+					"online"
+				}
 				ProviderCmd::Register { .. }
 				| ProviderCmd::RotateWorkerKey { .. }
 				| ProviderCmd::Show { .. }
 				| ProviderCmd::SetOperator { .. }
 				| ProviderCmd::RenounceOperator => unreachable!("handled above"),
 			};
-			let key = s.signer()?;
-			s.chain.call(&key, "ProviderStaking", call, args).await?;
 			let view = s.chain.provider(&account_of(&key)).await?;
 			Output::new(
 				format!("{what}\n{}", describe_provider(&view)),

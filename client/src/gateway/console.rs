@@ -42,7 +42,7 @@ use infera_primitives::{
 };
 use serde::{Deserialize, Serialize};
 use std::{collections::BTreeMap, convert::Infallible, sync::Arc};
-use subxt::{dynamic, rpcs::rpc_params, utils::AccountId32};
+use subxt::{rpcs::rpc_params, utils::AccountId32};
 
 /// Jobs `GET /api/jobs` lists.
 const RECENT_JOBS: u64 = 20;
@@ -214,7 +214,7 @@ async fn recent_jobs(State(gw): State<Arc<Gateway>>) -> Result<Json<Vec<JobDetai
 	let at = gw.chain.client.at_current_block().await?;
 	let next: JobId = at
 		.storage()
-		.try_fetch(dynamic::storage::<(), JobId>("JobEscrow", "NextJobId"), ())
+		.try_fetch(infera::storage().job_escrow().next_job_id(), ())
 		.await?
 		.map(|v| v.decode())
 		.transpose()?
