@@ -534,12 +534,12 @@ impl Chain {
 	/// A provider's record and stake.
 	pub async fn provider(&self, account: &AccountId32) -> Result<ProviderView> {
 		let at = self.client.at_current_block().await?;
-		let (key, staking) = ((account.clone(),), infera::storage().provider_staking());
-		let provider = match at.storage().try_fetch(staking.providers(), key.clone()).await? {
+		let (key, staking) = ((*account,), infera::storage().provider_staking());
+		let provider = match at.storage().try_fetch(staking.providers(), key).await? {
 			Some(v) => Some(v.decode_as()?),
 			None => None,
 		};
-		let ledger = match at.storage().try_fetch(staking.ledgers(), key.clone()).await? {
+		let ledger = match at.storage().try_fetch(staking.ledgers(), key).await? {
 			Some(v) => Some(v.decode_as()?),
 			None => None,
 		};
@@ -547,7 +547,7 @@ impl Chain {
 			Some(v) => Some(v.decode()?),
 			None => None,
 		};
-		Ok(ProviderView { account: account.clone(), provider, ledger, operator })
+		Ok(ProviderView { account: *account, provider, ledger, operator })
 	}
 
 	// --- jobs -------------------------------------------------------------------------------
@@ -658,7 +658,7 @@ impl Chain {
 				announced = true;
 				on_update(&JobUpdate::Assigned {
 					job_id: id,
-					providers: job.assignments.iter().map(|a| a.provider.clone()).collect(),
+					providers: job.assignments.iter().map(|a| a.provider).collect(),
 					block: job.submitted_at,
 				});
 				seen_answers = vec![Answer::Pending; job.assignments.len()];
@@ -667,7 +667,7 @@ impl Chain {
 				if seen_answers.get(i) != Some(&a.answer) && a.answer != Answer::Pending {
 					on_update(&JobUpdate::Answered {
 						job_id: id,
-						provider: a.provider.clone(),
+						provider: a.provider,
 						answer: a.answer,
 						block,
 					});
@@ -707,7 +707,7 @@ impl Chain {
 	pub async fn balance(&self, account: &AccountId32) -> Result<AccountData> {
 		let at = self.client.at_current_block().await?;
 		let addr = infera::storage().system().account();
-		Ok(match at.storage().try_fetch(addr, (account.clone(),)).await? {
+		Ok(match at.storage().try_fetch(addr, (*account,)).await? {
 			Some(v) => v.decode_as::<AccountInfo>()?.data,
 			None => AccountData::default(),
 		})
@@ -720,8 +720,7 @@ impl Chain {
 		dest: &AccountId32,
 		amount: Balance,
 	) -> Result<()> {
-		let call =
-			infera::tx().balances().transfer_keep_alive(MultiAddress::Id(dest.clone()), amount);
+		let call = infera::tx().balances().transfer_keep_alive(MultiAddress::Id(*dest), amount);
 		self.submit(&call, signer).await?;
 		Ok(())
 	}

@@ -95,14 +95,14 @@ pub fn format_rule(rule: AgreementRule) -> String {
 /// Human-readable form of a canonical output under `rule`.
 pub fn describe_output(rule: AgreementRule, bytes: &[u8]) -> String {
 	match rule {
-		AgreementRule::TopK { .. } if bytes.len() % 4 == 0 => {
+		AgreementRule::TopK { .. } if bytes.len().is_multiple_of(4) => {
 			let idx: Vec<String> = bytes
 				.chunks_exact(4)
 				.map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]).to_string())
 				.collect();
 			format!("top-k indices [{}]", idx.join(", "))
 		}
-		AgreementRule::Quantized { decimals } if bytes.len() % 8 == 0 => {
+		AgreementRule::Quantized { decimals } if bytes.len().is_multiple_of(8) => {
 			let vals: Vec<String> = bytes
 				.chunks_exact(8)
 				.map(|c| {
@@ -121,7 +121,7 @@ pub fn describe_output(rule: AgreementRule, bytes: &[u8]) -> String {
 /// The top-k indices of a canonical output, if `rule` is `TopK`.
 pub fn top_k_indices(rule: AgreementRule, bytes: &[u8]) -> Option<Vec<u32>> {
 	match rule {
-		AgreementRule::TopK { .. } if bytes.len() % 4 == 0 => Some(
+		AgreementRule::TopK { .. } if bytes.len().is_multiple_of(4) => Some(
 			bytes.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
 		),
 		AgreementRule::TopK { .. } | AgreementRule::Quantized { .. } | AgreementRule::Exact => None,

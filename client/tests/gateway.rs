@@ -48,7 +48,7 @@ async fn market() -> Result<Market> {
 /// A `.npy` file (`<f4`, shape `(1, 8, 8)`) holding a held-out digit.
 fn write_npy(path: &Path, input: &[u8]) -> Result<()> {
 	let mut header = "{'descr': '<f4', 'fortran_order': False, 'shape': (1, 8, 8), }".to_string();
-	while (10 + header.len() + 1) % 64 != 0 {
+	while !(10 + header.len() + 1).is_multiple_of(64) {
 		header.push(' ');
 	}
 	header.push('\n');
@@ -255,7 +255,7 @@ async fn tritonclient_gets_libtorchs_answer_and_errors_are_named() -> Result<()>
 	ensure!(gave_up.is_err(), "the request should have timed out on the client side");
 	let charlie = AccountId32(keypair("//Charlie")?.public_key().0);
 	infera_e2e::wait_for("every gateway job settled", Duration::from_secs(120), || async {
-		let jobs: Vec<Job> = m.rpc.request("market_jobsOf", rpc_params![charlie.clone()]).await?;
+		let jobs: Vec<Job> = m.rpc.request("market_jobsOf", rpc_params![charlie]).await?;
 		anyhow::Ok(
 			(jobs.len() == 14
 				&& jobs.iter().all(|j| j.status.finished_at().is_some() && j.held == 0))
@@ -309,7 +309,7 @@ async fn token_is_required_to_spend(m: &Market, npy: &Path, expected: u32) -> Re
 		ensure!(answer.get("code") == Some(&json!("Unauthorized")), "{answer}");
 	}
 	let ferdie = AccountId32(keypair("//Ferdie")?.public_key().0);
-	let jobs: Vec<Job> = m.rpc.request("market_jobsOf", rpc_params![ferdie.clone()]).await?;
+	let jobs: Vec<Job> = m.rpc.request("market_jobsOf", rpc_params![ferdie]).await?;
 	ensure!(jobs.is_empty(), "refused requests submitted {} jobs", jobs.len());
 
 	let run: TritonRun = serde_json::from_value(run_python(

@@ -21,7 +21,7 @@ async fn prove_key_needs_the_worker_token() -> Result<()> {
 	assert!(proven.verifies(genesis, &provider), "the proof from the worker does not verify");
 
 	let refused = prove_key_via_worker(&worker.url(), None, genesis, &provider).await;
-	let message = format!("{:#}", refused.err().expect("the worker answered without a token"));
+	let message = format!("{:#}", refused.expect_err("the worker answered without a token"));
 	assert!(message.contains("401") || message.contains("--worker-token-file"), "{message}");
 
 	let wrong = dir.path().join("wrong.token");

@@ -179,9 +179,7 @@ pub(super) async fn run(s: &Session<'_>, cmd: &ProviderCmd) -> Result<Output> {
 		ProviderCmd::SetOperator { operator, clear: _ } => {
 			let key = s.signer()?;
 			let operator = operator.as_deref().map(parse_account).transpose()?;
-			s.chain
-				.submit(&infera::tx().provider_staking().set_operator(operator.clone()), &key)
-				.await?;
+			s.chain.submit(&infera::tx().provider_staking().set_operator(operator), &key).await?;
 			let text = match &operator {
 				Some(account) => {
 					format!("operator set: {account} answers for {}", account_of(&key))

@@ -129,13 +129,13 @@ async fn overview(State(gw): State<Arc<Gateway>>) -> Result<Json<Overview>, Gate
 		let serving: Vec<ProviderView<AccountId32, u128>> =
 			gw.chain.market("market_providers", rpc_params![model.id]).await?;
 		for p in serving {
-			providers.insert(p.account.clone(), p);
+			providers.insert(p.account, p);
 		}
 		quoted.push(QuotedModel { model, quotes });
 	}
 	Ok(Json(Overview {
 		block: gw.follower.tip().map(|t| t.number),
-		account: gw.signer.account.clone(),
+		account: gw.signer.account,
 		free: gw.signer.free_balance(&gw.chain).await?,
 		models: quoted,
 		providers: providers.into_values().collect(),
@@ -206,7 +206,7 @@ async fn job(
 	State(gw): State<Arc<Gateway>>,
 	Path(id): Path<JobId>,
 ) -> Result<Json<JobDetail>, GatewayError> {
-	let job = job_at(&gw, id).await?.ok_or_else(|| GatewayError::UnknownJob(id))?;
+	let job = job_at(&gw, id).await?.ok_or(GatewayError::UnknownJob(id))?;
 	Ok(Json(detail(&gw, job).await?))
 }
 

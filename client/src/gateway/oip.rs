@@ -388,7 +388,7 @@ pub fn decode_output(
 	};
 	let spec_shape: Vec<u64> = spec.shape.iter().map(|&d| d as u64).collect();
 	let chunks = |n: usize| -> Result<std::slice::ChunksExact<'_, u8>, GatewayError> {
-		if canonical.len() % n != 0 {
+		if !canonical.len().is_multiple_of(n) {
 			return Err(wrong());
 		}
 		Ok(canonical.chunks_exact(n))
@@ -601,7 +601,8 @@ mod tests {
 			parameters: Map::new(),
 			outputs: vec![],
 		};
-		let (body, len) = render_response(response(), &[output.clone()], Batch::Of(1), true);
+		let (body, len) =
+			render_response(response(), std::slice::from_ref(&output), Batch::Of(1), true);
 		let len = len.unwrap();
 		let head: InferResponse = serde_json::from_slice(&body[..len]).unwrap();
 		assert_eq!(head.outputs[0].shape, vec![1, 1]);
