@@ -607,7 +607,8 @@ mod tests {
 		let head: InferResponse = serde_json::from_slice(&body[..len]).unwrap();
 		assert_eq!(head.outputs[0].shape, vec![1, 1]);
 		assert_eq!(&body[len..], 7i64.to_le_bytes());
-		let (body, len) = render_response(response(), std::slice::from_ref(&output), Batch::Unbatched, false);
+		let (body, len) =
+			render_response(response(), std::slice::from_ref(&output), Batch::Unbatched, false);
 		assert!(len.is_none());
 		let json: InferResponse = serde_json::from_slice(&body).unwrap();
 		assert_eq!(json.outputs[0].data.as_ref().unwrap(), &vec![Value::from(7)]);
