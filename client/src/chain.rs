@@ -279,9 +279,11 @@ pub struct AccountData {
 	pub frozen: Balance,
 }
 
+/// An account's record (`System::Account`), the balances part.
 #[derive(scale_decode::DecodeAsType)]
-struct AccountInfo {
-	data: AccountData,
+pub struct AccountInfo {
+	/// Its balances.
+	pub data: AccountData,
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -15,16 +15,18 @@ use crate::{
 };
 use anyhow::{bail, Context, Result};
 use futures::{stream, StreamExt};
+use infera_client::runtime::infera::{
+	self, job_escrow::Event as JobEvent, system::Event as SystemEvent,
+};
 use std::{
 	collections::{BTreeMap, BTreeSet},
 	time::{Duration, Instant},
 };
 use subxt::{
 	config::substrate::SubstrateExtrinsicParamsBuilder,
-	dynamic::{self, Value},
 	events::Phase,
-	ext::scale_value::{At, Composite},
 	rpcs::{rpc_params, RpcClient},
+	utils::{AccountId32, MultiAddress},
 	SubstrateConfig,
 };
 use subxt_signer::sr25519::Keypair;
@@ -126,20 +128,12 @@ impl WeightCapacity {
 /// The [`WeightCapacity`] for jobs whose call actually weighed `call_ps`.
 async fn weight_capacity(client: &Client, call_ps: u64) -> Result<WeightCapacity> {
 	let at = client.at_current_block().await?;
-	let weights = at.constants().entry(dynamic::constant::<Value>("System", "BlockWeights"))?;
-	let ref_time = |v: Option<&Value>, what: &str| -> Result<u64> {
-		let ps = v.and_then(|v| v.at("ref_time")).and_then(|t| t.as_u128());
-		Ok(ps.with_context(|| format!("System.BlockWeights: {what}"))? as u64)
-	};
-	let normal = weights.at("per_class").and_then(|c| c.at("normal"));
+	let weights = at.constants().entry(infera::constants().system().block_weights())?;
+	let normal = weights.per_class.normal;
 	Ok(WeightCapacity {
-		job_ps: call_ps + ref_time(normal.and_then(|n| n.at("base_extrinsic")), "base_extrinsic")?,
-		// `max_total` is an `Option<Weight>`: the weight inside `Some`.
-		normal_block_ps: ref_time(
-			normal.and_then(|n| n.at("max_total")).and_then(|t| t.at(0)),
-			"normal max_total",
-		)?,
-		block_ps: ref_time(weights.at("max_block"), "max_block")?,
+		job_ps: call_ps + normal.base_extrinsic.ref_time,
+		normal_block_ps: normal.max_total.context("the normal class has no maximum")?.ref_time,
+		block_ps: weights.max_block.ref_time,
 	})
 }
 
@@ -236,11 +230,8 @@ pub async fn fund_senders(client: &Client, senders: &[Keypair], amount: u128) ->
 		if market::free_balance(client, account).await.unwrap_or(0) >= amount {
 			continue;
 		}
-		let call = dynamic::transaction(
-			"Balances",
-			"transfer_keep_alive",
-			(Value::unnamed_variant("Id", [Value::from_bytes(account)]), Value::u128(amount)),
-		);
+		let dest = MultiAddress::Id(AccountId32(account));
+		let call = infera::tx().balances().transfer_keep_alive(dest, amount);
 		transfers.push((call, nonce));
 		nonce += 1;
 	}
@@ -255,9 +246,8 @@ pub async fn fund_senders(client: &Client, senders: &[Keypair], amount: u128) ->
 /// maximum for the whole run instead of ending when the provider is slashed out.
 pub async fn disable_slashes(client: &Client) -> Result<()> {
 	let alice = keypair("//Alice")?;
-	for name in ["TimeoutSlash", "WrongResultSlash"] {
-		let call = market::sudo_set_parameter(name, Value::u128(0));
-		market::submit(client, &alice, &call, None).await?;
+	for name in ["timeout-slash", "wrong-result-slash"] {
+		market::submit(client, &alice, &market::sudo_set(name, "0%")?, None).await?;
 	}
 	Ok(())
 }
@@ -405,56 +395,63 @@ impl Ledger {
 		self.included.len() >= accepted && self.included.values().all(|t| t.settled.is_some())
 	}
 
+	/// Records that job `job_id` settled in block `number`.
+	fn settle(&mut self, job_id: u64, number: u64, completed: bool) {
+		if let Some(job) = self.included.get_mut(&job_id) {
+			job.settled = Some((number, completed));
+		}
+	}
+
 	/// Reads the events of block `number`.
 	async fn read_block(&mut self, client: &Client, number: u64) -> Result<()> {
 		let at = client.at_block(number).await?;
 		let mut job_extrinsics = BTreeSet::new();
 		for event in at.events().fetch().await?.iter() {
 			let event = event?;
-			let fields = || event.decode_fields_unchecked_as::<Composite<()>>();
-			let number_of = |fields: &Composite<()>, name: &str| -> Result<u64> {
-				let value = fields.at(name).and_then(|v| v.as_u128());
-				Ok(value.with_context(|| format!("{}.{name}", event.event_name()))? as u64)
-			};
-			match (event.pallet_name(), event.event_name(), event.phase()) {
+			let phase = event.phase();
+			match (event.decode_as::<infera::Event>()?, phase) {
 				// Every job submitted from here on is counted: run the load on a chain that no
 				// one else submits jobs to at the same time.
-				("JobEscrow", "JobSubmitted", Phase::ApplyExtrinsic(extrinsic)) => {
-					let fields = fields()?;
-					let tracked = Tracked {
-						included: number,
-						deadline: number_of(&fields, "deadline")?,
-						settled: None,
-					};
-					self.included.insert(number_of(&fields, "job_id")?, tracked);
+				(
+					infera::Event::JobEscrow(JobEvent::JobSubmitted { job_id, deadline, .. }),
+					Phase::ApplyExtrinsic(extrinsic),
+				) => {
+					let tracked =
+						Tracked { included: number, deadline: deadline.into(), settled: None };
+					self.included.insert(job_id, tracked);
 					*self.per_block.entry(number).or_default() += 1;
 					job_extrinsics.insert(extrinsic);
 				}
 				// Emitted after the call's own events: the weight it actually counted.
-				("System", "ExtrinsicSuccess", Phase::ApplyExtrinsic(extrinsic))
-					if job_extrinsics.contains(&extrinsic) =>
-				{
-					let fields = fields()?;
-					let weight = fields.at("dispatch_info").and_then(|i| i.at("weight"));
-					let ps = weight.and_then(|w| w.at("ref_time")).and_then(|t| t.as_u128());
-					self.job_ps = self.job_ps.max(ps.context("ExtrinsicSuccess weight")? as u64);
-				}
-				("JobEscrow", "RevealOpened" | "AuditOpened" | "ArbitrationOpened", _) => {
-					let fields = fields()?;
-					if let Some(job) = self.included.get_mut(&number_of(&fields, "job_id")?) {
-						job.deadline = number_of(&fields, "deadline")?;
-					}
+				(
+					infera::Event::System(SystemEvent::ExtrinsicSuccess { dispatch_info }),
+					Phase::ApplyExtrinsic(extrinsic),
+				) if job_extrinsics.contains(&extrinsic) => {
+					self.job_ps = self.job_ps.max(dispatch_info.weight.ref_time);
 				}
 				(
-					"JobEscrow",
-					outcome @ ("JobCompleted" | "JobRefused" | "JobFailed" | "JobCancelled"),
+					infera::Event::JobEscrow(
+						JobEvent::RevealOpened { job_id, deadline }
+						| JobEvent::AuditOpened { job_id, deadline, .. }
+						| JobEvent::ArbitrationOpened { job_id, deadline, .. },
+					),
 					_,
 				) => {
-					let fields = fields()?;
-					if let Some(job) = self.included.get_mut(&number_of(&fields, "job_id")?) {
-						job.settled = Some((number, outcome == "JobCompleted"));
+					if let Some(job) = self.included.get_mut(&job_id) {
+						job.deadline = deadline.into();
 					}
 				}
+				(infera::Event::JobEscrow(JobEvent::JobCompleted { job_id, .. }), _) => {
+					self.settle(job_id, number, true);
+				}
+				(
+					infera::Event::JobEscrow(
+						JobEvent::JobRefused { job_id, .. }
+						| JobEvent::JobFailed { job_id, .. }
+						| JobEvent::JobCancelled { job_id, .. },
+					),
+					_,
+				) => self.settle(job_id, number, false),
 				_ => {}
 			}
 		}

@@ -1,18 +1,39 @@
-//! Marketplace actions over JSON-RPC with standard signed extrinsics (subxt, dynamic API):
-//! register models and providers, submit jobs, read jobs, results and balances. Also loads the
-//! digits models and held-out set that `scripts/export_models.py` exports.
+//! Marketplace actions over JSON-RPC with standard signed extrinsics: register models and
+//! providers, submit jobs, read jobs, results and balances. Calls, storage entries and events are
+//! those the typed client generated from the runtime's metadata (`infera_client::runtime`), and
+//! records decode into the client's views, whose job statuses and answers are the primitives'
+//! own types. Also loads the digits models and held-out set that `scripts/export_models.py`
+//! exports.
 
 use crate::{Client, Node, Worker};
 use anyhow::{anyhow, bail, ensure, Context, Result};
-use infera_primitives::attestation::WorkerKeyProof;
+use infera_client::{
+	chain::{AccountInfo, Job, Ledger, Model, TxEvents},
+	runtime::infera::{
+		self,
+		runtime_types::{
+			bounded_collections::bounded_vec::BoundedVec, infera_runtime::RuntimeHoldReason,
+			pallet_parameters::pallet::Call as ParametersCall,
+		},
+		Call as RuntimeCall,
+	},
+};
+use infera_primitives::{
+	attestation::WorkerKeyProof,
+	model::{AgreementRule, DType, Shape, TensorSpec},
+	ModelId,
+};
 use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 use subxt::{
 	config::substrate::SubstrateExtrinsicParamsBuilder,
 	dynamic::{self, Value},
-	ext::scale_value::{At, Composite, ValueDef},
+	events::DecodeAsEvent,
+	utils::{AccountId32, Static},
 	SubstrateConfig,
 };
 use subxt_signer::sr25519::Keypair;
+
+pub use infera_client::chain::JobStatus;
 
 use infera_primitives::params::{
 	DEFAULT_AUDIT_PERCENT, DEFAULT_BYTE_FEE, DEFAULT_PROTOCOL_FEE_PERCENT,
@@ -62,23 +83,21 @@ pub const fn job_price(r: u128) -> u128 {
 	r * PRICE + AUTHOR_FEE + protocol_fee(r) + audit_fee(r)
 }
 
+/// The model id `model` as the chain types it; an id beyond them names no model (the chain
+/// answers `UnknownModel`).
+fn model_id(model: u128) -> ModelId {
+	ModelId::try_from(model).unwrap_or(ModelId::MAX)
+}
+
 /// The `JobEscrow.submit_job` call.
 pub fn submit_job_call(
 	model: u128,
 	input: &[u8],
 	max_price: u128,
 	redundancy: u32,
-) -> subxt::transactions::DynamicPayload<(Value, Value, Value, Value)> {
-	dynamic::transaction(
-		"JobEscrow",
-		"submit_job",
-		(
-			Value::u128(model),
-			Value::from_bytes(input),
-			Value::u128(max_price),
-			Value::unnamed_variant("Some", [Value::u128(redundancy as u128)]),
-		),
-	)
+) -> impl subxt::transactions::Payload {
+	let input = BoundedVec(input.to_vec());
+	infera::tx().job_escrow().submit_job(model_id(model), input, max_price, Some(redundancy))
 }
 
 /// A dev keypair from a secret URI such as `//Alice`.
@@ -133,9 +152,9 @@ impl Digits {
 		let text = self.manifest["models"][model]["hash"]
 			.as_str()
 			.ok_or_else(|| anyhow!("no model {model} in the manifest"))?;
-		Ok(hex::decode(text.trim_start_matches("0x"))?
+		hex::decode(text.trim_start_matches("0x"))?
 			.try_into()
-			.map_err(|_| anyhow!("hash of {model} is not 32 bytes"))?)
+			.map_err(|_| anyhow!("hash of {model} is not 32 bytes"))
 	}
 
 	/// `file://` URI of a model's artifact.
@@ -175,21 +194,27 @@ pub async fn register_digits_model(
 	name: &str,
 	fee: u128,
 ) -> Result<u128> {
-	let register = dynamic::transaction(
-		"ModelRegistry",
-		"register_model",
-		(
-			Value::from_bytes(name),
-			Value::from_bytes(digits.artifact_hash(name)?),
-			Value::from_bytes(digits.artifact_uri(name)),
-			tensor_spec("F32", &[1, 8, 8]),
-			tensor_spec("F32", &[10]),
-			top_k(1),
-			Value::u128(fee),
-		),
+	let register = infera::tx().model_registry().register_model(
+		name.as_bytes().to_vec(),
+		digits.artifact_hash(name)?,
+		digits.artifact_uri(name).into_bytes(),
+		Static(digits_input()),
+		Static(digits_output()),
+		Static(AgreementRule::TopK { k: 1 }),
+		fee,
 	);
 	let events = submit(client, author, &register, None).await?;
-	field_u128(event(&events, "ModelRegistry", "ModelRegistered")?, "model")
+	Ok(event::<infera::model_registry::events::ModelRegistered>(&events)?.model.into())
+}
+
+/// The digits models' input: one f32 image of 1 × 8 × 8.
+pub fn digits_input() -> TensorSpec {
+	TensorSpec { dtype: DType::F32, shape: Shape::truncate_from(vec![1, 8, 8]) }
+}
+
+/// The digits models' output: ten f32 logits.
+pub fn digits_output() -> TensorSpec {
+	TensorSpec { dtype: DType::F32, shape: Shape::truncate_from(vec![10]) }
 }
 
 /// What a provider registers: stake, worker key, one model, capacity and price.
@@ -225,17 +250,13 @@ pub async fn register_provider(
 	provider: &Keypair,
 	terms: &ProviderTerms,
 ) -> Result<()> {
-	let register = dynamic::transaction(
-		"ProviderStaking",
-		"register_provider",
-		(
-			Value::u128(terms.bond),
-			Value::from_bytes(terms.worker.public_key().0),
-			Value::from_bytes(worker_key_proof(client, provider, &terms.worker)),
-			Value::unnamed_composite([Value::u128(terms.model)]),
-			Value::u128(terms.capacity as u128),
-			Value::u128(terms.price),
-		),
+	let register = infera::tx().provider_staking().register_provider(
+		terms.bond,
+		terms.worker.public_key().0,
+		worker_key_proof(client, provider, &terms.worker),
+		vec![model_id(terms.model)],
+		terms.capacity,
+		terms.price,
 	);
 	submit(client, provider, &register, None).await?;
 	Ok(())
@@ -282,10 +303,9 @@ impl DevMarket {
 	}
 }
 
-/// Calls a `ProviderStaking` call without arguments (`go_offline`, `go_online`) as `provider`.
-pub async fn provider_call(client: &Client, provider: &Keypair, call: &str) -> Result<()> {
-	let call = dynamic::transaction("ProviderStaking", call, Vec::<Value>::new());
-	submit(client, provider, &call, None).await?;
+/// Takes `provider` offline (no new jobs drawn for it).
+pub async fn go_offline(client: &Client, provider: &Keypair) -> Result<()> {
+	submit(client, provider, &infera::tx().provider_staking().go_offline(), None).await?;
 	Ok(())
 }
 
@@ -314,10 +334,10 @@ pub async fn submit_jobs(
 		let call = submit_job_call(model, input, max_price, redundancy);
 		async move {
 			let events = submit(client, user, &call, Some(first_nonce + i as u64)).await?;
-			let submitted = event(&events, "JobEscrow", "JobSubmitted")?;
+			let submitted = event::<infera::job_escrow::events::JobSubmitted>(&events)?;
 			Ok::<_, anyhow::Error>(Submitted {
-				job_id: field_u128(submitted, "job_id")? as u64,
-				price: field_u128(submitted, "price")?,
+				job_id: submitted.job_id,
+				price: submitted.price,
 				fee: fee_paid(&events)?,
 			})
 		}
@@ -325,7 +345,19 @@ pub async fn submit_jobs(
 	futures::future::try_join_all(submissions).await
 }
 
-/// `sudo(parameters.set_parameter(Market(<name>(key, Some(value)))))` as a dynamic transaction.
+/// `sudo(parameters.set_parameter(..))` setting parameter `name` to `value`, by the names and
+/// value forms of `infera governance` (`"commit-period"`, `"120"`; `"timeout-slash"`, `"50%"`),
+/// built from the generated types; a value outside the parameter's bounds is refused here.
+pub fn sudo_set(name: &str, value: &str) -> Result<impl subxt::transactions::Payload> {
+	let key_value = infera_client::governance::parameter_value(name, value)?;
+	let call = RuntimeCall::Parameters(ParametersCall::set_parameter { key_value });
+	Ok(infera::tx().sudo().sudo(call))
+}
+
+/// `sudo(parameters.set_parameter(Market(<name>(key, Some(value)))))` as a dynamic transaction:
+/// the one call built without the generated types, on purpose. The governance tests send values
+/// the typed client refuses to build (out of the parameters' bounds) to check that the chain
+/// refuses them too.
 pub fn sudo_set_parameter(name: &str, value: Value) -> impl subxt::transactions::Payload {
 	let parameter = Value::unnamed_variant(
 		"Market",
@@ -341,22 +373,6 @@ pub fn sudo_set_parameter(name: &str, value: Value) -> impl subxt::transactions:
 	dynamic::transaction("Sudo", "sudo", (call,))
 }
 
-/// `TensorSpec { dtype, shape }` as a dynamic value.
-pub fn tensor_spec(dtype: &str, shape: &[u32]) -> Value {
-	Value::named_composite([
-		("dtype", Value::unnamed_variant(dtype, [])),
-		("shape", Value::unnamed_composite(shape.iter().map(|d| Value::u128(*d as u128)))),
-	])
-}
-
-/// `AgreementRule::TopK { k }` as a dynamic value.
-pub fn top_k(k: u32) -> Value {
-	Value::named_variant("TopK", [("k", Value::u128(k as u128))])
-}
-
-/// A transaction's outcome: its events, flattened to `(pallet, event, fields)`.
-pub type Events = Vec<(String, String, Value<()>)>;
-
 /// Signs `call` with `signer` (at `nonce`, if given), waits until it is finalized and
 /// succeeded, and returns its events.
 pub async fn submit(
@@ -364,59 +380,40 @@ pub async fn submit(
 	signer: &Keypair,
 	call: &impl subxt::transactions::Payload,
 	nonce: Option<u64>,
-) -> Result<Events> {
+) -> Result<TxEvents> {
 	let mut params = SubstrateExtrinsicParamsBuilder::<SubstrateConfig>::new();
 	if let Some(n) = nonce {
 		params = params.nonce(n);
 	}
-	let events = crate::at_current_block(client)
+	Ok(crate::at_current_block(client)
 		.await?
 		.transactions()
 		.sign_and_submit_then_watch(call, signer, params.build())
 		.await?
 		.wait_for_finalized_success()
-		.await?;
-	let mut out = Vec::new();
-	for event in events.iter() {
-		let event = event?;
-		let fields = event.decode_fields_unchecked_as::<Composite<()>>()?;
-		out.push((
-			event.pallet_name().to_string(),
-			event.event_name().to_string(),
-			Value { value: ValueDef::Composite(fields), context: () },
-		));
-	}
-	Ok(out)
+		.await?)
 }
 
-/// The first event `pallet.name` among `events`.
-pub fn event<'a>(events: &'a Events, pallet: &str, name: &str) -> Result<&'a Value<()>> {
+/// The first event of type `E` (generated, such as
+/// `infera::job_escrow::events::JobSubmitted`) among `events`.
+pub fn event<E: DecodeAsEvent>(events: &TxEvents) -> Result<E> {
 	events
-		.iter()
-		.find(|(p, n, _)| p == pallet && n == name)
-		.map(|(_, _, v)| v)
-		.ok_or_else(|| anyhow!("no {pallet}.{name} event"))
-}
-
-/// A named field of a composite value as an integer.
-pub fn field_u128(value: &Value<()>, name: &str) -> Result<u128> {
-	value.at(name).and_then(|v| v.as_u128()).ok_or_else(|| anyhow!("no integer field {name}"))
+		.find_first::<E>()
+		.transpose()?
+		.with_context(|| format!("no {} event", std::any::type_name::<E>()))
 }
 
 /// Fee paid by the transaction whose events these are.
-pub fn fee_paid(events: &Events) -> Result<u128> {
-	field_u128(event(events, "TransactionPayment", "TransactionFeePaid")?, "actual_fee")
+pub fn fee_paid(events: &TxEvents) -> Result<u128> {
+	Ok(event::<infera::transaction_payment::events::TransactionFeePaid>(events)?.actual_fee)
 }
 
 /// Free balance of `account` at the latest finalized block.
 pub async fn free_balance(client: &Client, account: [u8; 32]) -> Result<u128> {
 	let at = crate::at_current_block(client).await?;
-	let address = dynamic::storage::<([u8; 32],), Value>("System", "Account");
-	let info = at.storage().fetch(address, (account,)).await?.decode()?;
-	info.at("data")
-		.and_then(|d| d.at("free"))
-		.and_then(|f| f.as_u128())
-		.ok_or_else(|| anyhow!("System.Account has no data.free"))
+	let address = infera::storage().system().account();
+	let info = at.storage().fetch(address, (AccountId32(account),)).await?;
+	Ok(info.decode_as::<AccountInfo>()?.data.free)
 }
 
 /// Free balances of `accounts`, in order.
@@ -431,24 +428,26 @@ pub async fn free_balances(client: &Client, accounts: &[[u8; 32]]) -> Result<Vec
 /// `ProviderStaking.Ledgers` of `account`: its bonded stake (zero without a ledger).
 pub async fn bonded(client: &Client, account: [u8; 32]) -> Result<u128> {
 	let at = crate::at_current_block(client).await?;
-	let address = dynamic::storage::<([u8; 32],), Value>("ProviderStaking", "Ledgers");
-	let Some(ledger) = at.storage().try_fetch(address, (account,)).await? else { return Ok(0) };
-	ledger.decode()?.at("bonded").and_then(|b| b.as_u128()).context("ledger has no bonded")
+	let address = infera::storage().provider_staking().ledgers();
+	let Some(ledger) = at.storage().try_fetch(address, (AccountId32(account),)).await? else {
+		return Ok(0);
+	};
+	Ok(ledger.decode_as::<Ledger>()?.bonded)
 }
 
 /// Next unused nonce of `account` at the latest finalized block.
 pub async fn nonce(client: &Client, account: [u8; 32]) -> Result<u64> {
 	let at = crate::at_current_block(client).await?;
-	let call = dynamic::runtime_api_call::<_, u32>("AccountNonceApi", "account_nonce", (account,));
-	Ok(at.runtime_apis().call(call).await? as u64)
+	let call = infera::runtime_apis().account_nonce_api().account_nonce(AccountId32(account));
+	Ok(at.runtime_apis().call(call).await?.into())
 }
 
-/// A job's record: its status variant name with its fields.
+/// A job's record, as the tests read it: its status (the primitives' type), submission block,
+/// providers, arbitrators and whether it was audited.
+#[derive(Clone, Debug)]
 pub struct JobView {
-	/// `Pending`, `Revealing`, `Completed`, `Failed` or `Cancelled`.
-	pub status: String,
-	/// The status's fields.
-	pub fields: Value<()>,
+	/// Where the job is.
+	pub status: JobStatus,
 	/// Block that included the submission.
 	pub submitted_at: u64,
 	/// The job's providers, in assignment order.
@@ -459,65 +458,48 @@ pub struct JobView {
 	pub audited: bool,
 }
 
+impl From<Job> for JobView {
+	fn from(job: Job) -> Self {
+		let parties = |list: &[Static<infera_client::chain::Assignment>]| {
+			list.iter().map(|a| a.provider.0).collect()
+		};
+		JobView {
+			status: job.status.0,
+			submitted_at: job.submitted_at.into(),
+			providers: parties(&job.assignments),
+			arbitrators: parties(&job.arbitrators),
+			audited: job.audited,
+		}
+	}
+}
+
 impl JobView {
+	/// Whether the job completed.
+	pub fn completed(&self) -> bool {
+		matches!(self.status, JobStatus::Completed { .. })
+	}
+
 	/// Blocks from the submission's inclusion to settlement (for settled jobs).
 	pub fn latency_blocks(&self) -> Result<u64> {
-		Ok(field_u128(&self.fields, "at")? as u64 - self.submitted_at)
+		let at = self.status.finished_at().context("the job has not settled")?;
+		Ok(u64::from(at) - self.submitted_at)
 	}
 }
 
 /// The job record of `job_id`, if it exists.
 pub async fn job(client: &Client, job_id: u64) -> Result<Option<JobView>> {
 	let at = crate::at_current_block(client).await?;
-	let address = dynamic::storage::<(u64,), Value>("JobEscrow", "Jobs");
+	let address = infera::storage().job_escrow().jobs();
 	let Some(record) = at.storage().try_fetch(address, (job_id,)).await? else { return Ok(None) };
-	let record = record.decode()?;
-	let status = record.at("status").context("job has no status")?;
-	let submitted_at =
-		record.at("submitted_at").and_then(|v| v.as_u128()).context("job has no submitted_at")?;
-	let parties = |field: &str| -> Result<Vec<[u8; 32]>> {
-		let list = record.at(field).with_context(|| format!("job has no {field}"))?;
-		elements(list)
-			.into_iter()
-			.map(|a| a.at("provider").and_then(account_bytes).context("assignment provider"))
-			.collect()
-	};
-	match &status.value {
-		ValueDef::Variant(v) => Ok(Some(JobView {
-			status: v.name.clone(),
-			fields: Value { value: ValueDef::Composite(v.values.clone()), context: () },
-			submitted_at: submitted_at as u64,
-			providers: parties("assignments")?,
-			arbitrators: parties("arbitrators")?,
-			audited: record
-				.at("audited")
-				.and_then(|v| v.as_bool())
-				.context("job has no audited")?,
-		})),
-		_ => bail!("job status is not an enum"),
-	}
-}
-
-/// The 32 bytes of an `AccountId32` value (a newtype around `[u8; 32]`).
-fn account_bytes(value: &Value<()>) -> Option<[u8; 32]> {
-	fn collect(value: &Value<()>, out: &mut Vec<u8>) {
-		match &value.value {
-			ValueDef::Composite(c) => c.values().for_each(|v| collect(v, out)),
-			ValueDef::Primitive(_) => out.extend(value.as_u128().map(|b| b as u8)),
-			_ => {}
-		}
-	}
-	let mut bytes = Vec::with_capacity(32);
-	collect(value, &mut bytes);
-	bytes.try_into().ok()
+	Ok(Some(record.decode_as::<Job>()?.into()))
 }
 
 /// The stored winning output of a completed job.
 pub async fn result(client: &Client, job_id: u64) -> Result<Option<Vec<u8>>> {
 	let at = crate::at_current_block(client).await?;
-	let address = dynamic::storage::<(u64,), Vec<u8>>("JobEscrow", "Results");
+	let address = infera::storage().job_escrow().results();
 	Ok(match at.storage().try_fetch(address, (job_id,)).await? {
-		Some(v) => Some(v.decode()?),
+		Some(v) => Some(v.decode()?.0),
 		None => None,
 	})
 }
@@ -554,19 +536,6 @@ pub fn print_latency<'a>(
 	Ok(())
 }
 
-/// The elements of a sequence value (a `Vec`, or a `BoundedVec` newtype around one).
-fn elements(value: &Value<()>) -> Vec<&Value<()>> {
-	match &value.value {
-		ValueDef::Composite(Composite::Unnamed(items)) => match items.as_slice() {
-			[inner @ Value { value: ValueDef::Composite(Composite::Unnamed(_)), .. }] => {
-				elements(inner)
-			}
-			_ => items.iter().collect(),
-		},
-		_ => Vec::new(),
-	}
-}
-
 /// What [`audit`] found.
 #[derive(Debug)]
 pub struct Audit {
@@ -592,51 +561,41 @@ pub async fn audit(client: &Client) -> Result<Audit> {
 	let at = crate::at_current_block(client).await?;
 	let block = at.block_number();
 	let (mut held_for_jobs, mut held_as_stake, mut held_as_deposits) = (0u128, 0u128, 0u128);
-	let holds = dynamic::storage::<([u8; 32],), Value>("Balances", "Holds");
-	let mut entries = at.storage().iter(holds, ()).await?;
+	let mut entries = at.storage().iter(infera::storage().balances().holds(), ()).await?;
 	while let Some(entry) = entries.next().await {
-		let holds = entry?.value().decode()?;
-		for hold in elements(&holds) {
-			let amount = hold.at("amount").and_then(|a| a.as_u128()).context("hold amount")?;
-			match &hold.at("id").context("hold id")?.value {
-				ValueDef::Variant(v) if v.name == "JobEscrow" => held_for_jobs += amount,
-				ValueDef::Variant(v) if v.name == "ProviderStaking" => held_as_stake += amount,
-				ValueDef::Variant(v) if v.name == "ModelRegistry" => held_as_deposits += amount,
-				_ => {}
-			}
+		for hold in entry?.value().decode()?.0 {
+			let total = match hold.id {
+				RuntimeHoldReason::JobEscrow(_) => &mut held_for_jobs,
+				RuntimeHoldReason::ProviderStaking(_) => &mut held_as_stake,
+				RuntimeHoldReason::ModelRegistry(_) => &mut held_as_deposits,
+				RuntimeHoldReason::Preimage(_) => continue,
+			};
+			*total += hold.amount;
 		}
 	}
 	let (mut jobs, mut open_jobs, mut job_records) = (0, 0, 0u128);
-	let mut entries =
-		at.storage().iter(dynamic::storage::<(u64,), Value>("JobEscrow", "Jobs"), ()).await?;
+	let mut entries = at.storage().iter(infera::storage().job_escrow().jobs(), ()).await?;
 	while let Some(entry) = entries.next().await {
-		let job = entry?.value().decode()?;
+		let job = entry?.value().decode_as::<Job>()?;
 		jobs += 1;
-		job_records += job.at("held").and_then(|h| h.as_u128()).context("job held")?;
-		if let Some(deadline) = job.at("status").and_then(|s| s.at("deadline")) {
+		job_records += job.held;
+		if let JobStatus::Pending { deadline } | JobStatus::Revealing { deadline } = *job.status {
 			open_jobs += 1;
-			let deadline = deadline.as_u128().context("deadline")? as u64;
-			if deadline <= block {
+			if u64::from(deadline) <= block {
 				bail!("an open job outlived its deadline {deadline} (block {block}): {job:?}");
 			}
 		}
 	}
 	let mut ledger_totals = 0u128;
-	let ledgers = dynamic::storage::<([u8; 32],), Value>("ProviderStaking", "Ledgers");
-	let mut entries = at.storage().iter(ledgers, ()).await?;
+	let mut entries = at.storage().iter(infera::storage().provider_staking().ledgers(), ()).await?;
 	while let Some(entry) = entries.next().await {
-		let ledger = entry?.value().decode()?;
-		ledger_totals += ledger.at("bonded").and_then(|b| b.as_u128()).context("bonded")?;
-		for chunk in elements(ledger.at("unbonding").context("unbonding")?) {
-			ledger_totals += chunk.at("value").and_then(|v| v.as_u128()).context("chunk")?;
-		}
+		let ledger = entry?.value().decode_as::<Ledger>()?;
+		ledger_totals += ledger.bonded + ledger.unbonding.iter().map(|c| c.value).sum::<u128>();
 	}
 	let mut model_deposits = 0u128;
-	let models = dynamic::storage::<(u32,), Value>("ModelRegistry", "Models");
-	let mut entries = at.storage().iter(models, ()).await?;
+	let mut entries = at.storage().iter(infera::storage().model_registry().models(), ()).await?;
 	while let Some(entry) = entries.next().await {
-		let model = entry?.value().decode()?;
-		model_deposits += model.at("deposit").and_then(|d| d.as_u128()).context("deposit")?;
+		model_deposits += entry?.value().decode_as::<Model>()?.deposit;
 	}
 	if held_as_deposits != model_deposits {
 		bail!("held as model deposits {held_as_deposits} but models hold {model_deposits}");
@@ -660,7 +619,7 @@ pub async fn assert_completed_with(
 ) -> Result<()> {
 	let settled = wait_until_settled(client, jobs, timeout).await?;
 	for (id, expected) in jobs.iter().zip(expected) {
-		ensure!(settled[id].status == "Completed", "job {id} ended {}", settled[id].status);
+		ensure!(settled[id].completed(), "job {id} ended {:?}", settled[id].status);
 		let class = result_class(client, *id).await?;
 		ensure!(class == *expected, "job {id}: chain says {class}, libtorch says {expected}");
 	}
@@ -678,7 +637,7 @@ pub async fn wait_until_settled(
 		let mut settled = BTreeMap::new();
 		for &id in jobs {
 			if let Some(view) = job(client, id).await? {
-				if !matches!(view.status.as_str(), "Pending" | "Revealing") {
+				if view.status.finished_at().is_some() {
 					settled.insert(id, view);
 				}
 			}

@@ -25,15 +25,16 @@
 //!   from the including block's VRF output matches the chain's every time.
 
 use anyhow::{ensure, Context, Result};
+use infera_client::{chain::Ledger, runtime::infera};
 use infera_e2e::{
-	market::{self, job_price, keypair, Digits, AUTHOR_FEE, BOND, MODEL, PRICE},
+	market::{self, job_price, keypair, Digits, JobStatus, AUTHOR_FEE, BOND, MODEL, PRICE},
 	network::DevMarket,
 	Client, Node,
 };
+use infera_primitives::{job::FailureReason, ModelId};
 use std::time::Duration;
 use subxt::{
-	dynamic::{self, Value},
-	ext::scale_value::At,
+	dynamic::Value,
 	rpcs::{rpc_params, RpcClient},
 };
 use subxt_signer::sr25519::Keypair;
@@ -53,20 +54,20 @@ async fn stakes(client: &Client, providers: &[[u8; 32]]) -> Result<Vec<u128>> {
 }
 
 /// Submits one job for `input` at `redundancy`, waits until it settles, and returns its final
-/// status name with the submission's fee.
+/// status with the submission's fee.
 async fn run_one(
 	client: &Client,
 	user: &Keypair,
 	model: u128,
 	input: Vec<u8>,
 	redundancy: u32,
-) -> Result<(u64, String, u128)> {
+) -> Result<(u64, JobStatus, u128)> {
 	let price = job_price(redundancy as u128);
 	let job =
 		market::submit_jobs(client, user, model, &[input], redundancy, price).await?.remove(0);
 	let settled =
 		market::wait_until_settled(client, &[job.job_id], Duration::from_secs(120)).await?;
-	Ok((job.job_id, settled[&job.job_id].status.clone(), job.fee))
+	Ok((job.job_id, settled[&job.job_id].status, job.fee))
 }
 
 #[tokio::test]
@@ -80,45 +81,48 @@ async fn unanswerable_inputs_and_cancel_races_cost_honest_providers_nothing() ->
 
 	// 1. NaN at redundancy 1 and 3: refused, paid, nobody slashed.
 	for redundancy in [1u32, 3] {
-		let stakes_before = stakes(&client, &providers).await?;
-		let before = market::free_balances(&client, &providers).await?;
-		let user_before = market::free_balance(&client, user).await?;
-		let (id, status, fee) = run_one(&client, &charlie, model, nan_input(), redundancy).await?;
-		ensure!(status == "Refused", "NaN job {id} at r={redundancy} ended {status}");
+		let stakes_before = stakes(client, &providers).await?;
+		let before = market::free_balances(client, &providers).await?;
+		let user_before = market::free_balance(client, user).await?;
+		let (id, status, fee) = run_one(client, &charlie, model, nan_input(), redundancy).await?;
 		ensure!(
-			stakes(&client, &providers).await? == stakes_before,
+			matches!(status, JobStatus::Refused { .. }),
+			"NaN job {id} at r={redundancy} ended {status:?}"
+		);
+		ensure!(
+			stakes(client, &providers).await? == stakes_before,
 			"an honest provider lost stake to an unanswerable input at r={redundancy}"
 		);
-		let after = market::free_balances(&client, &providers).await?;
+		let after = market::free_balances(client, &providers).await?;
 		let earned: u128 = after.iter().zip(&before).map(|(a, b)| a - b).sum();
 		ensure!(
 			earned == redundancy as u128 * PRICE,
 			"providers earned {earned} at r={redundancy}"
 		);
-		let paid = user_before - market::free_balance(&client, user).await?;
+		let paid = user_before - market::free_balance(client, user).await?;
 		ensure!(paid == job_price(redundancy as u128) + fee, "the user paid {paid}");
 		println!("r={redundancy}: a NaN input was refused by signed vote; no provider slashed");
 	}
 
 	// 2. Cancel front-running the answer: submission and cancel in the same block.
-	let next_id = next_job_id(&client).await?;
-	let nonce = market::nonce(&client, user).await?;
+	let next_id = next_job_id(client).await?;
+	let nonce = market::nonce(client, user).await?;
 	let submit = market::submit_job_call(model, &digits.inputs[0], job_price(1), 1);
-	let cancel = dynamic::transaction("JobEscrow", "cancel_job", (Value::u128(next_id as u128),));
-	let user_before = market::free_balance(&client, user).await?;
+	let cancel = infera::tx().job_escrow().cancel_job(next_id);
+	let user_before = market::free_balance(client, user).await?;
 	let (submitted, cancelled) = tokio::try_join!(
-		market::submit(&client, &charlie, &submit, Some(nonce)),
-		market::submit(&client, &charlie, &cancel, Some(nonce + 1)),
+		market::submit(client, &charlie, &submit, Some(nonce)),
+		market::submit(client, &charlie, &cancel, Some(nonce + 1)),
 	)?;
-	market::event(&cancelled, "JobEscrow", "CancelRequested")?;
+	market::event::<infera::job_escrow::events::CancelRequested>(&cancelled)?;
 	let fees = market::fee_paid(&submitted)? + market::fee_paid(&cancelled)?;
-	market::assert_completed_with(&client, &[next_id], &expected[..1], Duration::from_secs(60))
+	market::assert_completed_with(client, &[next_id], &expected[..1], Duration::from_secs(60))
 		.await?;
-	let paid = user_before - market::free_balance(&client, user).await?;
+	let paid = user_before - market::free_balance(client, user).await?;
 	ensure!(paid == job_price(1) + fees, "the user got an answer for {paid}, not the price");
 	println!("a cancel sent with the submission did not beat the answer: the user paid");
 
-	println!("{:?}", market::audit(&client).await?);
+	println!("{:?}", market::audit(client).await?);
 	drop(market);
 	Ok(())
 }
@@ -126,7 +130,7 @@ async fn unanswerable_inputs_and_cancel_races_cost_honest_providers_nothing() ->
 /// `JobEscrow.NextJobId`.
 async fn next_job_id(client: &Client) -> Result<u64> {
 	let at = client.at_current_block().await?;
-	let address = dynamic::storage::<(), u64>("JobEscrow", "NextJobId");
+	let address = infera::storage().job_escrow().next_job_id();
 	Ok(at.storage().try_fetch(address, ()).await?.map(|v| v.decode()).transpose()?.unwrap_or(0))
 }
 
@@ -179,17 +183,13 @@ async fn governance_cannot_break_the_market_and_open_jobs_keep_their_terms() -> 
 	// Eve front-runs Dave's registration with Dave's worker key and Dave's proof: refused, the
 	// proof names Dave's account. Dave then registers his key.
 	let eve = keypair("//Eve")?;
-	let stolen = dynamic::transaction(
-		"ProviderStaking",
-		"register_provider",
-		(
-			Value::u128(BOND),
-			Value::from_bytes(terms.worker.public_key().0),
-			Value::from_bytes(market::worker_key_proof(&client, &dave, &terms.worker)),
-			Value::unnamed_composite([Value::u128(model)]),
-			Value::u128(4),
-			Value::u128(PRICE),
-		),
+	let stolen = infera::tx().provider_staking().register_provider(
+		BOND,
+		terms.worker.public_key().0,
+		market::worker_key_proof(&client, &dave, &terms.worker),
+		vec![model as ModelId],
+		4,
+		PRICE,
 	);
 	let refused = market::submit(&client, &eve, &stolen, None).await;
 	let refused = format!("{:#}", refused.err().context("Eve registered Dave's worker key")?);
@@ -198,24 +198,21 @@ async fn governance_cannot_break_the_market_and_open_jobs_keep_their_terms() -> 
 	let job = market::submit_jobs(&client, &charlie, model, &digits.inputs[..1], 1, job_price(1))
 		.await?
 		.remove(0);
-	let events = market::submit(
-		&client,
-		&alice,
-		&market::sudo_set_parameter("TimeoutSlash", Value::u128(500_000_000)),
-		None,
-	)
-	.await?;
-	market::event(&events, "Parameters", "Updated")?;
+	let events =
+		market::submit(&client, &alice, &market::sudo_set("timeout-slash", "50%")?, None).await?;
+	market::event::<infera::parameters::events::Updated>(&events)?;
 	ensure!(parameter(node, "timeout_slash").await? == 500_000_000, "the new slash is in force");
 	let stake = market::bonded(&client, dave.public_key().0).await?;
 	// Nobody serves Dave's worker key: the job times out at its deadline.
 	let settled =
 		market::wait_until_settled(&client, &[job.job_id], Duration::from_secs(90)).await?;
-	ensure!(settled[&job.job_id].status == "Failed", "job ended {}", settled[&job.job_id].status);
+	let status = settled[&job.job_id].status;
+	ensure!(
+		matches!(status, JobStatus::Failed { reason: FailureReason::NoAnswers, .. }),
+		"job ended {status:?}, not failed for want of answers"
+	);
 	let slashed = stake - market::bonded(&client, dave.public_key().0).await?;
 	ensure!(slashed == stake / 100, "Dave was slashed {slashed} of {stake}, not the job's 1%");
-	let reason = settled[&job.job_id].fields.at("reason").context("Failed has a reason")?;
-	ensure!(format!("{reason:?}").contains("NoAnswers"), "failure reason {reason:?}");
 	println!("a job kept its 1% timeout slash after a vote set 50%");
 	println!("{:?}", market::audit(&client).await?);
 	Ok(())
@@ -247,7 +244,7 @@ async fn a_sybil_revealing_garbage_loses_to_arbitration_and_the_user_pays() -> R
 	let mut arbitrated = 0u128;
 	for (i, id) in ids.iter().enumerate() {
 		let job = &settled[id];
-		ensure!(job.status == "Completed", "job {id} ended {} instead of Completed", job.status);
+		ensure!(job.completed(), "job {id} ended {:?} instead of Completed", job.status);
 		let class = market::result_class(client, *id).await?;
 		ensure!(class == expected[i], "job {id}: chain says {class}, libtorch {}", expected[i]);
 		if job.providers.contains(&sybil) {
@@ -295,7 +292,7 @@ async fn a_sybil_revealing_garbage_loses_to_arbitration_and_the_user_pays() -> R
 	// At redundancy 3 the two honest providers outvote the sybil directly.
 	let stake = market::bonded(client, sybil).await?;
 	let (id, status, _) = run_one(client, &charlie, model, digits.inputs[JOBS].clone(), 3).await?;
-	ensure!(status == "Completed", "r=3 job {id} ended {status}");
+	ensure!(matches!(status, JobStatus::Completed { .. }), "r=3 job {id} ended {status:?}");
 	ensure!(market::result_class(client, id).await? == expected[JOBS], "r=3 job {id} answer");
 	let view = market::job(client, id).await?.context("r=3 job")?;
 	ensure!(view.arbitrators.is_empty(), "an honest majority needs no arbitration");
@@ -311,7 +308,7 @@ async fn a_sybil_revealing_garbage_loses_to_arbitration_and_the_user_pays() -> R
 /// `Babe.AuthorVrfRandomness` at block `number`: the VRF output of that block.
 async fn block_vrf(client: &Client, number: u64) -> Result<[u8; 32]> {
 	let at = client.at_block(number).await?;
-	let address = dynamic::storage::<(), Option<[u8; 32]>>("Babe", "AuthorVrfRandomness");
+	let address = infera::storage().babe().author_vrf_randomness();
 	at.storage()
 		.try_fetch(address, ())
 		.await?
@@ -325,20 +322,17 @@ async fn block_vrf(client: &Client, number: u64) -> Result<[u8; 32]> {
 /// block `number`.
 async fn draw_pool(client: &Client, model: u128, number: u64) -> Result<Vec<([u8; 32], u128)>> {
 	let at = client.at_block(number).await?;
-	let address = dynamic::storage::<(u32,), Vec<[u8; 32]>>("ProviderStaking", "ModelProviders");
+	let staking = infera::storage().provider_staking();
 	let providers = at
 		.storage()
-		.try_fetch(address, (model as u32,))
+		.try_fetch(staking.model_providers(), (model as ModelId,))
 		.await?
 		.context("model has no providers")?
 		.decode()?;
 	let mut pool = Vec::new();
-	for who in providers {
-		let ledgers =
-			dynamic::storage::<([u8; 32],), subxt::dynamic::Value>("ProviderStaking", "Ledgers");
-		let ledger = at.storage().try_fetch(ledgers, (who,)).await?.context("ledger")?.decode()?;
-		let bonded = ledger.at("bonded").and_then(|b| b.as_u128()).context("bonded")?;
-		pool.push((who, bonded));
+	for who in providers.0 {
+		let ledger = at.storage().try_fetch(staking.ledgers(), (who,)).await?.context("ledger")?;
+		pool.push((who.0, ledger.decode_as::<Ledger>()?.bonded));
 	}
 	Ok(pool)
 }
@@ -430,7 +424,7 @@ async fn a_user_who_times_submissions_does_no_better_than_chance() -> Result<()>
 
 /// Bonds `extra` more for `provider`.
 async fn bond_more(client: &Client, provider: &Keypair, extra: u128) -> Result<()> {
-	let call = dynamic::transaction("ProviderStaking", "bond_extra", (Value::u128(extra),));
+	let call = infera::tx().provider_staking().bond_extra(extra);
 	market::submit(client, provider, &call, None).await?;
 	Ok(())
 }
@@ -483,7 +477,7 @@ async fn audits_catch_a_cheater_at_redundancy_one_about_the_audit_rate_of_times(
 		let views = market::wait_until_settled(client, &ids, Duration::from_secs(240)).await?;
 		for ((index, _), id) in batch.iter().zip(&ids) {
 			settled.insert(*id, (*index, market::job(client, *id).await?.context("job")?));
-			ensure!(views[id].status == "Completed", "job {id} ended {}", views[id].status);
+			ensure!(views[id].completed(), "job {id} ended {:?}", views[id].status);
 		}
 	}
 

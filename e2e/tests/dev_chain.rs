@@ -2,16 +2,14 @@
 //! signed transactions; unfunded senders are refused.
 
 use anyhow::Result;
+use infera_client::runtime::infera::{self, runtime_types::sp_consensus_babe::AllowedSlots};
 use infera_e2e::{
 	finalized_number,
 	market::{free_balance, UNIT},
 	wait_for, Node,
 };
 use std::time::Duration;
-use subxt::{
-	dynamic::{self, Value},
-	ext::scale_value::At,
-};
+use subxt::utils::MultiAddress;
 use subxt_signer::{sr25519::dev, sr25519::Keypair, SecretUri};
 
 #[tokio::test]
@@ -30,24 +28,21 @@ async fn dev_chain_produces_finalized_blocks_and_executes_transfers() -> Result<
 
 	// BABE slots (and so blocks) are one second long, and every slot may carry a VRF output.
 	let at = client.at_current_block().await?;
-	let config = at
-		.runtime_apis()
-		.call(dynamic::runtime_api_call::<_, Value>("BabeApi", "configuration", ()))
-		.await?;
-	let slot_ms = config.at("slot_duration").and_then(|v| v.as_u128());
-	assert_eq!(slot_ms, Some(1000), "BABE configuration: {config:?}");
-	let allowed = config.at("allowed_slots").map(|v| format!("{v:?}")).unwrap_or_default();
-	assert!(allowed.contains("PrimaryAndSecondaryVRFSlots"), "allowed slots: {allowed}");
+	let config = at.runtime_apis().call(infera::runtime_apis().babe_api().configuration()).await?;
+	assert_eq!(config.slot_duration, 1000, "BABE slot duration");
+	assert!(
+		matches!(config.allowed_slots, AllowedSlots::PrimaryAndSecondaryVRFSlots),
+		"allowed slots: {:?}",
+		config.allowed_slots
+	);
 
 	// A signed transfer from Alice lands, and the receiver holds exactly what was sent.
 	let receiver = Keypair::from_uri(&"//E2eReceiver".parse::<SecretUri>()?)?;
 	let receiver_id: [u8; 32] = receiver.public_key().0;
 	assert_eq!(free_balance(&client, receiver_id).await?, 0);
-	let transfer = dynamic::transaction(
-		"Balances",
-		"transfer_keep_alive",
-		(receiver.public_key().to_address::<()>(), 5 * UNIT),
-	);
+	let transfer = infera::tx()
+		.balances()
+		.transfer_keep_alive(MultiAddress::Id(receiver.public_key().to_account_id()), 5 * UNIT);
 	client
 		.at_current_block()
 		.await?
@@ -60,11 +55,9 @@ async fn dev_chain_produces_finalized_blocks_and_executes_transfers() -> Result<
 
 	// An account without funds cannot pay the fee: the pool refuses its transaction.
 	let pauper = Keypair::from_uri(&"//E2ePauper".parse::<SecretUri>()?)?;
-	let spend = dynamic::transaction(
-		"Balances",
-		"transfer_keep_alive",
-		(dev::bob().public_key().to_address::<()>(), UNIT),
-	);
+	let spend = infera::tx()
+		.balances()
+		.transfer_keep_alive(MultiAddress::Id(dev::bob().public_key().to_account_id()), UNIT);
 	let submitted = client
 		.at_current_block()
 		.await?
@@ -79,8 +72,7 @@ async fn dev_chain_produces_finalized_blocks_and_executes_transfers() -> Result<
 			progress
 				.wait_for_finalized_success()
 				.await
-				.err()
-				.expect("an unfunded transfer must fail")
+				.expect_err("an unfunded transfer must fail")
 		),
 	};
 	assert!(

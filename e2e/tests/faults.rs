@@ -13,9 +13,16 @@
 //!   withholding slash: it can never reveal behind it).
 
 use anyhow::{bail, ensure, Result};
+use infera_client::runtime::infera::{
+	self,
+	runtime_types::{
+		bounded_collections::bounded_vec::BoundedVec,
+		infera_primitives::attestation::{Attestation, Outcome as OutcomeArg},
+	},
+};
 use infera_e2e::{
 	finalized_number,
-	market::{self, job_price, keypair, Digits, AUTHOR_FEE, BOND, MODEL, PRICE},
+	market::{self, job_price, keypair, Digits, JobStatus, AUTHOR_FEE, BOND, MODEL, PRICE},
 	network::ProviderSite,
 	Client, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
@@ -25,11 +32,13 @@ use infera_primitives::params::{
 use infera_primitives::{
 	attestation::{AttestationPayload, Outcome},
 	digest,
+	job::FailureReason,
 	market::MarketParameters,
+	model::AgreementRule,
+	ModelId,
 };
 use std::time::Duration;
-use subxt::dynamic::{self, Value};
-use subxt::ext::codec::Encode;
+use subxt::{ext::codec::Encode, utils::Static};
 use subxt_signer::sr25519::Keypair;
 
 /// Price of a redundancy-1 job.
@@ -37,7 +46,7 @@ const JOB_PRICE: u128 = job_price(1);
 /// The commit window of the restart case's jobs, in blocks. A debug node restarted on a machine
 /// loaded by other tests (they run side by side) can need more than the default 30 blocks to
 /// come back, and the case is about answering once, not about the window.
-const RESTART_COMMIT_BLOCKS: u128 = 120;
+const RESTART_COMMIT_BLOCKS: u32 = 120;
 /// The runtime's timeout slash, in percent of the stake.
 const TIMEOUT_SLASH_PERCENT: u128 = DEFAULT_TIMEOUT_SLASH_PERCENT as u128;
 /// The slash for a commitment never revealed: the larger of the runtime's wrong-result and
@@ -67,9 +76,11 @@ async fn assert_job_times_out(
 	let settled =
 		market::wait_until_settled(client, &[jobs[0].job_id], Duration::from_secs(180)).await?;
 	let view = &settled[&jobs[0].job_id];
-	ensure!(view.status == "Failed", "job ended {} instead of Failed", view.status);
-	let reason = format!("{:?}", view.fields);
-	ensure!(reason.contains("NoAnswers"), "failure reason: {reason}");
+	ensure!(
+		matches!(view.status, JobStatus::Failed { reason: FailureReason::NoAnswers, .. }),
+		"job ended {:?}, not failed for want of answers",
+		view.status
+	);
 	let user_paid = user_before - market::free_balance(client, user_account).await?;
 	ensure!(user_paid == jobs[0].fee, "user paid {user_paid}, its fee was {}", jobs[0].fee);
 	let slash = stake * TIMEOUT_SLASH_PERCENT / 100;
@@ -98,9 +109,8 @@ async fn restarted_provider_answers_once_corrupt_artifact_and_dead_node_time_out
 	let rpc = subxt::rpcs::RpcClient::from_insecure_url(chain.ws_url()).await?;
 	let parameters: MarketParameters<u128, u32> =
 		rpc.request("market_parameters", subxt::rpcs::rpc_params![]).await?;
-	let set_commit_period =
-		|blocks: u128| market::sudo_set_parameter("CommitPeriod", Value::u128(blocks));
-	market::submit(&client, &alice, &set_commit_period(RESTART_COMMIT_BLOCKS), None).await?;
+	let set_commit_period = |blocks: u32| market::sudo_set("commit-period", &blocks.to_string());
+	market::submit(&client, &alice, &set_commit_period(RESTART_COMMIT_BLOCKS)?, None).await?;
 	dave.node.process.kill();
 	let before = market::free_balance(&client, dave_account).await?;
 	let jobs =
@@ -119,13 +129,13 @@ async fn restarted_provider_answers_once_corrupt_artifact_and_dead_node_time_out
 	let settled = market::wait_until_settled(&client, &ids, Duration::from_secs(180)).await?;
 	let expected = digits.expected_top1(MODEL)?;
 	for (i, id) in ids.iter().enumerate() {
-		ensure!(settled[id].status == "Completed", "job {id} ended {}", settled[id].status);
+		ensure!(settled[id].completed(), "job {id} ended {:?}", settled[id].status);
 		ensure!(market::result_class(&client, *id).await? == expected[i], "job {id} answer");
 	}
 	let earned = market::free_balance(&client, dave_account).await? - before;
 	assert_eq!(earned, 3 * PRICE, "Dave answered each job once, for free");
 	market::print_latency("r=1 across a provider restart", settled.values())?;
-	let restore = set_commit_period(parameters.commit_period as u128);
+	let restore = set_commit_period(parameters.commit_period)?;
 	market::submit(&client, &alice, &restore, None).await?;
 
 	// 2. A model whose artifact is corrupt at its URI (digits-mlp, which Dave's worker has never
@@ -135,28 +145,22 @@ async fn restarted_provider_answers_once_corrupt_artifact_and_dead_node_time_out
 	let middle = bytes.len() / 2;
 	bytes[middle] ^= 0xff;
 	std::fs::write(&corrupt, &bytes)?;
-	let register = dynamic::transaction(
-		"ModelRegistry",
-		"register_model",
-		(
-			Value::from_bytes("digits-mlp-corrupt"),
-			Value::from_bytes(digits.artifact_hash("digits-mlp")?),
-			Value::from_bytes(format!("file://{}", corrupt.display())),
-			market::tensor_spec("F32", &[1, 8, 8]),
-			market::tensor_spec("F32", &[10]),
-			market::top_k(1),
-			Value::u128(AUTHOR_FEE),
-		),
+	let register = infera::tx().model_registry().register_model(
+		b"digits-mlp-corrupt".to_vec(),
+		digits.artifact_hash("digits-mlp")?,
+		format!("file://{}", corrupt.display()).into_bytes(),
+		Static(market::digits_input()),
+		Static(market::digits_output()),
+		Static(AgreementRule::TopK { k: 1 }),
+		AUTHOR_FEE,
 	);
 	let events = market::submit(&client, &bob, &register, None).await?;
 	let corrupt_model =
-		market::field_u128(market::event(&events, "ModelRegistry", "ModelRegistered")?, "model")?;
-	let set_models = dynamic::transaction(
-		"ProviderStaking",
-		"set_models",
-		(Value::unnamed_composite([Value::u128(model), Value::u128(corrupt_model)]),),
-	);
+		market::event::<infera::model_registry::events::ModelRegistered>(&events)?.model;
+	let set_models =
+		infera::tx().provider_staking().set_models(vec![model as ModelId, corrupt_model]);
 	market::submit(&client, &dave.key, &set_models, None).await?;
+	let corrupt_model = u128::from(corrupt_model);
 	assert_job_times_out(&client, &charlie, corrupt_model, &digits.inputs[3], dave_account).await?;
 	// The off-chain worker logs the worker's refusal: ARTIFACT_HASH_MISMATCH (-32011).
 	let node_log = dave.node.process.log_tail(400);
@@ -187,12 +191,9 @@ fn attestation_payload(
 	.encode()
 }
 
-/// `Attestation { outcome: Output(output_hash), signature }` as a dynamic value.
-fn attestation(output_hash: [u8; 32], signature: [u8; 64]) -> Value {
-	Value::named_composite([
-		("outcome", Value::unnamed_variant("Output", [Value::from_bytes(output_hash)])),
-		("signature", Value::from_bytes(signature)),
-	])
+/// `Attestation { outcome: Output(output_hash), signature }`.
+fn attestation(output_hash: [u8; 32], signature: [u8; 64]) -> Attestation {
+	Attestation { outcome: OutcomeArg::Output(output_hash), signature }
 }
 
 /// Submits `call` as `signer` and returns the dispatch error it fails with.
@@ -241,9 +242,7 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 	// A valid redundancy-2 job, then wrong answers to it.
 	let events =
 		market::submit(&client, &charlie, &submit_job(model, &input, price_r2, 2), None).await?;
-	let job_id =
-		market::field_u128(market::event(&events, "JobEscrow", "JobSubmitted")?, "job_id")?;
-	let job_id = job_id as u64;
+	let job_id = market::event::<infera::job_escrow::events::JobSubmitted>(&events)?.job_id;
 	let model_hash = digits.artifact_hash(MODEL)?;
 	let input_hash = digest(&input);
 	let output = 3u32.to_le_bytes().to_vec();
@@ -253,24 +252,11 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 	let salt = [7u8; 32];
 	let commitment =
 		|provider: &Keypair| digest(&[&output_hash[..], &salt, &provider.public_key().0].concat());
-	let commit = |c: [u8; 32]| {
-		dynamic::transaction(
-			"JobEscrow",
-			"commit_result",
-			(Value::u128(job_id as u128), Value::from_bytes(c)),
-		)
-	};
+	let commit = |c: [u8; 32]| infera::tx().job_escrow().commit_result(job_id, c);
 	let reveal = |signature: [u8; 64]| {
-		dynamic::transaction(
-			"JobEscrow",
-			"reveal_result",
-			(
-				Value::u128(job_id as u128),
-				Value::from_bytes(&output),
-				Value::from_bytes(salt),
-				attestation(output_hash, signature),
-			),
-		)
+		let output = BoundedVec(output.clone());
+		let attestation = attestation(output_hash, signature);
+		infera::tx().job_escrow().reveal_result(job_id, output, salt, attestation)
 	};
 	// Ferdie was not assigned.
 	let ferdie = keypair("//Ferdie")?;
@@ -313,7 +299,8 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 		market::bonded(&client, providers[1].public_key().0).await?,
 	];
 	let settled = market::wait_until_settled(&client, &[job_id], Duration::from_secs(60)).await?;
-	ensure!(settled[&job_id].status == "Failed", "job ended {}", settled[&job_id].status);
+	let status = settled[&job_id].status;
+	ensure!(matches!(status, JobStatus::Failed { .. }), "job ended {status:?}");
 	ensure!(market::bonded(&client, providers[0].public_key().0).await? == stakes[0]);
 	let copier = market::bonded(&client, providers[1].public_key().0).await?;
 	ensure!(

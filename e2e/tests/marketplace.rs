@@ -62,7 +62,7 @@ async fn redundancy_one_jobs_are_answered_by_libtorch_and_paid_exactly() -> Resu
 	let (mut correct_chain, mut correct_direct) = (0, 0);
 	for (i, id) in job_ids.iter().enumerate() {
 		let view = &settled[id];
-		ensure!(view.status == "Completed", "job {id} ended {}", view.status);
+		ensure!(view.completed(), "job {id} ended {:?}", view.status);
 		let class = market::result_class(&client, *id).await?;
 		ensure!(
 			class == expected[i],

@@ -3,13 +3,14 @@
 //! node key is then worth the fees in the operator's account, not the provider's bond.
 
 use anyhow::{ensure, Result};
+use infera_client::runtime::infera;
 use infera_e2e::{
 	market::{self, keypair, Digits, AUTHOR_FEE, BOND, MODEL, PRICE, UNIT},
 	network::ProviderSite,
 	Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
 use std::time::Duration;
-use subxt::dynamic::{self, Value};
+use subxt::utils::{AccountId32, MultiAddress};
 
 /// Jobs served through the operator's key.
 const JOBS: usize = 4;
@@ -31,19 +32,13 @@ async fn a_node_holding_only_the_operator_key_serves_jobs_and_moves_no_funds() -
 			.await?;
 	market::register_provider(&client, &dave, &site.terms(model, BOND, 16, PRICE)?).await?;
 	// The operator pays its own transaction fees (valid answers are free, refunded at once).
-	let fund = dynamic::transaction(
-		"Balances",
-		"transfer_keep_alive",
-		(Value::unnamed_variant("Id", [Value::from_bytes(operator_id)]), Value::u128(10 * UNIT)),
-	);
+	let operator_account = AccountId32(operator_id);
+	let fund =
+		infera::tx().balances().transfer_keep_alive(MultiAddress::Id(operator_account), 10 * UNIT);
 	market::submit(&client, &keypair("//Alice")?, &fund, None).await?;
-	let name = dynamic::transaction(
-		"ProviderStaking",
-		"set_operator",
-		[Value::unnamed_variant("Some", [Value::from_bytes(operator_id)])],
-	);
+	let name = infera::tx().provider_staking().set_operator(Some(operator_account));
 	let events = market::submit(&client, &dave, &name, None).await?;
-	market::event(&events, "ProviderStaking", "OperatorSet")?;
+	market::event::<infera::provider_staking::events::OperatorSet>(&events)?;
 
 	// Charlie's jobs are answered through the operator's key, with libtorch's answers.
 	let before = market::free_balance(&client, dave_id).await?;
@@ -62,23 +57,20 @@ async fn a_node_holding_only_the_operator_key_serves_jobs_and_moves_no_funds() -
 
 	// What a thief holding the node's key can do with Dave's funds: nothing.
 	let bond = market::bonded(&client, dave_id).await?;
-	for (call, args) in [
-		("unbond", vec![Value::u128(bond / 2)]),
-		("set_price", vec![Value::u128(1)]),
-		("deregister", vec![]),
-	] {
-		let attempt = dynamic::transaction("ProviderStaking", call, args);
-		let refused = market::submit(&client, &operator, &attempt, None).await;
+	let staking = infera::tx().provider_staking();
+	let attempts = [
+		("unbond", market::submit(&client, &operator, &staking.unbond(bond / 2), None).await),
+		("set_price", market::submit(&client, &operator, &staking.set_price(1), None).await),
+		("deregister", market::submit(&client, &operator, &staking.deregister(), None).await),
+	];
+	for (call, refused) in attempts {
 		let err = refused.err().map(|e| format!("{e:#}")).unwrap_or_default();
 		ensure!(err.contains("NotProvider"), "{call} by the operator key: {err:?}");
 	}
 	// A transfer signed by it moves the operator's own balance, not Dave's.
 	let dave_free = market::free_balance(&client, dave_id).await?;
-	let steal = dynamic::transaction(
-		"Balances",
-		"transfer_allow_death",
-		(Value::unnamed_variant("Id", [Value::from_bytes([7u8; 32])]), Value::u128(UNIT)),
-	);
+	let steal =
+		infera::tx().balances().transfer_allow_death(MultiAddress::Id(AccountId32([7; 32])), UNIT);
 	market::submit(&client, &operator, &steal, None).await?;
 	ensure!(market::free_balance(&client, dave_id).await? == dave_free, "Dave's balance moved");
 	ensure!(market::bonded(&client, dave_id).await? == bond, "Dave's bond moved");

@@ -13,17 +13,19 @@
 //!
 //! Every step checks the exact balances of user, providers, author and treasury.
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Result};
 use infera_e2e::{
-	market::{self, job_price, keypair, Digits, JobView, AUTHOR_FEE, BOND, MODEL, PRICE},
+	market::{
+		self, job_price, keypair, Digits, JobStatus, JobView, AUTHOR_FEE, BOND, MODEL, PRICE,
+	},
 	network::DevMarket,
 	Client,
 };
+use infera_primitives::job::FailureReason;
 use infera_primitives::params::{
 	DEFAULT_TIMEOUT_SLASH_PERCENT, DEFAULT_WRONG_RESULT_SLASH_PERCENT,
 };
 use std::{collections::BTreeMap, time::Duration};
-use subxt::ext::scale_value::At;
 use subxt_signer::sr25519::Keypair;
 
 /// The runtime's wrong-result and timeout slash ratios, in percent of the stake.
@@ -56,7 +58,7 @@ async fn assert_libtorch_answers(
 	expected: &[u32],
 ) -> Result<()> {
 	for (id, want) in ids.iter().zip(expected) {
-		ensure!(settled[id].status == "Completed", "job {id} ended {}", settled[id].status);
+		ensure!(settled[id].completed(), "job {id} ended {:?}", settled[id].status);
 		let class = market::result_class(client, *id).await?;
 		ensure!(class == *want, "job {id}: chain says {class}, libtorch says {want}");
 	}
@@ -124,15 +126,18 @@ async fn three_providers_agree_outvote_a_faulty_one_and_a_silent_one_is_slashed(
 	// 3. Ferdie's worker is down and it is the only provider online: the job times out.
 	providers[2].replace_worker(None).await?;
 	for provider in &providers[..2] {
-		market::provider_call(&client, &provider.key, "go_offline").await?;
+		market::go_offline(&client, &provider.key).await?;
 	}
 	let before = market::free_balances(&client, &accounts).await?;
 	let (ids, settled, fees) =
 		run_jobs(&client, &charlie, model, &digits.inputs[20..21], 1).await?;
 	let view = &settled[&ids[0]];
-	ensure!(view.status == "Failed", "job {} ended {} instead of Failed", ids[0], view.status);
-	let reason = view.fields.at("reason").context("Failed has a reason")?;
-	ensure!(format!("{reason:?}").contains("NoAnswers"), "failure reason {reason:?}");
+	ensure!(
+		matches!(view.status, JobStatus::Failed { reason: FailureReason::NoAnswers, .. }),
+		"job {} ended {:?}, not failed for want of answers",
+		ids[0],
+		view.status
+	);
 	let after = market::free_balances(&client, &accounts).await?;
 	let slash = stake_after * TIMEOUT_SLASH_PERCENT / 100;
 	assert_eq!(market::bonded(&client, ferdie).await?, stake_after - slash, "timeout slash");

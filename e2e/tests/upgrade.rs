@@ -5,13 +5,17 @@
 //! libtorch's answers, and both nodes run the new version.
 
 use anyhow::{ensure, Context, Result};
+use infera_client::runtime::infera::{
+	self,
+	runtime_types::{frame_system::pallet::Call as SystemCall, sp_weights::weight_v2::Weight},
+	Call as RuntimeCall,
+};
 use infera_e2e::{
 	market::{self, job_price, keypair, Digits, AUTHOR_FEE, BOND, MODEL, PRICE},
 	network::ProviderSite,
 	spec_version, wait_for_spec_version, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
 use std::time::Duration;
-use subxt::dynamic::{self, Value};
 
 const JOB_PRICE: u128 = job_price(1);
 /// The spec version of the workspace's runtime (`runtime/src/lib.rs`); the upgrade blob has
@@ -39,22 +43,17 @@ async fn the_runtime_is_upgraded_in_place_while_jobs_flow() -> Result<()> {
 	// Jobs before the upgrade, left open while it is enacted.
 	let before =
 		market::submit_jobs(&client, &charlie, model, &digits.inputs[..3], 1, JOB_PRICE).await?;
-	let set_code = Value::unnamed_variant(
-		"System",
-		[Value::named_variant("set_code", [("code", Value::from_bytes(&code))])],
-	);
-	let upgrade = dynamic::transaction(
-		"Sudo",
-		"sudo_unchecked_weight",
-		(
-			set_code,
-			Value::named_composite([("ref_time", Value::u128(0)), ("proof_size", Value::u128(0))]),
-		),
-	);
+	let set_code = RuntimeCall::System(SystemCall::set_code { code });
+	let no_weight = Weight { ref_time: 0, proof_size: 0 };
+	let upgrade = infera::tx().sudo().sudo_unchecked_weight(set_code, no_weight);
 	let events = market::submit(&client, &alice, &upgrade, None).await?;
-	market::event(&events, "System", "CodeUpdated")?;
-	let sudid = format!("{:?}", market::event(&events, "Sudo", "Sudid")?);
-	ensure!(sudid.contains("Ok"), "sudo dispatched set_code with an error: {sudid}");
+	market::event::<infera::system::events::CodeUpdated>(&events)?;
+	let sudid = market::event::<infera::sudo::events::Sudid>(&events)?;
+	ensure!(
+		sudid.sudo_result.is_ok(),
+		"sudo dispatched set_code with an error: {:?}",
+		sudid.sudo_result
+	);
 	for (name, client) in [("validator", &client), ("provider", &dave_client)] {
 		wait_for_spec_version(client, name, OLD_SPEC + 1, Duration::from_secs(60)).await?;
 	}
