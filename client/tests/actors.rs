@@ -116,7 +116,8 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	let quote = run("//Charlie", v(&["job", "quote", "--model", &second])).await?;
 	// Provider 0.03 + author 0.02 + 5% of 0.03 + the storage fee of input and result + the
 	// audit fee of a redundancy-1 job, 10% of 0.03.
-	let storage = market::DIGITS_STORED_BYTES * infera_primitives::params::DEFAULT_BYTE_FEE;
+	let storage =
+		u128::from(market::DIGITS_STORED_BYTES) * infera_primitives::params::DEFAULT_BYTE_FEE;
 	let total = 30_000_000_000u128 + 20_000_000_000 + 1_500_000_000 + storage + 3_000_000_000;
 	assert_eq!(quote["total"], json!(total.to_string()));
 	let numbers: Vec<f32> =

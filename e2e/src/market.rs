@@ -20,6 +20,7 @@ use infera_client::{
 };
 use infera_primitives::{
 	attestation::WorkerKeyProof,
+	fees::{self, Perbill},
 	model::{AgreementRule, DType, Shape, TensorSpec},
 	ModelId,
 };
@@ -57,29 +58,26 @@ const NODE_READY: Duration = Duration::from_secs(180);
 
 /// Bytes a digits job stores: its input (an f32 8×8 image) and its canonical output (one u32
 /// class index).
-pub const DIGITS_STORED_BYTES: u128 = 8 * 8 * 4 + 4;
+pub const DIGITS_STORED_BYTES: u32 = 8 * 8 * 4 + 4;
 
-/// The protocol fee of a digits job at redundancy `r` on those terms: the runtime's default
-/// protocol fee of the prices (rounded down), plus the default storage fee for its input and
-/// result.
-pub const fn protocol_fee(r: u128) -> u128 {
-	r * PRICE * DEFAULT_PROTOCOL_FEE_PERCENT as u128 / 100 + DIGITS_STORED_BYTES * DEFAULT_BYTE_FEE
+/// The protocol fee of a digits job at redundancy `r` on those terms, by the chain's own
+/// arithmetic ([`fees::protocol_fee`]) at the runtime's default protocol fee and byte fee.
+pub fn protocol_fee(r: u128) -> u128 {
+	let share = Perbill::from_percent(DEFAULT_PROTOCOL_FEE_PERCENT);
+	fees::protocol_fee(r * PRICE, share, DIGITS_STORED_BYTES, DEFAULT_BYTE_FEE)
+		.expect("a digits job's fees fit in a u128")
 }
 
-/// The audit fee of a digits job at redundancy `r` on those terms: the runtime's default audit
-/// rate of the price at redundancy 1 (rounded up), nothing otherwise.
-pub const fn audit_fee(r: u128) -> u128 {
-	let percent = DEFAULT_AUDIT_PERCENT as u128;
-	if r == 1 {
-		(PRICE * percent).div_ceil(100)
-	} else {
-		0
-	}
+/// The audit fee of a digits job at redundancy `r` on those terms ([`fees::audit_fee`], at the
+/// runtime's default audit rate).
+pub fn audit_fee(r: u128) -> u128 {
+	let redundancy = u32::try_from(r).unwrap_or(u32::MAX);
+	fees::audit_fee(redundancy, r * PRICE, Perbill::from_percent(DEFAULT_AUDIT_PERCENT))
 }
 
 /// Total price of a job at redundancy `r` on those terms: `r` prices, the author fee, the
 /// protocol fee and the audit fee.
-pub const fn job_price(r: u128) -> u128 {
+pub fn job_price(r: u128) -> u128 {
 	r * PRICE + AUTHOR_FEE + protocol_fee(r) + audit_fee(r)
 }
 

@@ -41,8 +41,6 @@ use std::time::Duration;
 use subxt::{ext::codec::Encode, utils::Static};
 use subxt_signer::sr25519::Keypair;
 
-/// Price of a redundancy-1 job.
-const JOB_PRICE: u128 = job_price(1);
 /// The commit window of the restart case's jobs, in blocks. A debug node restarted on a machine
 /// loaded by other tests (they run side by side) can need more than the default 30 blocks to
 /// come back, and the case is about answering once, not about the window.
@@ -72,7 +70,7 @@ async fn assert_job_times_out(
 	let (user_account, treasury) = (user.public_key().0, market::treasury());
 	let user_before = market::free_balance(client, user_account).await?;
 	let treasury_before = market::free_balance(client, treasury).await?;
-	let jobs = market::submit_jobs(client, user, model, &[input.to_vec()], 1, JOB_PRICE).await?;
+	let jobs = market::submit_jobs(client, user, model, &[input.to_vec()], 1, job_price(1)).await?;
 	let settled =
 		market::wait_until_settled(client, &[jobs[0].job_id], Duration::from_secs(180)).await?;
 	let view = &settled[&jobs[0].job_id];
@@ -114,14 +112,14 @@ async fn restarted_provider_answers_once_corrupt_artifact_and_dead_node_time_out
 	dave.node.process.kill();
 	let before = market::free_balance(&client, dave_account).await?;
 	let jobs =
-		market::submit_jobs(&client, &charlie, model, &digits.inputs[..3], 1, JOB_PRICE).await?;
+		market::submit_jobs(&client, &charlie, model, &digits.inputs[..3], 1, job_price(1)).await?;
 	// Mid-flight, the three open jobs' escrow is held and accounted for.
 	let audit = infera_e2e::wait_for("three open jobs", Duration::from_secs(30), || async {
 		let audit = market::audit(&client).await?;
 		Ok((audit.open_jobs == 3).then_some(audit))
 	})
 	.await?;
-	assert_eq!(audit.held_for_jobs, 3 * JOB_PRICE);
+	assert_eq!(audit.held_for_jobs, 3 * job_price(1));
 	println!("mid-flight {audit:?}");
 	dave.node.process.restart()?;
 	dave.node.client(Duration::from_secs(180)).await?;

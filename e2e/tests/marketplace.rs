@@ -24,8 +24,6 @@ use subxt::{
 /// A job as `market_job` reports it.
 type Job = JobView<AccountId32, u128, u32>;
 
-/// The runtime's protocol fee: 5% of the providers' price.
-const PROTOCOL_FEE: u128 = market::protocol_fee(1);
 const JOBS: usize = 50;
 
 #[tokio::test]
@@ -88,7 +86,7 @@ async fn redundancy_one_jobs_are_answered_by_libtorch_and_paid_exactly() -> Resu
 	assert_eq!(after[0] - before[0], n * PRICE, "provider");
 	assert_eq!(after[1] - before[1], n * AUTHOR_FEE, "author");
 	assert_eq!(before[2] - after[2], n * market::job_price(1) + fees, "user");
-	assert_eq!(after[3] - before[3], n * PROTOCOL_FEE, "treasury");
+	assert_eq!(after[3] - before[3], n * market::protocol_fee(1), "treasury");
 
 	market::print_latency("r=1", settled.values())?;
 
@@ -118,7 +116,7 @@ async fn check_market_rpc(
 	let quote: Quote<u128> = rpc.request("market_quote", rpc_params![model, 1]).await?;
 	assert_eq!(quote.providers, PRICE);
 	assert_eq!(quote.author_fee, AUTHOR_FEE);
-	assert_eq!(quote.protocol_fee, PROTOCOL_FEE);
+	assert_eq!(quote.protocol_fee, market::protocol_fee(1));
 	assert_eq!(quote.audit_fee, market::audit_fee(1));
 	assert_eq!(quote.total, market::job_price(1));
 

@@ -17,7 +17,6 @@ use infera_e2e::{
 };
 use std::time::Duration;
 
-const JOB_PRICE: u128 = job_price(1);
 /// The spec version of the workspace's runtime (`runtime/src/lib.rs`); the upgrade blob has
 /// the next one.
 const OLD_SPEC: u32 = 103;
@@ -42,7 +41,7 @@ async fn the_runtime_is_upgraded_in_place_while_jobs_flow() -> Result<()> {
 
 	// Jobs before the upgrade, left open while it is enacted.
 	let before =
-		market::submit_jobs(&client, &charlie, model, &digits.inputs[..3], 1, JOB_PRICE).await?;
+		market::submit_jobs(&client, &charlie, model, &digits.inputs[..3], 1, job_price(1)).await?;
 	let set_code = RuntimeCall::System(SystemCall::set_code { code });
 	let no_weight = Weight { ref_time: 0, proof_size: 0 };
 	let upgrade = infera::tx().sudo().sudo_unchecked_weight(set_code, no_weight);
@@ -60,7 +59,8 @@ async fn the_runtime_is_upgraded_in_place_while_jobs_flow() -> Result<()> {
 
 	// Jobs after the upgrade.
 	let after =
-		market::submit_jobs(&client, &charlie, model, &digits.inputs[3..6], 1, JOB_PRICE).await?;
+		market::submit_jobs(&client, &charlie, model, &digits.inputs[3..6], 1, job_price(1))
+			.await?;
 	let ids: Vec<u64> = before.iter().chain(&after).map(|j| j.job_id).collect();
 	market::assert_completed_with(&client, &ids, &expected, Duration::from_secs(120)).await?;
 	println!(

@@ -19,8 +19,9 @@
 //!
 //! **Pipelining.** A model whose passes run outside the batching thread (a runner process,
 //! [`crate::sandbox`]) says so ([`Pipeline::pipelined`]). While its pass runs, the thread gathers
-//! the next batch (waiting for company only while the model is still busy: most of a typical
-//! pass, [`AHEAD_SHARE`]) and starts it as the next pass, so that the model finds its next
+//! the next batch (waiting for company for [`AHEAD_SHARE`] of a typical pass at most, the time
+//! the model is expected to stay busy, and never longer than `max_wait`) and starts it as the
+//! next pass, so that the model finds its next
 //! batch waiting when it finishes one; at most
 //! [`PIPELINE_DEPTH`] passes are in flight, and they finish in order. A retry alone needs the
 //! model to itself, so the passes behind a failed batch are finished first. A model in this
@@ -98,7 +99,7 @@ pub trait Pipeline: Send + 'static {
 	fn on_thread_start(&mut self) {}
 
 	/// Whether the model may take a pass while another runs ([`Pipeline::start`] with
-	/// `ahead`); the batcher then collects the next batch without waiting for company.
+	/// `ahead`); the batcher then gathers the next batch while the model computes one.
 	fn pipelined(&self) -> bool {
 		false
 	}
@@ -185,8 +186,8 @@ pub struct BatchStats {
 	pub batch_size: usize,
 	/// Time between enqueueing and the start of the first forward pass over this request.
 	pub queue_wait: Duration,
-	/// Time from the start of that pass until this request's answer was known (the failed
-	/// batched pass included, after a retry).
+	/// Time from the start of that pass until this request's answer was known (after a retry
+	/// alone: the failed batched pass, the passes in flight behind it and the retry).
 	pub forward: Duration,
 }
 
@@ -285,12 +286,17 @@ fn collect(rx: &mpsc::Receiver<Job>, config: BatchConfig) -> Option<Vec<Job>> {
 	}
 }
 
-/// Up to `max_batch` live jobs, waiting for more until `until` at the latest; `None` if none
-/// came.
-fn collect_until(rx: &mpsc::Receiver<Job>, max_batch: usize, until: Instant) -> Option<Vec<Job>> {
-	let mut jobs = Vec::new();
-	while jobs.len() < max_batch.max(1) {
+/// Up to `max_batch` live jobs, waiting for more until `until` at the latest, and never longer
+/// than `max_wait` after the first one was enqueued; `None` if none came.
+fn collect_until(
+	rx: &mpsc::Receiver<Job>,
+	config: BatchConfig,
+	until: Instant,
+) -> Option<Vec<Job>> {
+	let mut jobs: Vec<Job> = Vec::new();
+	while jobs.len() < config.max_batch.max(1) {
 		let now = Instant::now();
+		let until = jobs.first().map_or(until, |first| until.min(first.enqueued + config.max_wait));
 		let next =
 			if now >= until { rx.try_recv().ok() } else { rx.recv_timeout(until - now).ok() };
 		match next {
@@ -367,10 +373,9 @@ impl<M: Pipeline> Lane<M> {
 				}
 			}
 			if self.model.pipelined() && self.flights.len() < PIPELINE_DEPTH {
-				let until = self.busy_until();
-				if let Some(jobs) =
-					held.take().or_else(|| collect_until(rx, config.max_batch, until))
-				{
+				// Never longer than a batch would wait for company anyway.
+				let until = self.busy_until().min(Instant::now() + config.max_wait);
+				if let Some(jobs) = held.take().or_else(|| collect_until(rx, config, until)) {
 					held = self.start(jobs, true).err();
 				}
 			}
@@ -388,7 +393,12 @@ impl<M: Pipeline> Lane<M> {
 	}
 
 	/// Starts a pass over `jobs`; gives them back if the model does not take it ahead.
-	fn start(&mut self, jobs: Vec<Job>, ahead: bool) -> Result<(), Vec<Job>> {
+	fn start(&mut self, mut jobs: Vec<Job>, ahead: bool) -> Result<(), Vec<Job>> {
+		// Held jobs may have waited a pass: skip those whose caller gave up meanwhile.
+		jobs.retain(|job| !job.reply.is_closed());
+		if jobs.is_empty() {
+			return Ok(());
+		}
 		let input = jobs.iter().map(|job| job.input.as_slice()).collect::<Vec<_>>().concat();
 		let started = Instant::now();
 		if !self.model.start(&input, jobs.len(), ahead) {
@@ -416,7 +426,10 @@ impl<M: Pipeline> Lane<M> {
 		let began = started.max(self.last_finish);
 		self.last_finish = Instant::now();
 		let compute = self.last_finish.saturating_duration_since(began);
-		self.pass_time = (self.pass_time * (PASS_TIME_WEIGHT - 1) + compute) / PASS_TIME_WEIGHT;
+		// A pass killed at its deadline or lost with its runner says nothing of a typical pass.
+		if matches!(result, Ok(_) | Err(ForwardError::Model(_) | ForwardError::Runtime(_))) {
+			self.pass_time = (self.pass_time * (PASS_TIME_WEIGHT - 1) + compute) / PASS_TIME_WEIGHT;
+		}
 		self.metrics.inference.with_label_values(&[&self.label]).observe(compute.as_secs_f64());
 		Finished { result, began, compute }
 	}

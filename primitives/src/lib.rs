@@ -9,6 +9,7 @@
 //! - [`canonical`]: how an output tensor becomes the canonical bytes that are hashed and voted on;
 //! - [`attestation`]: what an inference worker signs about a result;
 //! - [`job`]: a job's status and its providers' progress;
+//! - [`fees`]: the protocol and audit fee arithmetic;
 //! - [`market`]: the read API of the marketplace (runtime API and its views);
 //! - [`params`]: the bounds of every governed parameter, checked when a value is set;
 //! - [`traits`]: the interfaces the marketplace pallets offer each other;
@@ -22,6 +23,7 @@ pub mod attestation;
 pub mod bearer;
 pub mod canonical;
 pub mod draw;
+pub mod fees;
 pub mod job;
 pub mod market;
 pub mod model;

@@ -33,8 +33,8 @@
 //!   with [`crate::error::WorkerError::ModelTimedOut`]; a runner that dies (a crash, a signal)
 //!   fails its requests with [`crate::error::WorkerError::ModelCrashed`]. Either way the next
 //!   request starts a new runner, and a pass that was waiting in the old runner's pipe is sent
-//!   to the new one (it is not to blame). A pass's deadline counts from when the runner could
-//!   begin it: its sending, or the reply to the pass before it. Other models run in other runners and are never affected.
+//!   to the new one (it is not to blame). A pass's deadline counts from its sending or from
+//!   when the worker read the reply to the pass before it, whichever is later. Other models run in other runners and are never affected.
 //!   A runner lives in its own process group and dies with the worker: between requests its
 //!   stdin closes, and during one a watchdog thread sees its parent change within
 //!   [`runner::WATCHDOG_PERIOD`]. (`PR_SET_PDEATHSIG` would not do: it fires when the *thread*
@@ -176,6 +176,7 @@ impl Runner {
 		pipe::set_nonblocking(stdin.as_fd())?;
 		pipe::set_nonblocking(stdout.as_fd())?;
 		pipe::grow(stdin.as_fd());
+		pipe::grow(stdout.as_fd());
 		Ok(Self { process, stdin, stdout })
 	}
 
@@ -207,9 +208,12 @@ impl Runner {
 	}
 
 	/// Whether `len` more bytes fit in the request pipe now, so that writing them cannot block
-	/// (however long the runner takes to read them).
+	/// (however long the runner takes to read them). The kernel hands out pipe room in pages,
+	/// and a partly read first page and a partly filled last one hide up to two pages from the
+	/// unread byte count: they are kept as a margin.
 	fn fits(&self, len: usize) -> bool {
-		pipe::free_space(self.stdin.as_fd()).is_ok_and(|free| free >= len)
+		let margin = 2 * pipe::PAGE_BYTES;
+		pipe::free_space(self.stdin.as_fd()).is_ok_and(|free| free >= len.saturating_add(margin))
 	}
 
 	/// Ends the runner after a failed pipe operation and says why.
@@ -259,7 +263,8 @@ pub struct SandboxedModel {
 	runner: Option<Runner>,
 	/// Started passes, oldest first; those sent to the runner come first.
 	passes: VecDeque<Pass>,
-	/// When the runner last replied: the pass after it began computing then at the earliest.
+	/// When the worker last read a reply: the deadline of the pass after it counts from then at
+	/// the earliest.
 	last_reply: Instant,
 	metrics: Arc<Metrics>,
 }
@@ -403,11 +408,22 @@ impl Pipeline for SandboxedModel {
 		};
 		let all_sent = self.passes.iter().all(|p| matches!(p, Pass::Framed { sent: Some(_), .. }));
 		let now = Instant::now();
+		let timeout = self.config.forward_timeout;
 		let sent = match self.runner.as_mut() {
 			Some(runner) if all_sent && (!ahead || runner.fits(frame.len())) => {
-				let timeout = self.config.forward_timeout;
-				// A failure here is the runner's end, which the oldest pass's reply reports.
-				runner.send(&frame, now + timeout, timeout).ok().map(|()| now)
+				match runner.send(&frame, now + timeout, timeout) {
+					Ok(()) => Some(now),
+					// Behind a pass in flight, the runner's end is that pass's to report
+					// (its reply never comes).
+					Err(_) if ahead => return false,
+					// Nothing in flight: the runner ended between passes (counted, logged).
+					// A new one takes this pass (`finish` starts it).
+					Err(fault) => {
+						self.lose_runner();
+						self.fault(fault);
+						None
+					}
+				}
 			}
 			Some(_) | None => None,
 		};
@@ -439,7 +455,8 @@ impl Pipeline for SandboxedModel {
 			}
 		};
 		let timeout = self.config.forward_timeout;
-		// The pass began when it was sent or when the runner finished the one before it.
+		// Its deadline counts from its sending or from when the reply to the pass before it was
+		// read, whichever is later.
 		let deadline = sent.max(self.last_reply) + timeout;
 		let reply = match self.runner.as_mut() {
 			Some(runner) => runner.receive(deadline, timeout),

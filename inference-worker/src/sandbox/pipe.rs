@@ -35,8 +35,12 @@ pub fn set_nonblocking(fd: BorrowedFd<'_>) -> io::Result<()> {
 /// `/proc/sys/fs/pipe-max-size`, 1 MiB by default.
 pub const PIPE_BYTES: libc::c_int = 1 << 20;
 
-/// Asks the kernel for a [`PIPE_BYTES`] buffer on the pipe `fd`; keeps the default (64 KiB)
-/// if it refuses.
+/// A memory page: the unit in which the kernel hands out a pipe's room.
+pub const PAGE_BYTES: usize = 4096;
+
+/// Asks the kernel for a [`PIPE_BYTES`] buffer on the pipe `fd`; keeps what it has if the
+/// kernel refuses (64 KiB by default; as little as two pages once the user holds more pipe
+/// memory than `/proc/sys/fs/pipe-user-pages-soft`). [`free_space`] reads what it got.
 pub fn grow(fd: BorrowedFd<'_>) {
 	// SAFETY: `fcntl` on a descriptor we own, with integer arguments only.
 	let _ = unsafe { libc::fcntl(fd.as_raw_fd(), libc::F_SETPIPE_SZ, PIPE_BYTES) };

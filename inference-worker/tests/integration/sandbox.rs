@@ -243,14 +243,39 @@ async fn a_runner_that_dies_fails_its_request_and_is_restarted() {
 	let (digits, digit) = load_digits(&engine).await;
 	let runners = children_started_as(&program);
 	assert_eq!(runners.len(), 1, "one runner per loaded model");
+	// Killed between requests: no request is to blame, and the next one is answered by a new
+	// runner.
 	// SAFETY: signalling a child process we started.
 	assert_eq!(unsafe { libc::kill(runners[0], libc::SIGKILL) }, 0);
 	tokio::time::sleep(Duration::from_millis(200)).await;
-	let err = engine.infer(&digits, digit.clone()).await.unwrap_err();
+	assert!(matches!(
+		engine.infer(&digits, digit.clone()).await.unwrap().answer,
+		Answer::Output(_)
+	));
+	// Killed during a pass: that pass's request fails with the runner's end, and the model
+	// is served again afterwards.
+	let dir = tempfile::tempdir().unwrap();
+	let (uri, hash) = script_model(dir.path(), "loops.pt", LOOPS);
+	let digits_runner = children_started_as(&program);
+	engine.load_model(hash, uri, four_floats()).await.unwrap();
+	let loop_runner = children_started_as(&program)
+		.into_iter()
+		.find(|pid| !digits_runner.contains(pid))
+		.expect("the loop model's runner");
+	let looping = engine.infer(&hash, floats([1.0, 0.0, 0.0, 0.0]));
+	let killer = async {
+		tokio::time::sleep(Duration::from_millis(500)).await;
+		// SAFETY: signalling a child process we started.
+		assert_eq!(unsafe { libc::kill(loop_runner, libc::SIGKILL) }, 0);
+	};
+	let (err, ()) = tokio::join!(looping, killer);
+	let err = err.unwrap_err();
 	assert!(matches!(err, WorkerError::ModelCrashed(ref how) if how.contains("SIGKILL")), "{err}");
+	let doubled = engine.infer(&hash, floats([-1.0, 0.5, 0.0, 0.0])).await.unwrap();
+	assert_eq!(doubled.answer, Answer::Output(floats([-2.0, 1.0, 0.0, 0.0])));
 	assert!(matches!(engine.infer(&digits, digit).await.unwrap().answer, Answer::Output(_)));
 	let exported = metrics.render();
-	assert!(exported.contains(r#"infera_worker_runner_kills_total{reason="crash"} 1"#));
+	assert!(exported.contains(r#"infera_worker_runner_kills_total{reason="crash"} 2"#));
 	// This kernel has Landlock: the runners said so, and the worker exports it.
 	assert!(
 		exported.contains(r#"infera_worker_runner_confinement{layer="landlock",status="full"} 1"#),

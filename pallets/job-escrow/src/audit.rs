@@ -26,11 +26,7 @@ impl<T: Config> Pallet<T> {
 		provider_total: BalanceOf<T>,
 		terms: &JobTerms<BlockNumberFor<T>>,
 	) -> BalanceOf<T> {
-		if redundancy == 1 {
-			terms.audit_rate.mul_ceil(provider_total)
-		} else {
-			Zero::zero()
-		}
+		infera_primitives::fees::audit_fee(redundancy, provider_total, terms.audit_rate)
 	}
 
 	/// Whether job `job_id` is audited at `rate`, by the randomness of the current block.

@@ -57,9 +57,9 @@ impl<T: Config> Pallet<T> {
 		provider_total: BalanceOf<T>,
 		stored_bytes: u32,
 	) -> Option<BalanceOf<T>> {
-		let share = T::Parameters::protocol_fee().min(FeeRatio::max()).mul_floor(provider_total);
-		let storage = T::Parameters::byte_fee().checked_mul(&BalanceOf::<T>::from(stored_bytes))?;
-		share.checked_add(&storage)
+		let share = T::Parameters::protocol_fee().min(FeeRatio::max());
+		let byte_fee = T::Parameters::byte_fee();
+		infera_primitives::fees::protocol_fee(provider_total, share, stored_bytes, byte_fee)
 	}
 
 	/// The effective maximum input size.
