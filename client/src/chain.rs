@@ -279,11 +279,9 @@ pub struct AccountData {
 	pub frozen: Balance,
 }
 
-/// An account's record (`System::Account`), the balances part.
 #[derive(scale_decode::DecodeAsType)]
-pub struct AccountInfo {
-	/// Its balances.
-	pub data: AccountData,
+struct AccountInfo {
+	data: AccountData,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -541,10 +539,7 @@ impl Chain {
 			Some(v) => Some(v.decode_as()?),
 			None => None,
 		};
-		let ledger = match at.storage().try_fetch(staking.ledgers(), key).await? {
-			Some(v) => Some(v.decode_as()?),
-			None => None,
-		};
+		let ledger = ledger_at(&at, account).await?;
 		let operator = match at.storage().try_fetch(staking.operators(), key).await? {
 			Some(v) => Some(v.decode()?),
 			None => None,
@@ -579,22 +574,12 @@ impl Chain {
 
 	/// A job record.
 	pub async fn job(&self, id: JobId) -> Result<Option<Job>> {
-		let at = self.client.at_current_block().await?;
-		let addr = infera::storage().job_escrow().jobs();
-		Ok(match at.storage().try_fetch(addr, (id,)).await? {
-			Some(v) => Some(v.decode_as()?),
-			None => None,
-		})
+		job_at(&self.client.at_current_block().await?, id).await
 	}
 
 	/// The stored result of a completed job.
 	pub async fn result(&self, id: JobId) -> Result<Option<Vec<u8>>> {
-		let at = self.client.at_current_block().await?;
-		let addr = infera::storage().job_escrow().results();
-		Ok(match at.storage().try_fetch(addr, (id,)).await? {
-			Some(v) => Some(v.decode()?.0),
-			None => None,
-		})
+		result_at(&self.client.at_current_block().await?, id).await
 	}
 
 	/// A job with its output described under its model's rule.
@@ -707,12 +692,7 @@ impl Chain {
 
 	/// Balances of `account`.
 	pub async fn balance(&self, account: &AccountId32) -> Result<AccountData> {
-		let at = self.client.at_current_block().await?;
-		let addr = infera::storage().system().account();
-		Ok(match at.storage().try_fetch(addr, (*account,)).await? {
-			Some(v) => v.decode_as::<AccountInfo>()?.data,
-			None => AccountData::default(),
-		})
+		balance_at(&self.client.at_current_block().await?, account).await
 	}
 
 	/// Transfers `amount` to `dest` (keep-alive).
@@ -763,6 +743,48 @@ impl ModelEntry {
 			self.fee,
 		)
 	}
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reads at one block, shared by `Chain` (at the latest finalized block) and the end-to-end tests.
+
+/// A client at one block.
+pub type AtBlock = subxt::OnlineClientAtBlock<SubstrateConfig>;
+
+/// Job `id`'s record at `at`.
+pub async fn job_at(at: &AtBlock, id: JobId) -> Result<Option<Job>> {
+	let addr = infera::storage().job_escrow().jobs();
+	Ok(match at.storage().try_fetch(addr, (id,)).await? {
+		Some(v) => Some(v.decode_as()?),
+		None => None,
+	})
+}
+
+/// The stored winning output of completed job `id` at `at`.
+pub async fn result_at(at: &AtBlock, id: JobId) -> Result<Option<Vec<u8>>> {
+	let addr = infera::storage().job_escrow().results();
+	Ok(match at.storage().try_fetch(addr, (id,)).await? {
+		Some(v) => Some(v.decode()?.0),
+		None => None,
+	})
+}
+
+/// The balances of `account` at `at` (all zero for an account the chain does not know).
+pub async fn balance_at(at: &AtBlock, account: &AccountId32) -> Result<AccountData> {
+	let addr = infera::storage().system().account();
+	Ok(match at.storage().try_fetch(addr, (*account,)).await? {
+		Some(v) => v.decode_as::<AccountInfo>()?.data,
+		None => AccountData::default(),
+	})
+}
+
+/// `account`'s stake ledger at `at`, if it has one.
+pub async fn ledger_at(at: &AtBlock, account: &AccountId32) -> Result<Option<Ledger>> {
+	let addr = infera::storage().provider_staking().ledgers();
+	Ok(match at.storage().try_fetch(addr, (*account,)).await? {
+		Some(v) => Some(v.decode_as()?),
+		None => None,
+	})
 }
 
 /// The first event of type `E` among a transaction's `events`.

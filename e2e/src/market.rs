@@ -8,7 +8,7 @@
 use crate::{Client, Node, Worker};
 use anyhow::{anyhow, bail, ensure, Context, Result};
 use infera_client::{
-	chain::{AccountInfo, Job, Ledger, Model, TxEvents},
+	chain::{self, Job, Ledger, Model, TxEvents},
 	runtime::infera::{
 		self,
 		runtime_types::{
@@ -409,9 +409,7 @@ pub fn fee_paid(events: &TxEvents) -> Result<u128> {
 /// Free balance of `account` at the latest finalized block.
 pub async fn free_balance(client: &Client, account: [u8; 32]) -> Result<u128> {
 	let at = crate::at_current_block(client).await?;
-	let address = infera::storage().system().account();
-	let info = at.storage().fetch(address, (AccountId32(account),)).await?;
-	Ok(info.decode_as::<AccountInfo>()?.data.free)
+	Ok(chain::balance_at(&at, &AccountId32(account)).await?.free)
 }
 
 /// Free balances of `accounts`, in order.
@@ -426,11 +424,7 @@ pub async fn free_balances(client: &Client, accounts: &[[u8; 32]]) -> Result<Vec
 /// `ProviderStaking.Ledgers` of `account`: its bonded stake (zero without a ledger).
 pub async fn bonded(client: &Client, account: [u8; 32]) -> Result<u128> {
 	let at = crate::at_current_block(client).await?;
-	let address = infera::storage().provider_staking().ledgers();
-	let Some(ledger) = at.storage().try_fetch(address, (AccountId32(account),)).await? else {
-		return Ok(0);
-	};
-	Ok(ledger.decode_as::<Ledger>()?.bonded)
+	Ok(chain::ledger_at(&at, &AccountId32(account)).await?.map_or(0, |ledger| ledger.bonded))
 }
 
 /// Next unused nonce of `account` at the latest finalized block.
@@ -487,19 +481,12 @@ impl JobView {
 /// The job record of `job_id`, if it exists.
 pub async fn job(client: &Client, job_id: u64) -> Result<Option<JobView>> {
 	let at = crate::at_current_block(client).await?;
-	let address = infera::storage().job_escrow().jobs();
-	let Some(record) = at.storage().try_fetch(address, (job_id,)).await? else { return Ok(None) };
-	Ok(Some(record.decode_as::<Job>()?.into()))
+	Ok(chain::job_at(&at, job_id).await?.map(JobView::from))
 }
 
 /// The stored winning output of a completed job.
 pub async fn result(client: &Client, job_id: u64) -> Result<Option<Vec<u8>>> {
-	let at = crate::at_current_block(client).await?;
-	let address = infera::storage().job_escrow().results();
-	Ok(match at.storage().try_fetch(address, (job_id,)).await? {
-		Some(v) => Some(v.decode()?.0),
-		None => None,
-	})
+	chain::result_at(&crate::at_current_block(client).await?, job_id).await
 }
 
 /// The top-1 class a completed `TopK(1)` job's stored output names.

@@ -25,7 +25,7 @@
 //!   from the including block's VRF output matches the chain's every time.
 
 use anyhow::{ensure, Context, Result};
-use infera_client::{chain::Ledger, runtime::infera};
+use infera_client::{chain, runtime::infera};
 use infera_e2e::{
 	market::{self, job_price, keypair, Digits, JobStatus, AUTHOR_FEE, BOND, MODEL, PRICE},
 	network::DevMarket,
@@ -322,17 +322,16 @@ async fn block_vrf(client: &Client, number: u64) -> Result<[u8; 32]> {
 /// block `number`.
 async fn draw_pool(client: &Client, model: u128, number: u64) -> Result<Vec<([u8; 32], u128)>> {
 	let at = client.at_block(number).await?;
-	let staking = infera::storage().provider_staking();
 	let providers = at
 		.storage()
-		.try_fetch(staking.model_providers(), (model as ModelId,))
+		.try_fetch(infera::storage().provider_staking().model_providers(), (model as ModelId,))
 		.await?
 		.context("model has no providers")?
 		.decode()?;
 	let mut pool = Vec::new();
 	for who in providers.0 {
-		let ledger = at.storage().try_fetch(staking.ledgers(), (who,)).await?.context("ledger")?;
-		pool.push((who.0, ledger.decode_as::<Ledger>()?.bonded));
+		let ledger = chain::ledger_at(&at, &who).await?.context("ledger")?;
+		pool.push((who.0, ledger.bonded));
 	}
 	Ok(pool)
 }

@@ -355,8 +355,9 @@ impl<M: Pipeline> Lane<M> {
 	/// Runs until every sender is gone and every accepted job is answered.
 	///
 	/// With nothing in flight it blocks for a batch ([`collect`], up to `max_wait` for
-	/// company) and starts it. Then, while the model computes, it starts the jobs already
-	/// queued as the next pass, if the model takes it ahead, and finishes the oldest pass.
+	/// company) and starts it. Then, for a pipelined model, it gathers the next batch while the
+	/// model computes ([`collect_until`], until [`Lane::busy_until`]) and starts it ahead if the
+	/// model takes it; then it finishes the oldest pass.
 	fn run(mut self, rx: &mpsc::Receiver<Job>, config: BatchConfig) {
 		self.model.on_thread_start();
 		// A batch the model could not take ahead: started first once the passes before it end.

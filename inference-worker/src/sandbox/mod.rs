@@ -358,27 +358,18 @@ impl SandboxedModel {
 		}
 	}
 
-	/// Writes the oldest pass to the runner if it is not there yet (after a restart),
-	/// starting a runner if there is none.
-	fn ensure_sent(&mut self) -> Result<Instant, ForwardError> {
+	/// Writes `frame`, a pass no runner holds yet (the runner it was sent to was replaced), to
+	/// the runner, starting one if there is none; returns when it was sent.
+	fn send_now(&mut self, frame: &[u8]) -> Result<Instant, ForwardError> {
 		if self.runner.is_none() {
 			self.launch().map_err(|e| ForwardError::Crashed(format!("restarting: {e}")))?;
 		}
-		let timeout = self.config.forward_timeout;
-		let (Some(runner), Some(Pass::Framed { frame, sent })) =
-			(self.runner.as_mut(), self.passes.front_mut())
-		else {
-			return Err(ForwardError::Runtime("no pass to send".into()));
+		let Some(runner) = self.runner.as_mut() else {
+			return Err(ForwardError::Crashed("no runner".into()));
 		};
-		if let Some(at) = *sent {
-			return Ok(at);
-		}
-		let now = Instant::now();
+		let (now, timeout) = (Instant::now(), self.config.forward_timeout);
 		match runner.send(frame, now + timeout, timeout) {
-			Ok(()) => {
-				*sent = Some(now);
-				Ok(now)
-			}
+			Ok(()) => Ok(now),
 			Err(fault) => {
 				self.lose_runner();
 				Err(self.fault(fault))
@@ -435,24 +426,14 @@ impl Pipeline for SandboxedModel {
 	}
 
 	fn finish(&mut self) -> Result<Vec<u8>, ForwardError> {
-		match self.passes.front() {
+		let (frame, sent) = match self.passes.pop_front() {
 			None => return Err(ForwardError::Runtime("no pass started".into())),
-			Some(Pass::Failed(_)) => {
-				return match self.passes.pop_front() {
-					Some(Pass::Failed(e)) => Err(e),
-					Some(Pass::Framed { .. }) | None => {
-						Err(ForwardError::Runtime("no pass started".into()))
-					}
-				}
-			}
-			Some(Pass::Framed { .. }) => {}
-		}
-		let sent = match self.ensure_sent() {
-			Ok(sent) => sent,
-			Err(e) => {
-				self.passes.pop_front();
-				return Err(e);
-			}
+			Some(Pass::Failed(e)) => return Err(e),
+			Some(Pass::Framed { frame, sent }) => (frame, sent),
+		};
+		let sent = match sent {
+			Some(at) => at,
+			None => self.send_now(&frame)?,
 		};
 		let timeout = self.config.forward_timeout;
 		// Its deadline counts from its sending or from when the reply to the pass before it was
@@ -462,7 +443,6 @@ impl Pipeline for SandboxedModel {
 			Some(runner) => runner.receive(deadline, timeout),
 			None => Err(Fault::Died("no runner".into())),
 		};
-		self.passes.pop_front();
 		self.last_reply = Instant::now();
 		match reply {
 			Ok(Reply::Output(raw)) => Ok(raw),
