@@ -146,7 +146,7 @@ async function refreshOverview() {
 
 function timelineItems(detail) {
   const seen = detail.timeline.map((t) => {
-    const who = t.provider ? ` by ${short(t.provider)}` : "";
+    const who = !t.provider ? "" : t.phase === "assigned" ? ` to ${short(t.provider)}` : ` by ${short(t.provider)}`;
     const att = t.attestation ? ` (attestation ${t.attestation.slice(0, 18)}…)` : "";
     return el("li", { "data-phase": t.phase, class: "done" }, `${t.phase.replaceAll("_", " ")} at block ${t.block}${who}${att}`);
   });

@@ -1,10 +1,9 @@
-//! Talking to an Infera node: reads of the marketplace's storage and signed calls, through the
-//! calls, storage addresses and events subxt generated from the checked-in metadata
-//! ([`crate::runtime`]), so a renamed pallet, call or entry fails to compile, not at run time.
-//! Storage values are decoded by field name into this module's views ([`DecodeAsType`]): the
-//! fields the client shows, in the primitives' own types where the chain uses them.
-//!
-//! [`DecodeAsType`]: scale_decode::DecodeAsType
+//! Talking to an Infera node: signed calls, storage reads and runtime API calls, through the
+//! calls, storage addresses, runtime APIs and events subxt generated from the checked-in
+//! metadata ([`crate::runtime`]), so a renamed pallet, call or entry fails to compile, not at run
+//! time. Models, providers and jobs are read as the marketplace API's views, the primitives'
+//! own types, which the runtime assembles; every read has a form at a given block (`*_at`),
+//! which the end-to-end tests share.
 
 use crate::{
 	keys::ProvenWorkerKey,
@@ -12,7 +11,8 @@ use crate::{
 	spec::{describe_output, top_k_indices, AgreementRule, TensorSpec},
 };
 use anyhow::{anyhow, bail, Context, Result};
-use serde::Serialize;
+use infera_primitives::market::{MAX_PAGE, MAX_SCANNED_IDS};
+use serde::{Deserialize, Serialize};
 use std::time::Duration;
 use subxt::rpcs::RpcClient;
 use subxt::{
@@ -63,122 +63,44 @@ fn hex32(d: &[u8; 32]) -> String {
 	format!("0x{}", hex::encode(d))
 }
 
-/// Serializes a SCALE-decoded primitives type by its own serde form.
-fn serialize_static<S: serde::Serializer, T: Serialize>(
-	v: &Static<T>,
-	s: S,
-) -> Result<S::Ok, S::Error> {
-	v.0.serialize(s)
-}
-
-fn serialize_bytes_utf8<S: serde::Serializer>(d: &[u8], s: S) -> Result<S::Ok, S::Error> {
-	s.serialize_str(&String::from_utf8_lossy(d))
-}
-
 // ---------------------------------------------------------------------------------------------
-// Storage types (the fields the client needs; DecodeAsType skips the others by name).
-
-/// A registered model version (`ModelRegistry::Models`).
-#[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
-pub struct Model {
-	/// Author.
-	pub owner: AccountId32,
-	/// Name.
-	#[serde(serialize_with = "serialize_bytes_utf8")]
-	pub name: Vec<u8>,
-	/// Version number in its lineage.
-	pub version: u32,
-	/// Previous version.
-	pub predecessor: Option<ModelId>,
-	/// Next version.
-	pub successor: Option<ModelId>,
-	/// blake2-256 of the artifact.
-	#[serde(serialize_with = "infera_primitives::serde_hex::bytes::serialize")]
-	pub artifact_hash: [u8; 32],
-	/// Where workers fetch it.
-	#[serde(serialize_with = "serialize_bytes_utf8")]
-	pub uri: Vec<u8>,
-	/// Input spec.
-	#[serde(serialize_with = "serialize_static")]
-	pub input: Static<TensorSpec>,
-	/// Output spec.
-	#[serde(serialize_with = "serialize_static")]
-	pub output: Static<TensorSpec>,
-	/// Agreement rule.
-	#[serde(serialize_with = "serialize_static")]
-	pub rule: Static<AgreementRule>,
-	/// Exact input length in bytes.
-	pub input_len: u32,
-	/// Canonical output length in bytes.
-	pub canonical_output_len: u32,
-	/// Author fee per inference.
-	pub fee: Balance,
-	/// Takes no new jobs.
-	pub deprecated: bool,
-	/// Deposit held from the owner.
-	pub deposit: Balance,
-	/// Open jobs.
-	pub in_use: u32,
-}
-
-/// An unbonding chunk.
-#[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
-pub struct UnlockChunk {
-	/// Amount.
-	pub value: Balance,
-	/// Block from which it can be withdrawn.
-	pub unlock_at: u32,
-}
-
-/// A stake ledger (`ProviderStaking::Ledgers`).
-#[derive(Clone, Debug, Default, Serialize, scale_decode::DecodeAsType)]
-pub struct Ledger {
-	/// Active stake.
-	pub bonded: Balance,
-	/// Unbonding chunks.
-	pub unbonding: Vec<UnlockChunk>,
-}
-
-/// A provider's service record (`ProviderStaking::Providers`).
-#[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
-pub struct ProviderInfo {
-	/// Worker public key.
-	#[serde(serialize_with = "infera_primitives::serde_hex::bytes::serialize")]
-	pub worker: [u8; 32],
-	/// Models served.
-	pub models: Vec<ModelId>,
-	/// Concurrent jobs.
-	pub capacity: u32,
-	/// Jobs in progress.
-	pub active_jobs: u32,
-	/// Price per inference.
-	pub price: Balance,
-	/// Takes jobs.
-	pub online: bool,
-}
-
-/// A provider's record and stake, as shown by `provider show`.
-#[derive(Clone, Debug, Serialize)]
-pub struct ProviderView {
-	/// The account.
-	pub account: AccountId32,
-	/// Service record, if registered.
-	pub provider: Option<ProviderInfo>,
-	/// Stake, if any.
-	pub ledger: Option<Ledger>,
-	/// The operator whose key answers its jobs, if it named one.
-	pub operator: Option<AccountId32>,
-}
+// What the client reads: the marketplace API's views (`infera_primitives::market`), which the
+// runtime assembles, read through the generated runtime API calls at any block.
 
 pub use infera_primitives::{
 	attestation::RefusalReason,
 	job::{Answer, FailureReason},
 };
 
+/// A model version: spec, rule, fee, lineage, deposit and open jobs.
+pub type Model = infera_primitives::market::ModelView<AccountId32, Balance>;
+/// A provider: worker key, operator, stake and unbonding chunks, terms and record.
+pub type Provider = infera_primitives::market::ProviderView<AccountId32, Balance, u32>;
+/// A job: its terms fixed at submission, providers and their answers, status and result.
+pub type Job = infera_primitives::market::JobView<AccountId32, Balance, u32>;
+/// Stake waiting for its unlock block.
+pub type UnlockChunk = infera_primitives::market::UnlockChunk<Balance, u32>;
 /// Where a job is, at the chain's block numbers.
 pub type JobStatus = infera_primitives::job::JobStatus<u32>;
 /// One provider of a job: its price and what it sent.
 pub type Assignment = infera_primitives::job::Assignment<AccountId32, Balance>;
+/// The balances of an account (`System::Account`'s data), as the chain stores them.
+pub type AccountData = infera::runtime_types::pallet_balances::types::AccountData<Balance>;
+/// A stake ledger (`ProviderStaking::Ledgers`), as the chain stores it.
+pub type Ledger = infera::runtime_types::pallet_provider_staking::StakeLedger;
+
+/// An account as `provider show` reports it: the provider it is, or the stake it still has
+/// unbonding after leaving the provider set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ProviderStatus {
+	/// The account.
+	pub account: AccountId32,
+	/// The provider, while registered.
+	pub provider: Option<Provider>,
+	/// Stake still unbonding after `deregister` (empty while registered: the provider's own
+	/// `unlocking` lists it).
+	pub leaving: Vec<UnlockChunk>,
+}
 
 /// The short name of a job's state (`pending`, `revealing`, `completed`, …).
 pub fn status_name(status: &JobStatus) -> &'static str {
@@ -201,87 +123,19 @@ pub fn answer_text(answer: &Answer) -> String {
 	}
 }
 
-/// Serializes SCALE-decoded primitives types by their own serde form.
-fn serialize_static_vec<S: serde::Serializer, T: Serialize>(
-	v: &[Static<T>],
-	s: S,
-) -> Result<S::Ok, S::Error> {
-	s.collect_seq(v.iter().map(|x| &x.0))
-}
-
-/// A job record (`JobEscrow::Jobs`).
-#[derive(Clone, Debug, Serialize, scale_decode::DecodeAsType)]
-pub struct Job {
-	/// Who pays.
-	pub user: AccountId32,
-	/// Model.
-	pub model: ModelId,
-	/// Input hash.
-	#[serde(serialize_with = "infera_primitives::serde_hex::bytes::serialize")]
-	pub input_hash: [u8; 32],
-	/// Input length.
-	pub input_len: u32,
-	/// Canonical output length.
-	pub output_len: u32,
-	/// Model author.
-	pub author: AccountId32,
-	/// Author fee.
-	pub author_fee: Balance,
-	/// Treasury fee.
-	pub protocol_fee: Balance,
-	/// Audit fee (redundancy 1), paid into the audit reserve.
-	pub audit_fee: Balance,
-	/// Whether the job (redundancy 1) was audited: its second provider is the auditor.
-	pub audited: bool,
-	/// Still held from the user.
-	pub held: Balance,
-	/// Providers.
-	#[serde(serialize_with = "serialize_static_vec")]
-	pub assignments: Vec<Static<Assignment>>,
-	/// Arbitrators, drawn when the providers split (empty otherwise).
-	#[serde(serialize_with = "serialize_static_vec")]
-	pub arbitrators: Vec<Static<Assignment>>,
-	/// Block of submission.
-	pub submitted_at: u32,
-	/// Block a requested cancellation takes effect, unless a provider answers first.
-	pub cancel_at: Option<u32>,
-	/// Status.
-	#[serde(serialize_with = "serialize_static")]
-	pub status: Static<JobStatus>,
-}
-
-/// A job with its result, as shown by `job show`.
+/// A job as `job show` reports it: the chain's view, with its state's name and its output
+/// described under the model's rule.
 #[derive(Clone, Debug, Serialize)]
-pub struct JobView {
-	/// Id.
-	pub id: JobId,
+pub struct JobShow {
 	/// The name of its state (`completed`, `failed`, …), for scripts.
 	pub state: &'static str,
-	/// Record.
+	/// The job.
 	#[serde(flatten)]
 	pub job: Job,
-	/// Canonical output bytes (hex), once completed.
-	pub output: Option<String>,
-	/// Human-readable output under the model's rule.
+	/// Human-readable output under the model's rule, once completed.
 	pub output_text: Option<String>,
 	/// Top-k indices, for `TopK` models.
 	pub top_k: Option<Vec<u32>>,
-}
-
-/// Balances of an account.
-#[derive(Clone, Debug, Default, Serialize, scale_decode::DecodeAsType)]
-pub struct AccountData {
-	/// Free.
-	pub free: Balance,
-	/// Reserved or held.
-	pub reserved: Balance,
-	/// Frozen.
-	pub frozen: Balance,
-}
-
-#[derive(scale_decode::DecodeAsType)]
-struct AccountInfo {
-	data: AccountData,
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -347,7 +201,7 @@ pub enum JobUpdate {
 		/// Job.
 		job_id: JobId,
 		/// Final record and output.
-		job: Box<JobView>,
+		job: Box<JobShow>,
 		/// Payment, if completed.
 		paid: Option<Completed>,
 	},
@@ -392,14 +246,7 @@ impl Chain {
 		call: &Call,
 		signer: &Keypair,
 	) -> Result<TxEvents> {
-		let progress = self
-			.client
-			.at_current_block()
-			.await?
-			.transactions()
-			.sign_and_submit_then_watch_default(call, signer)
-			.await
-			.map_err(|e| anyhow!("transaction refused: {e}"))?;
+		let progress = self.sign_and_watch(call, signer).await?;
 		progress.wait_for_finalized_success().await.map_err(describe_tx_error)
 	}
 
@@ -410,14 +257,7 @@ impl Chain {
 		call: &Call,
 		signer: &Keypair,
 	) -> Result<TxEvents> {
-		let mut progress = self
-			.client
-			.at_current_block()
-			.await?
-			.transactions()
-			.sign_and_submit_then_watch_default(call, signer)
-			.await
-			.map_err(|e| anyhow!("transaction refused: {e}"))?;
+		let mut progress = self.sign_and_watch(call, signer).await?;
 		while let Some(status) = progress.next().await {
 			match status.map_err(|e| anyhow!("{e}"))? {
 				TransactionStatus::InBestBlock(b) | TransactionStatus::InFinalizedBlock(b) => {
@@ -432,6 +272,27 @@ impl Chain {
 			}
 		}
 		bail!("transaction status stream ended early")
+	}
+
+	/// Signs `call` with `signer` at the latest finalized block's nonce and submits it,
+	/// returning its progress.
+	async fn sign_and_watch<Call: subxt::transactions::Payload>(
+		&self,
+		call: &Call,
+		signer: &Keypair,
+	) -> Result<
+		subxt::transactions::TransactionProgress<
+			SubstrateConfig,
+			subxt::client::OnlineClientAtBlockImpl<SubstrateConfig>,
+		>,
+	> {
+		self.client
+			.at_current_block()
+			.await?
+			.transactions()
+			.sign_and_submit_then_watch_default(call, signer)
+			.await
+			.map_err(|e| anyhow!("transaction refused: {e}"))
 	}
 
 	// --- model registry ---------------------------------------------------------------------
@@ -466,27 +327,12 @@ impl Chain {
 
 	/// A model version.
 	pub async fn model(&self, id: ModelId) -> Result<Option<Model>> {
-		let at = self.client.at_current_block().await?;
-		let addr = infera::storage().model_registry().models();
-		Ok(match at.storage().try_fetch(addr, (id,)).await? {
-			Some(v) => Some(v.decode_as()?),
-			None => None,
-		})
+		model_at(&self.client.at_current_block().await?, id).await
 	}
 
 	/// Every model, by id.
-	pub async fn models(&self) -> Result<Vec<(ModelId, Model)>> {
-		let at = self.client.at_current_block().await?;
-		let addr = infera::storage().model_registry().models();
-		let mut iter = at.storage().iter(addr, ()).await?;
-		let mut out = Vec::new();
-		while let Some(kv) = iter.next().await {
-			let kv = kv?;
-			let id = kv.key()?.decode()?.0;
-			out.push((id, kv.value().decode_as()?));
-		}
-		out.sort_by_key(|(id, _)| *id);
-		Ok(out)
+	pub async fn models(&self) -> Result<Vec<Model>> {
+		models_at(&self.client.at_current_block().await?).await
 	}
 
 	// --- provider staking -------------------------------------------------------------------
@@ -531,20 +377,18 @@ impl Chain {
 		Ok(())
 	}
 
-	/// A provider's record and stake.
-	pub async fn provider(&self, account: &AccountId32) -> Result<ProviderView> {
+	/// A provider, or the stake an account still has unbonding after leaving.
+	pub async fn provider(&self, account: &AccountId32) -> Result<ProviderStatus> {
 		let at = self.client.at_current_block().await?;
-		let (key, staking) = ((*account,), infera::storage().provider_staking());
-		let provider = match at.storage().try_fetch(staking.providers(), key).await? {
-			Some(v) => Some(v.decode_as()?),
-			None => None,
+		let provider = provider_at(&at, account).await?;
+		let leaving = match provider {
+			Some(_) => Vec::new(),
+			None => ledger_at(&at, account)
+				.await?
+				.map(|ledger| ledger.unbonding.0.into_iter().map(|chunk| chunk.0).collect())
+				.unwrap_or_default(),
 		};
-		let ledger = ledger_at(&at, account).await?;
-		let operator = match at.storage().try_fetch(staking.operators(), key).await? {
-			Some(v) => Some(v.decode()?),
-			None => None,
-		};
-		Ok(ProviderView { account: *account, provider, ledger, operator })
+		Ok(ProviderStatus { account: *account, provider, leaving })
 	}
 
 	// --- jobs -------------------------------------------------------------------------------
@@ -572,36 +416,24 @@ impl Chain {
 		})
 	}
 
-	/// A job record.
+	/// A job, with its result once completed.
 	pub async fn job(&self, id: JobId) -> Result<Option<Job>> {
 		job_at(&self.client.at_current_block().await?, id).await
 	}
 
-	/// The stored result of a completed job.
-	pub async fn result(&self, id: JobId) -> Result<Option<Vec<u8>>> {
-		result_at(&self.client.at_current_block().await?, id).await
-	}
-
 	/// A job with its output described under its model's rule.
-	pub async fn job_view(&self, id: JobId) -> Result<Option<JobView>> {
-		let Some(job) = self.job(id).await? else { return Ok(None) };
-		let output = self.result(id).await?;
-		let rule = self.model(job.model).await?.map(|m| m.rule.0);
-		let (output_text, top_k) = match (&output, rule) {
+	pub async fn job_show(&self, id: JobId) -> Result<Option<JobShow>> {
+		let at = self.client.at_current_block().await?;
+		let Some(job) = job_at(&at, id).await? else { return Ok(None) };
+		let rule = model_at(&at, job.model).await?.map(|m| m.rule);
+		let (output_text, top_k) = match (&job.result, rule) {
 			(Some(bytes), Some(rule)) => {
 				(Some(describe_output(rule, bytes)), top_k_indices(rule, bytes))
 			}
 			(Some(bytes), None) => (Some(format!("0x{}", hex::encode(bytes))), None),
-			_ => (None, None),
+			(None, _) => (None, None),
 		};
-		Ok(Some(JobView {
-			id,
-			state: status_name(&job.status),
-			job,
-			output: output.map(|b| format!("0x{}", hex::encode(b))),
-			output_text,
-			top_k,
-		}))
+		Ok(Some(JobShow { state: status_name(&job.status), job, output_text, top_k }))
 	}
 
 	/// The `JobCompleted` event of `id` in block `at` (the settlement block).
@@ -630,7 +462,7 @@ impl Chain {
 		id: JobId,
 		timeout: Duration,
 		mut on_update: impl FnMut(&JobUpdate),
-	) -> Result<JobView> {
+	) -> Result<JobShow> {
 		let deadline = std::time::Instant::now() + timeout;
 		let mut seen_answers: Vec<Answer> = Vec::new();
 		let mut announced = false;
@@ -663,14 +495,14 @@ impl Chain {
 					}
 				}
 			}
-			if matches!(*job.status, JobStatus::Revealing { .. }) && !revealing {
+			if matches!(job.status, JobStatus::Revealing { .. }) && !revealing {
 				revealing = true;
 				on_update(&JobUpdate::Revealing { job_id: id, block });
 			}
 			if job.status.finished_at().is_some() {
 				let view =
-					self.job_view(id).await?.with_context(|| format!("job {id} vanished"))?;
-				let paid = match *job.status {
+					self.job_show(id).await?.with_context(|| format!("job {id} vanished"))?;
+				let paid = match job.status {
 					JobStatus::Completed { at, .. } => self.completion(id, at).await.ok().flatten(),
 					JobStatus::Pending { .. }
 					| JobStatus::Revealing { .. }
@@ -751,13 +583,46 @@ impl ModelEntry {
 /// A client at one block.
 pub type AtBlock = subxt::OnlineClientAtBlock<SubstrateConfig>;
 
-/// Job `id`'s record at `at`.
+/// Model `id` at `at`.
+pub async fn model_at(at: &AtBlock, id: ModelId) -> Result<Option<Model>> {
+	let call = infera::runtime_apis().market_api().model(id);
+	Ok(at.runtime_apis().call(call).await?.map(|model| model.0))
+}
+
+/// Every model at `at`, by id, read a page at a time.
+pub async fn models_at(at: &AtBlock) -> Result<Vec<Model>> {
+	let next = at
+		.storage()
+		.fetch(infera::storage().model_registry().next_model_id(), ())
+		.await?
+		.decode()?;
+	let mut all: Vec<Model> = Vec::new();
+	// The first id of the window the next page scans: a page looks at most `MAX_SCANNED_IDS`
+	// ids, so a short page means its whole window was scanned, not that no model follows.
+	let mut first: ModelId = 0;
+	while first < next {
+		let call = infera::runtime_apis().market_api().models(first.checked_sub(1), MAX_PAGE);
+		let page: Vec<Model> =
+			at.runtime_apis().call(call).await?.into_iter().map(|m| m.0).collect();
+		first = match (page.len() as u32 == MAX_PAGE, page.last()) {
+			(true, Some(last)) => last.id.saturating_add(1),
+			(true, None) | (false, _) => first.saturating_add(MAX_SCANNED_IDS),
+		};
+		all.extend(page);
+	}
+	Ok(all)
+}
+
+/// Provider `account` at `at`, if registered.
+pub async fn provider_at(at: &AtBlock, account: &AccountId32) -> Result<Option<Provider>> {
+	let call = infera::runtime_apis().market_api().provider(*account);
+	Ok(at.runtime_apis().call(call).await?.map(|provider| provider.0))
+}
+
+/// Job `id` at `at`, with its result once completed (until it expires).
 pub async fn job_at(at: &AtBlock, id: JobId) -> Result<Option<Job>> {
-	let addr = infera::storage().job_escrow().jobs();
-	Ok(match at.storage().try_fetch(addr, (id,)).await? {
-		Some(v) => Some(v.decode_as()?),
-		None => None,
-	})
+	let call = infera::runtime_apis().market_api().job(id);
+	Ok(at.runtime_apis().call(call).await?.map(|job| job.0))
 }
 
 /// The stored winning output of completed job `id` at `at`.
@@ -772,17 +637,15 @@ pub async fn result_at(at: &AtBlock, id: JobId) -> Result<Option<Vec<u8>>> {
 /// The balances of `account` at `at` (all zero for an account the chain does not know).
 pub async fn balance_at(at: &AtBlock, account: &AccountId32) -> Result<AccountData> {
 	let addr = infera::storage().system().account();
-	Ok(match at.storage().try_fetch(addr, (*account,)).await? {
-		Some(v) => v.decode_as::<AccountInfo>()?.data,
-		None => AccountData::default(),
-	})
+	Ok(at.storage().fetch(addr, (*account,)).await?.decode()?.data)
 }
 
-/// `account`'s stake ledger at `at`, if it has one.
+/// `account`'s stake ledger at `at`, if it has one (a provider's, or stake still unbonding after
+/// it left).
 pub async fn ledger_at(at: &AtBlock, account: &AccountId32) -> Result<Option<Ledger>> {
 	let addr = infera::storage().provider_staking().ledgers();
 	Ok(match at.storage().try_fetch(addr, (*account,)).await? {
-		Some(v) => Some(v.decode_as()?),
+		Some(v) => Some(v.decode()?),
 		None => None,
 	})
 }

@@ -6,8 +6,9 @@
 //! as the runtime's `RuntimeCall`, which is what generated types guarantee at compile time.
 //!
 //! The marketplace's own types are not generated again: wherever the metadata names a type of
-//! `infera-primitives` (tensor specs, agreement rules), the generated code uses that very type
-//! (through [`subxt::utils::Static`], which encodes it with its SCALE codec).
+//! `infera-primitives` (tensor specs, agreement rules, job statuses, the marketplace API's views,
+//! unbonding chunks), the generated code uses that very type (through [`subxt::utils::Static`], which
+//! encodes and decodes it with its SCALE codec).
 #[subxt::subxt(
 	runtime_metadata_path = "metadata/infera.scale",
 	substitute_type(
@@ -17,6 +18,26 @@
 	substitute_type(
 		path = "infera_primitives::model::AgreementRule",
 		with = "::subxt::utils::Static<::infera_primitives::model::AgreementRule>"
+	),
+	substitute_type(
+		path = "infera_primitives::job::JobStatus<A>",
+		with = "::subxt::utils::Static<::infera_primitives::job::JobStatus<A>>"
+	),
+	substitute_type(
+		path = "infera_primitives::market::ModelView<A, B>",
+		with = "::subxt::utils::Static<::infera_primitives::market::ModelView<A, B>>"
+	),
+	substitute_type(
+		path = "infera_primitives::market::ProviderView<A, B, C>",
+		with = "::subxt::utils::Static<::infera_primitives::market::ProviderView<A, B, C>>"
+	),
+	substitute_type(
+		path = "infera_primitives::market::JobView<A, B, C>",
+		with = "::subxt::utils::Static<::infera_primitives::market::JobView<A, B, C>>"
+	),
+	substitute_type(
+		path = "infera_primitives::market::UnlockChunk<A, B>",
+		with = "::subxt::utils::Static<::infera_primitives::market::UnlockChunk<A, B>>"
 	)
 )]
 pub mod infera {}

@@ -5,8 +5,9 @@
 //! balance, a dispatch error decoded to the pallet's error name, an RPC error with its code, and
 //! bad input.
 
-use anyhow::Result;
+use anyhow::{ensure, Context, Result};
 use infera_client::{
+	chain::{Job, JobStatus, Model, Provider, ProviderStatus},
 	cli::{execute, parse, Output},
 	spec::UNIT,
 };
@@ -53,7 +54,7 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	let v = |args: &[&str]| args.iter().map(|s| s.to_string()).collect::<Vec<_>>();
 	let dir = tempfile::tempdir()?;
 	let artifact = digits.dir.join(format!("{MODEL}.pt")).to_string_lossy().to_string();
-	let uri = digits.artifact_uri(MODEL);
+	let uri = digits.artifact_uri(MODEL)?;
 
 	// Model author: register, publish a version, set its fee, deprecate the first.
 	let spec = ["--input", "f32:1,8,8", "--output", "f32:10", "--rule", "top_k:1"];
@@ -66,9 +67,16 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	let second = run("//Bob", args).await?["id"].as_u64().expect("id").to_string();
 	run("//Bob", v(&["model", "set-fee", &second, "0.02INF"])).await?;
 	run("//Bob", v(&["model", "deprecate", &first])).await?;
-	assert_eq!(run("//Bob", v(&["model", "show", &first])).await?["deprecated"], json!(true));
-	let shown = run("//Bob", v(&["model", "show", &second])).await?;
-	assert_eq!((shown["fee"].clone(), shown["version"].clone()), (json!(UNIT / 50), json!(2)));
+	let model = |shown: Value| -> Result<Model> { Ok(serde_json::from_value(shown)?) };
+	let older = model(run("//Bob", v(&["model", "show", &first])).await?)?;
+	let shown = model(run("//Bob", v(&["model", "show", &second])).await?)?;
+	assert!(older.deprecated && !shown.deprecated);
+	assert_eq!((shown.fee, shown.version), (UNIT / 50, 2));
+	// The lineage links both ways, and each version holds its own deposit.
+	assert_eq!((older.successor, shown.predecessor), (Some(shown.id), Some(older.id)));
+	assert!(older.deposit > 0 && shown.deposit > 0);
+	let listed: Vec<Model> = serde_json::from_value(run("//Bob", v(&["model", "list"])).await?)?;
+	ensure!(listed.contains(&older) && listed.contains(&shown), "model list: {listed:?}");
 
 	// Provider Dave: registration with his worker's key, proven by the running worker
 	// (`prove_key`), then every change of stake and terms.
@@ -96,19 +104,22 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	run("//Dave", v(&["provider", "bond", "50INF"])).await?;
 	run("//Dave", v(&["provider", "set-price", "0.03INF"])).await?;
 	run("//Dave", v(&["provider", "set-capacity", "3"])).await?;
-	let shown = run("//Dave", v(&["provider", "set-models", &second])).await?;
-	assert_eq!(shown["ledger"]["bonded"], json!(150 * UNIT));
-	assert_eq!(shown["provider"]["price"], json!(3 * UNIT / 100));
-	assert_eq!(shown["provider"]["capacity"], json!(3));
+	// `provider …` answers with the provider's view, in the marketplace API's JSON form.
+	let provider = |shown: serde_json::Value| -> Result<Provider> {
+		let status: ProviderStatus = serde_json::from_value(shown)?;
+		status.provider.context("registered")
+	};
+	let shown = provider(run("//Dave", v(&["provider", "set-models", &second])).await?)?;
+	assert_eq!((shown.bonded, shown.price, shown.capacity), (150 * UNIT, 3 * UNIT / 100, 3));
 	// Dave names an operator; `provider show` names it; then he removes it.
 	run("//Dave", v(&["provider", "set-operator", "//DaveOperator"])).await?;
-	let shown = run("//Dave", v(&["provider", "show"])).await?;
+	let shown = provider(run("//Dave", v(&["provider", "show"])).await?)?;
 	let operator =
 		infera_client::chain::account_of(&infera_client::chain::keypair("//DaveOperator")?);
-	assert_eq!(shown["operator"], json!(operator.to_string()), "{shown}");
+	assert_eq!(shown.operator, Some(operator));
 	run("//Dave", v(&["provider", "set-operator", "--clear"])).await?;
-	let shown = run("//Dave", v(&["provider", "show"])).await?;
-	assert_eq!(shown["operator"], json!(null), "{shown}");
+	let shown = provider(run("//Dave", v(&["provider", "show"])).await?)?;
+	assert_eq!(shown.operator, None);
 
 	// User Charlie: a quote, then a job from JSON numbers. The node holds no key of Dave yet,
 	// so nothing answers it, and Charlie cancels it: after the grace, everything but the
@@ -134,7 +145,8 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 		Ok((shown["state"] == json!("cancelled")).then_some(shown))
 	})
 	.await?;
-	assert_eq!(shown["held"], json!(0));
+	let cancelled: Job = serde_json::from_value(shown)?;
+	assert_eq!((cancelled.held, cancelled.cancel_at.is_some()), (0, true));
 
 	// Dave's key goes into the node: his jobs are now answered. A full round, through `--wait`.
 	run("//Dave", v(&["keys", "insert-provider"])).await?;
@@ -142,20 +154,23 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	wait.extend(v(&["--wait", "--timeout", "120"]));
 	let done = run("//Charlie", wait).await?;
 	assert_eq!(done["state"], json!("completed"), "{done}");
-	assert!(done["status"]["completed"]["output_hash"].is_string(), "{done}");
 	let expected = digits.expected_top1(MODEL)?[0];
 	assert_eq!(done["top_k"], json!([expected]), "the chain's answer is libtorch's");
-	let listed = run("//Charlie", v(&["job", "list"])).await?;
-	assert_eq!(listed[0]["id"], done["id"]);
-	assert_eq!(listed[1]["id"].to_string(), unanswered);
+	let done: Job = serde_json::from_value(done)?;
+	ensure!(matches!(done.status, JobStatus::Completed { .. }), "{done:?}");
+	assert_eq!(done.result.as_deref().map(<[u8]>::len), Some(done.output_len as usize));
+	let listed: Vec<Job> = serde_json::from_value(run("//Charlie", v(&["job", "list"])).await?)?;
+	assert_eq!(listed[0].id, done.id);
+	assert_eq!(listed[1].id.to_string(), unanswered);
 	// The signer may come from a key file instead of `--suri`.
 	let dave_key = dir.path().join("dave.key");
 	std::fs::write(&dave_key, "//Dave\n")?;
 	let record =
 		run("//Alice", v(&["--key-file", &dave_key.to_string_lossy(), "provider", "show"])).await?;
 	let dave = infera_client::chain::account_of(&keypair("//Dave")?);
-	assert_eq!(record["account"], json!(dave.to_string()));
-	assert_eq!(record["provider"]["active_jobs"], json!(0));
+	let record: ProviderStatus = serde_json::from_value(record)?;
+	assert_eq!(record.account, dave);
+	assert_eq!(record.provider.context("registered")?.active_jobs, 0);
 
 	// A worker key of one's own, written once.
 	let key_file = dir.path().join("worker.key");

@@ -4,7 +4,7 @@
 
 use anyhow::Result;
 use infera_client::{
-	chain::{account_of, keypair, Chain, JobStatus, ModelEntry},
+	chain::{account_of, keypair, Chain, JobStatus, ModelEntry, ProviderStatus},
 	cli::{execute, parse},
 	spec::{parse_tensor_spec, AgreementRule, TensorSpec, UNIT},
 };
@@ -37,13 +37,15 @@ async fn registers_a_model_and_a_provider_and_reads_them_back() -> Result<()> {
 	assert_eq!(model.owner, account_of(&bob));
 	assert_eq!(model.name, b"digits");
 	assert_eq!(model.artifact_hash, infera_client::blake2_256(artifact));
-	assert_eq!(*model.input, input);
-	assert_eq!(*model.output, output);
-	assert_eq!(*model.rule, AgreementRule::TopK { k: 1 });
+	assert_eq!(model.input, input);
+	assert_eq!(model.output, output);
+	assert_eq!(model.rule, AgreementRule::TopK { k: 1 });
 	assert_eq!(model.input_len, 256);
-	assert_eq!(model.canonical_output_len, 4);
+	assert_eq!(model.output_len, 4);
 	assert_eq!(model.fee, UNIT / 100);
-	assert!(chain.models().await?.iter().any(|(i, _)| *i == id));
+	assert_eq!((model.predecessor, model.successor, model.latest), (None, None, id));
+	assert!(model.deposit > 0);
+	assert!(chain.models().await?.iter().any(|m| m.id == id));
 
 	// The same name again fails with the pallet's error name.
 	let other = ModelEntry { artifact_hash: [0; 32], rule: AgreementRule::Exact, fee: 0, ..entry };
@@ -84,15 +86,15 @@ async fn registers_a_model_and_a_provider_and_reads_them_back() -> Result<()> {
 		"0.02INF",
 	])?;
 	let out = execute(&cli, |_| {}).await?;
-	assert_eq!(out.json["provider"]["price"], serde_json::json!(UNIT / 50));
 	let view = chain.provider(&account_of(&alice)).await?;
+	assert_eq!(serde_json::from_value::<ProviderStatus>(out.json)?, view);
 	let info = view.provider.expect("registered");
 	assert_eq!(info.worker, worker);
 	assert_eq!(info.models, vec![id]);
 	assert_eq!(info.capacity, 2);
 	assert_eq!(info.price, UNIT / 50);
 	assert!(info.online);
-	assert_eq!(view.ledger.expect("bonded").bonded, 100 * UNIT);
+	assert_eq!((info.bonded, info.unbonding, info.unlocking.len()), (100 * UNIT, 0, 0));
 
 	// A job is accepted, held and assigned to Alice.
 	let before = chain.balance(&account_of(&charlie)).await?;
@@ -102,7 +104,7 @@ async fn registers_a_model_and_a_provider_and_reads_them_back() -> Result<()> {
 	assert_eq!(job.user, account_of(&charlie));
 	assert_eq!(job.model, id);
 	assert_eq!(job.input_hash, infera_client::blake2_256(&image));
-	assert!(matches!(*job.status, JobStatus::Pending { .. }));
+	assert!(matches!(job.status, JobStatus::Pending { .. }));
 	assert_eq!(job.held, sub.price);
 	let after = chain.balance(&account_of(&charlie)).await?;
 	assert!(after.reserved >= before.reserved + sub.price);

@@ -378,7 +378,7 @@ async fn the_console_runs_a_digit_in_chromium() -> Result<()> {
 	ensure!(run.providers == vec![AccountId32(keypair("//Alice")?.public_key().0).to_string()]);
 	let expected = m.digits.expected_top1(MODEL)?[digit];
 	ensure!(run.answer == format!("class {expected}"), "{} vs libtorch {expected}", run.answer);
-	for phase in ["submitted", "revealed", "paid"] {
+	for phase in ["submitted", "assigned", "revealed", "paid"] {
 		ensure!(
 			run.phases.iter().any(|p| p == phase),
 			"timeline without {phase}: {:?}",

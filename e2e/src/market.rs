@@ -1,18 +1,19 @@
 //! Marketplace actions over JSON-RPC with standard signed extrinsics: register models and
-//! providers, submit jobs, read jobs, results and balances. Calls, storage entries and events are
-//! those the typed client generated from the runtime's metadata (`infera_client::runtime`), and
-//! records decode into the client's views, whose job statuses and answers are the primitives'
-//! own types. Also loads the digits models and held-out set that `scripts/export_models.py`
-//! exports.
+//! providers, submit jobs, read jobs, results and balances. Calls, storage entries, runtime API
+//! calls and events are those the typed client generated from the runtime's metadata
+//! (`infera_client::runtime`); jobs are read as the marketplace API's own view
+//! (`infera_primitives::market::JobView`), at any block. Also loads the digits models and
+//! held-out set that `scripts/export_models.py` exports, through the primitives' manifest type.
 
 use crate::{Client, Node, Worker};
-use anyhow::{anyhow, bail, ensure, Context, Result};
+use anyhow::{bail, ensure, Context, Result};
 use infera_client::{
-	chain::{self, Job, Ledger, Model, TxEvents},
+	chain::{self, TxEvents},
 	runtime::infera::{
 		self,
 		runtime_types::{
-			bounded_collections::bounded_vec::BoundedVec, infera_runtime::RuntimeHoldReason,
+			bounded_collections::bounded_vec::BoundedVec,
+			infera_runtime::{governance::parameters::RuntimeParameters, RuntimeHoldReason},
 			pallet_parameters::pallet::Call as ParametersCall,
 		},
 		Call as RuntimeCall,
@@ -21,20 +22,20 @@ use infera_client::{
 use infera_primitives::{
 	attestation::WorkerKeyProof,
 	fees::{self, Perbill},
+	manifest::Manifest,
 	model::{AgreementRule, DType, Shape, TensorSpec},
 	ModelId,
 };
 use std::{collections::BTreeMap, path::PathBuf, time::Duration};
 use subxt::{
 	config::substrate::SubstrateExtrinsicParamsBuilder,
-	dynamic::{self, Value},
 	events::DecodeAsEvent,
 	utils::{AccountId32, Static},
 	SubstrateConfig,
 };
 use subxt_signer::sr25519::Keypair;
 
-pub use infera_client::chain::JobStatus;
+pub use infera_client::chain::{Job, JobStatus};
 
 use infera_primitives::params::{
 	DEFAULT_AUDIT_PERCENT, DEFAULT_BYTE_FEE, DEFAULT_PROTOCOL_FEE_PERCENT,
@@ -108,7 +109,7 @@ pub struct Digits {
 	/// Folder of the export.
 	pub dir: PathBuf,
 	/// The export's manifest.
-	pub manifest: serde_json::Value,
+	pub manifest: Manifest,
 	/// Held-out inputs, 256 bytes (64 little-endian f32) each.
 	pub inputs: Vec<Vec<u8>>,
 	/// Their labels.
@@ -137,8 +138,7 @@ impl Digits {
 				);
 			}
 		}
-		let manifest: serde_json::Value =
-			serde_json::from_slice(&std::fs::read(dir.join("manifest.json"))?)?;
+		let manifest = Manifest::read(&dir.join("manifest.json"))?;
 		let raw = std::fs::read(dir.join("heldout.bin"))?;
 		let inputs = raw.chunks(256).map(<[u8]>::to_vec).collect();
 		let labels = serde_json::from_slice(&std::fs::read(dir.join("heldout_labels.json"))?)?;
@@ -147,24 +147,22 @@ impl Digits {
 
 	/// blake2-256 of a model's artifact, from the manifest.
 	pub fn artifact_hash(&self, model: &str) -> Result<[u8; 32]> {
-		let text = self.manifest["models"][model]["hash"]
-			.as_str()
-			.ok_or_else(|| anyhow!("no model {model} in the manifest"))?;
-		hex::decode(text.trim_start_matches("0x"))?
-			.try_into()
-			.map_err(|_| anyhow!("hash of {model} is not 32 bytes"))
+		Ok(self.manifest.model(model)?.hash)
 	}
 
 	/// `file://` URI of a model's artifact.
-	pub fn artifact_uri(&self, model: &str) -> String {
-		format!("file://{}", self.dir.join(format!("{model}.pt")).display())
+	pub fn artifact_uri(&self, model: &str) -> Result<String> {
+		let file = &self.manifest.model(model)?.file;
+		Ok(format!("file://{}", self.dir.join(file).display()))
 	}
 
 	/// Python's (libtorch's) top-1 class for every held-out input, from the export's
 	/// `expected_<model>.bin` (raw f32 logits, 10 per input); ties go to the lower index, as in
 	/// the `TopK` agreement rule.
 	pub fn expected_top1(&self, model: &str) -> Result<Vec<u32>> {
-		let raw = std::fs::read(self.dir.join(format!("expected_{model}.bin")))?;
+		let file = self.manifest.model(model)?.expected_outputs.as_ref();
+		let file = file.with_context(|| format!("the export has no outputs of {model}"))?;
+		let raw = std::fs::read(self.dir.join(file))?;
 		let logits: Vec<f32> =
 			raw.chunks(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect();
 		Ok(logits
@@ -174,13 +172,9 @@ impl Digits {
 	}
 }
 
-/// The treasury's account: `PalletId(*b"inf/trsy").into_account_truncating()`, that is
-/// "modl" ++ id, zero padded.
+/// The treasury's account (the primitives' derivation, which the runtime uses too).
 pub fn treasury() -> [u8; 32] {
-	let mut account = [0u8; 32];
-	account[..4].copy_from_slice(b"modl");
-	account[4..12].copy_from_slice(&infera_primitives::TREASURY_PALLET_ID);
-	account
+	infera_primitives::treasury_account().into()
 }
 
 /// Registers the exported digits model `name` (input `[1, 8, 8]` f32, ten logits, `TopK(1)`)
@@ -195,7 +189,7 @@ pub async fn register_digits_model(
 	let register = infera::tx().model_registry().register_model(
 		name.as_bytes().to_vec(),
 		digits.artifact_hash(name)?,
-		digits.artifact_uri(name).into_bytes(),
+		digits.artifact_uri(name)?.into_bytes(),
 		Static(digits_input()),
 		Static(digits_output()),
 		Static(AgreementRule::TopK { k: 1 }),
@@ -343,32 +337,19 @@ pub async fn submit_jobs(
 	futures::future::try_join_all(submissions).await
 }
 
-/// `sudo(parameters.set_parameter(..))` setting parameter `name` to `value`, by the names and
-/// value forms of `infera governance` (`"commit-period"`, `"120"`; `"timeout-slash"`, `"50%"`),
-/// built from the generated types; a value outside the parameter's bounds is refused here.
+/// `sudo(parameters.set_parameter(…))` setting the marketplace parameter `name` to `value`, as
+/// `infera gov propose-parameter` takes them (`commit-period`, `5%`), checked against its bounds
+/// by the typed client.
 pub fn sudo_set(name: &str, value: &str) -> Result<impl subxt::transactions::Payload> {
-	let key_value = infera_client::governance::parameter_value(name, value)?;
-	let call = RuntimeCall::Parameters(ParametersCall::set_parameter { key_value });
-	Ok(infera::tx().sudo().sudo(call))
+	Ok(sudo_set_parameter(infera_client::governance::parameter_value(name, value)?))
 }
 
-/// `sudo(parameters.set_parameter(Market(<name>(key, Some(value)))))` as a dynamic transaction:
-/// the one call built without the generated types, on purpose. The governance tests send values
-/// the typed client refuses to build (out of the parameters' bounds) to check that the chain
+/// `sudo(parameters.set_parameter(key_value))` for any value the generated types hold, in or
+/// out of the parameter's bounds: the governance tests send values the client's
+/// [`infera_client::governance::parameter_value`] refuses to build, to check that the chain
 /// refuses them too.
-pub fn sudo_set_parameter(name: &str, value: Value) -> impl subxt::transactions::Payload {
-	let parameter = Value::unnamed_variant(
-		"Market",
-		[Value::unnamed_variant(
-			name,
-			[Value::unnamed_composite([]), Value::unnamed_variant("Some", [value])],
-		)],
-	);
-	let call = Value::unnamed_variant(
-		"Parameters",
-		[Value::named_variant("set_parameter", [("key_value", parameter)])],
-	);
-	dynamic::transaction("Sudo", "sudo", (call,))
+pub fn sudo_set_parameter(key_value: RuntimeParameters) -> impl subxt::transactions::Payload {
+	infera::tx().sudo().sudo(RuntimeCall::Parameters(ParametersCall::set_parameter { key_value }))
 }
 
 /// Signs `call` with `signer` (at `nonce`, if given), waits until it is finalized and
@@ -434,54 +415,40 @@ pub async fn nonce(client: &Client, account: [u8; 32]) -> Result<u64> {
 	Ok(at.runtime_apis().call(call).await?.into())
 }
 
-/// A job's record, as the tests read it: its status (the primitives' type), submission block,
-/// providers, arbitrators and whether it was audited.
-#[derive(Clone, Debug)]
-pub struct JobView {
-	/// Where the job is.
-	pub status: JobStatus,
-	/// Block that included the submission.
-	pub submitted_at: u64,
-	/// The job's providers, in assignment order.
-	pub providers: Vec<[u8; 32]>,
-	/// Its arbitrators, drawn when the providers split (empty otherwise).
-	pub arbitrators: Vec<[u8; 32]>,
-	/// Whether the job (redundancy 1) was audited: its second provider is the auditor.
-	pub audited: bool,
-}
-
-impl From<Job> for JobView {
-	fn from(job: Job) -> Self {
-		let parties = |list: &[Static<infera_client::chain::Assignment>]| {
-			list.iter().map(|a| a.provider.0).collect()
-		};
-		JobView {
-			status: job.status.0,
-			submitted_at: job.submitted_at.into(),
-			providers: parties(&job.assignments),
-			arbitrators: parties(&job.arbitrators),
-			audited: job.audited,
-		}
-	}
-}
-
-impl JobView {
+/// What the tests read off a job's view beyond its fields.
+pub trait JobExt {
 	/// Whether the job completed.
-	pub fn completed(&self) -> bool {
+	fn completed(&self) -> bool;
+	/// Its providers' accounts, in assignment order (an audited job's second is its auditor).
+	fn providers(&self) -> Vec<[u8; 32]>;
+	/// Its arbitrators' accounts (empty unless its providers split).
+	fn arbitrator_ids(&self) -> Vec<[u8; 32]>;
+	/// Blocks from the submission's inclusion to settlement (for settled jobs).
+	fn latency_blocks(&self) -> Result<u64>;
+}
+
+impl JobExt for Job {
+	fn completed(&self) -> bool {
 		matches!(self.status, JobStatus::Completed { .. })
 	}
 
-	/// Blocks from the submission's inclusion to settlement (for settled jobs).
-	pub fn latency_blocks(&self) -> Result<u64> {
+	fn providers(&self) -> Vec<[u8; 32]> {
+		self.assignments.iter().map(|a| a.provider.0).collect()
+	}
+
+	fn arbitrator_ids(&self) -> Vec<[u8; 32]> {
+		self.arbitrators.iter().map(|a| a.provider.0).collect()
+	}
+
+	fn latency_blocks(&self) -> Result<u64> {
 		let at = self.status.finished_at().context("the job has not settled")?;
-		Ok(u64::from(at) - self.submitted_at)
+		Ok(u64::from(at - self.submitted_at))
 	}
 }
 
-/// The job record of `job_id`, if it exists.
-pub async fn job(client: &Client, job_id: u64) -> Result<Option<JobView>> {
-	let at = crate::at_current_block(client).await?;
-	Ok(chain::job_at(&at, job_id).await?.map(JobView::from))
+/// Job `job_id` at the latest finalized block, if it exists.
+pub async fn job(client: &Client, job_id: u64) -> Result<Option<Job>> {
+	chain::job_at(&crate::at_current_block(client).await?, job_id).await
 }
 
 /// The stored winning output of a completed job.
@@ -499,12 +466,8 @@ pub async fn result_class(client: &Client, job_id: u64) -> Result<u32> {
 
 /// Prints the distribution of blocks from inclusion to settlement of `settled` jobs, labelled
 /// `label`.
-pub fn print_latency<'a>(
-	label: &str,
-	settled: impl IntoIterator<Item = &'a JobView>,
-) -> Result<()> {
-	let mut blocks =
-		settled.into_iter().map(JobView::latency_blocks).collect::<Result<Vec<_>>>()?;
+pub fn print_latency<'a>(label: &str, settled: impl IntoIterator<Item = &'a Job>) -> Result<()> {
+	let mut blocks = settled.into_iter().map(Job::latency_blocks).collect::<Result<Vec<_>>>()?;
 	if blocks.is_empty() {
 		bail!("no settled jobs to measure");
 	}
@@ -561,10 +524,10 @@ pub async fn audit(client: &Client) -> Result<Audit> {
 	let (mut jobs, mut open_jobs, mut job_records) = (0, 0, 0u128);
 	let mut entries = at.storage().iter(infera::storage().job_escrow().jobs(), ()).await?;
 	while let Some(entry) = entries.next().await {
-		let job = entry?.value().decode_as::<Job>()?;
+		let job = entry?.value().decode()?;
 		jobs += 1;
 		job_records += job.held;
-		if let JobStatus::Pending { deadline } | JobStatus::Revealing { deadline } = *job.status {
+		if let JobStatus::Pending { deadline } | JobStatus::Revealing { deadline } = job.status.0 {
 			open_jobs += 1;
 			if u64::from(deadline) <= block {
 				bail!("an open job outlived its deadline {deadline} (block {block}): {job:?}");
@@ -574,13 +537,13 @@ pub async fn audit(client: &Client) -> Result<Audit> {
 	let mut ledger_totals = 0u128;
 	let mut entries = at.storage().iter(infera::storage().provider_staking().ledgers(), ()).await?;
 	while let Some(entry) = entries.next().await {
-		let ledger = entry?.value().decode_as::<Ledger>()?;
-		ledger_totals += ledger.bonded + ledger.unbonding.iter().map(|c| c.value).sum::<u128>();
+		let ledger = entry?.value().decode()?;
+		ledger_totals += ledger.bonded + ledger.unbonding.0.iter().map(|c| c.0.value).sum::<u128>();
 	}
 	let mut model_deposits = 0u128;
 	let mut entries = at.storage().iter(infera::storage().model_registry().models(), ()).await?;
 	while let Some(entry) = entries.next().await {
-		model_deposits += entry?.value().decode_as::<Model>()?.deposit;
+		model_deposits += entry?.value().decode()?.deposit;
 	}
 	if held_as_deposits != model_deposits {
 		bail!("held as model deposits {held_as_deposits} but models hold {model_deposits}");
@@ -616,7 +579,7 @@ pub async fn wait_until_settled(
 	client: &Client,
 	jobs: &[u64],
 	timeout: std::time::Duration,
-) -> Result<BTreeMap<u64, JobView>> {
+) -> Result<BTreeMap<u64, Job>> {
 	let deadline = std::time::Instant::now() + timeout;
 	loop {
 		let mut settled = BTreeMap::new();

@@ -25,18 +25,19 @@
 //!   from the including block's VRF output matches the chain's every time.
 
 use anyhow::{ensure, Context, Result};
+use infera_client::runtime::infera::runtime_types::{
+	infera_runtime::governance::parameters::{dynamic_params::market as param, RuntimeParameters},
+	sp_arithmetic::per_things::Perbill,
+};
 use infera_client::{chain, runtime::infera};
 use infera_e2e::{
-	market::{self, job_price, keypair, Digits, JobStatus, AUTHOR_FEE, BOND, MODEL, PRICE},
+	market::{self, job_price, keypair, Digits, JobExt, JobStatus, AUTHOR_FEE, BOND, MODEL, PRICE},
 	network::DevMarket,
 	Client, Node,
 };
-use infera_primitives::{job::FailureReason, ModelId};
+use infera_primitives::{fees, job::FailureReason, market::MarketParameters, ModelId};
 use std::time::Duration;
-use subxt::{
-	dynamic::Value,
-	rpcs::{rpc_params, RpcClient},
-};
+use subxt::rpcs::{rpc_params, RpcClient};
 use subxt_signer::sr25519::Keypair;
 
 /// A digits input (f32, 1×8×8) full of NaN: the model's output is not finite.
@@ -134,11 +135,10 @@ async fn next_job_id(client: &Client) -> Result<u64> {
 	Ok(at.storage().try_fetch(address, ()).await?.map(|v| v.decode()).transpose()?.unwrap_or(0))
 }
 
-/// The `market_parameters` answer's field `name`.
-async fn parameter(node: &Node, name: &str) -> Result<serde_json::Value> {
+/// The parameters in force, as `market_parameters` reports them.
+async fn parameters(node: &Node) -> Result<MarketParameters<u128, u32>> {
 	let rpc = RpcClient::from_insecure_url(node.ws_url()).await?;
-	let answer: serde_json::Value = rpc.request("market_parameters", rpc_params![]).await?;
-	answer.get(name).cloned().with_context(|| format!("market_parameters has no {name}"))
+	Ok(rpc.request("market_parameters", rpc_params![]).await?)
 }
 
 #[tokio::test]
@@ -151,24 +151,27 @@ async fn governance_cannot_break_the_market_and_open_jobs_keep_their_terms() -> 
 
 	// Out of bounds: a commit period of 0 or 1 block, a 100% slash. The chain cannot even
 	// decode such a call.
-	for (name, value) in [
-		("CommitPeriod", Value::u128(0)),
-		("CommitPeriod", Value::u128(1)),
-		("TimeoutSlash", Value::u128(1_000_000_000)),
-		("WrongResultSlash", Value::u128(600_000_000)),
-		("MinProviderStake", Value::u128(0)),
-		("UnbondingPeriod", Value::u128(0)),
+	use param::Parameters as P;
+	for (what, parameter) in [
+		("a commit period of 0", P::CommitPeriod(param::CommitPeriod, Some(0))),
+		("a commit period of 1", P::CommitPeriod(param::CommitPeriod, Some(1))),
+		(
+			"a 100% timeout slash",
+			P::TimeoutSlash(param::TimeoutSlash, Some(Perbill(1_000_000_000))),
+		),
+		(
+			"a 60% wrong-result slash",
+			P::WrongResultSlash(param::WrongResultSlash, Some(Perbill(600_000_000))),
+		),
+		("a minimum stake of 0", P::MinProviderStake(param::MinProviderStake, Some(0))),
+		("an unbonding period of 0", P::UnbondingPeriod(param::UnbondingPeriod, Some(0))),
 	] {
-		let refused =
-			market::submit(&client, &alice, &market::sudo_set_parameter(name, value.clone()), None)
-				.await;
-		ensure!(refused.is_err(), "sudo set {name} = {value:?} was accepted");
-		println!(
-			"sudo set {name} = {value:?}: refused ({:#})",
-			refused.err().unwrap_or_else(|| anyhow::anyhow!(""))
-		);
+		let call = market::sudo_set_parameter(RuntimeParameters::Market(parameter));
+		let refused = market::submit(&client, &alice, &call, None).await;
+		let refused = refused.err().with_context(|| format!("sudo set {what}: accepted"))?;
+		println!("sudo set {what}: refused ({refused:#})");
 	}
-	ensure!(parameter(node, "commit_period").await? == 30, "the commit period changed");
+	ensure!(parameters(node).await?.commit_period == 30, "the commit period changed");
 
 	// A job submitted under a 1% timeout slash keeps it when a vote raises it to 50%.
 	let model = market::register_digits_model(&client, &bob, &digits, MODEL, AUTHOR_FEE).await?;
@@ -201,7 +204,8 @@ async fn governance_cannot_break_the_market_and_open_jobs_keep_their_terms() -> 
 	let events =
 		market::submit(&client, &alice, &market::sudo_set("timeout-slash", "50%")?, None).await?;
 	market::event::<infera::parameters::events::Updated>(&events)?;
-	ensure!(parameter(node, "timeout_slash").await? == 500_000_000, "the new slash is in force");
+	let slash = parameters(node).await?.timeout_slash;
+	ensure!(slash == fees::Perbill::from_percent(50), "the new slash is in force, not {slash:?}");
 	let stake = market::bonded(&client, dave.public_key().0).await?;
 	// Nobody serves Dave's worker key: the job times out at its deadline.
 	let settled =
@@ -247,11 +251,11 @@ async fn a_sybil_revealing_garbage_loses_to_arbitration_and_the_user_pays() -> R
 		ensure!(job.completed(), "job {id} ended {:?} instead of Completed", job.status);
 		let class = market::result_class(client, *id).await?;
 		ensure!(class == expected[i], "job {id}: chain says {class}, libtorch {}", expected[i]);
-		if job.providers.contains(&sybil) {
+		if job.providers().contains(&sybil) {
 			// The sybil split the job: the one provider outside it arbitrated.
-			let outside: Vec<_> = honest.iter().filter(|h| !job.providers.contains(h)).collect();
+			let outside: Vec<_> = honest.iter().filter(|h| !job.providers().contains(h)).collect();
 			ensure!(
-				job.arbitrators.iter().collect::<Vec<_>>() == outside,
+				job.arbitrator_ids().iter().collect::<Vec<_>>() == outside,
 				"job {id}: arbitrators {:?}, expected the honest provider outside the job",
 				job.arbitrators
 			);
@@ -390,9 +394,9 @@ async fn a_user_who_times_submissions_does_no_better_than_chance() -> Result<()>
 	let (mut chose_victim, mut landed_on_victim) = (0u64, 0u64);
 	for id in &ids {
 		let job = market::job(client, *id).await?.context("job record")?;
-		let block = job.submitted_at;
+		let block = u64::from(job.submitted_at);
 		let pool = draw_pool(client, model, block - 1).await?;
-		let actual = *job.providers.first().context("job without provider")?;
+		let actual = *job.providers().first().context("job without provider")?;
 		let replayed = predicted_provider(block_vrf(client, block).await?, *id, &pool)?;
 		ensure!(replayed == actual, "job {id}: the draw from its block's VRF is not the chain's");
 		let foreseen = predicted_provider(block_vrf(client, block - 1).await?, *id, &pool)?;
@@ -460,8 +464,8 @@ async fn audits_catch_a_cheater_at_redundancy_one_about_the_audit_rate_of_times(
 
 	let mut settled = std::collections::BTreeMap::new();
 	let mut inputs = digits.inputs.iter().cycle().enumerate();
-	let cheated = |settled: &std::collections::BTreeMap<u64, (usize, market::JobView)>| {
-		settled.values().filter(|(_, j)| j.providers.first() == Some(&cheater)).count()
+	let cheated = |settled: &std::collections::BTreeMap<u64, (usize, market::Job)>| {
+		settled.values().filter(|(_, j)| j.providers().first() == Some(&cheater)).count()
 	};
 	while cheated(&settled) < CHEATED {
 		let batch: Vec<(usize, Vec<u8>)> = inputs
@@ -483,7 +487,7 @@ async fn audits_catch_a_cheater_at_redundancy_one_about_the_audit_rate_of_times(
 	// Every audit of the cheater went to arbitration and ended with libtorch's answer.
 	let (mut caught, mut cheater_jobs) = (0u64, 0u64);
 	for (id, (index, job)) in &settled {
-		if job.providers.first() != Some(&cheater) {
+		if job.providers().first() != Some(&cheater) {
 			continue;
 		}
 		cheater_jobs += 1;
@@ -505,7 +509,7 @@ async fn audits_catch_a_cheater_at_redundancy_one_about_the_audit_rate_of_times(
 	// auditor of an honest provider's job (its garbage disagrees there too, and arbitration
 	// sides with the honest one). The honest providers lost nothing.
 	let catches =
-		settled.values().filter(|(_, j)| j.audited && j.providers.contains(&cheater)).count();
+		settled.values().filter(|(_, j)| j.audited && j.providers().contains(&cheater)).count();
 	let mut stake = 10 * BOND;
 	for _ in 0..catches {
 		stake -= stake / 10;
@@ -515,10 +519,10 @@ async fn audits_catch_a_cheater_at_redundancy_one_about_the_audit_rate_of_times(
 		stakes(client, &providers[..2]).await? == honest_before,
 		"an honest provider lost stake"
 	);
-	let unaudited: Vec<&market::JobView> =
+	let unaudited: Vec<&market::Job> =
 		settled.values().map(|(_, j)| j).filter(|j| !j.audited).collect();
 	market::print_latency("r=1, not audited", unaudited.iter().copied())?;
-	let audited: Vec<&market::JobView> =
+	let audited: Vec<&market::Job> =
 		settled.values().map(|(_, j)| j).filter(|j| j.audited).collect();
 	if !audited.is_empty() {
 		market::print_latency("r=1, audited (audit and arbitration)", audited.iter().copied())?;

@@ -22,7 +22,7 @@ use infera_client::runtime::infera::{
 };
 use infera_e2e::{
 	finalized_number,
-	market::{self, job_price, keypair, Digits, JobStatus, AUTHOR_FEE, BOND, MODEL, PRICE},
+	market::{self, job_price, keypair, Digits, JobExt, JobStatus, AUTHOR_FEE, BOND, MODEL, PRICE},
 	network::ProviderSite,
 	Client, Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };

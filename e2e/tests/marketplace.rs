@@ -4,15 +4,16 @@
 //! every balance must move exactly as the job pallet's rules say.
 
 use anyhow::{bail, ensure, Result};
+use infera_client::chain;
 use infera_e2e::{
-	market::{self, keypair, AUTHOR_FEE, MODEL, PRICE},
+	market::{self, keypair, Job, JobExt, AUTHOR_FEE, MODEL, PRICE},
 	Node,
 };
 use infera_primitives::{
 	job::JobStatus,
 	market::{
 		rpc_error::{NO_QUOTE, PAGE_TOO_LARGE, UNKNOWN_JOB, UNKNOWN_MODEL, UNKNOWN_PROVIDER},
-		JobView, MarketParameters, ModelView, ProviderView, Quote,
+		MarketParameters, Quote,
 	},
 };
 use std::time::{Duration, Instant};
@@ -20,9 +21,6 @@ use subxt::{
 	rpcs::{rpc_params, Error as RpcError, RpcClient},
 	utils::AccountId32,
 };
-
-/// A job as `market_job` reports it.
-type Job = JobView<AccountId32, u128, u32>;
 
 const JOBS: usize = 50;
 
@@ -127,6 +125,12 @@ async fn check_market_rpc(
 	ensure!(matches!(job.status, JobStatus::Completed { .. }), "job {last}: {:?}", job.status);
 	let onchain = market::result(client, last).await?.expect("completed job has a result");
 	assert_eq!(job.result, Some(onchain));
+	// The JSON the node writes and the SCALE the typed client decodes are the same view.
+	let at = infera_e2e::at_current_block(client).await?;
+	assert_eq!(Some(&job), chain::job_at(&at, last).await?.as_ref());
+	let job_model = chain::model_at(&at, job.model).await?.expect("the job's model");
+	assert_eq!((&job.author, job.author_fee), (&job_model.owner, job_model.fee));
+	assert_eq!(job.input_len, job_model.input_len);
 
 	// Newest first, in pages of 20 linked by the last id of the previous page.
 	let mut listed = Vec::new();
@@ -144,14 +148,15 @@ async fn check_market_rpc(
 	newest_first.reverse();
 	assert_eq!(listed, newest_first);
 
-	let providers: Vec<ProviderView<AccountId32, u128>> =
+	let providers: Vec<chain::Provider> =
 		rpc.request("market_providers", rpc_params![model]).await?;
 	assert_eq!(providers.len(), 1);
+	assert_eq!(Some(&providers[0]), chain::provider_at(&at, &provider).await?.as_ref());
 	assert_eq!(providers[0].record.answered as usize, job_ids.len());
 	assert_eq!(providers[0].record.missed, 0);
-	let models: Vec<ModelView<AccountId32, u128>> =
-		rpc.request("market_models", rpc_params![]).await?;
+	let models: Vec<chain::Model> = rpc.request("market_models", rpc_params![]).await?;
 	ensure!(models.iter().any(|m| m.id as u128 == model), "model {model} not listed");
+	assert_eq!(models, chain::models_at(&at).await?);
 	let params: MarketParameters<u128, u32> =
 		rpc.request("market_parameters", rpc_params![]).await?;
 	assert_eq!(params.default_redundancy, 1);

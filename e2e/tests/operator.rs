@@ -5,7 +5,7 @@
 use anyhow::{ensure, Result};
 use infera_client::runtime::infera;
 use infera_e2e::{
-	market::{self, keypair, Digits, AUTHOR_FEE, BOND, MODEL, PRICE, UNIT},
+	market::{self, keypair, Digits, JobExt, AUTHOR_FEE, BOND, MODEL, PRICE, UNIT},
 	network::ProviderSite,
 	Node, BOOTNODE_KEY, BOOTNODE_PEER_ID,
 };
@@ -49,7 +49,7 @@ async fn a_node_holding_only_the_operator_key_serves_jobs_and_moves_no_funds() -
 	market::assert_completed_with(&client, &ids, expected, Duration::from_secs(120)).await?;
 	for id in &ids {
 		let view = market::job(&client, *id).await?.expect("job kept for its retention");
-		ensure!(view.providers == vec![dave_id], "job {id} was served by {:?}", view.providers);
+		ensure!(view.providers() == vec![dave_id], "job {id} was served by {:?}", view.providers());
 	}
 	// Dave, not the operator, was paid for every job.
 	let paid = market::free_balance(&client, dave_id).await? - before;

@@ -16,7 +16,7 @@
 use anyhow::{ensure, Result};
 use infera_e2e::{
 	market::{
-		self, job_price, keypair, Digits, JobStatus, JobView, AUTHOR_FEE, BOND, MODEL, PRICE,
+		self, job_price, keypair, Digits, Job, JobExt, JobStatus, AUTHOR_FEE, BOND, MODEL, PRICE,
 	},
 	network::DevMarket,
 	Client,
@@ -39,7 +39,7 @@ async fn run_jobs(
 	model: u128,
 	inputs: &[Vec<u8>],
 	redundancy: u32,
-) -> Result<(Vec<u64>, BTreeMap<u64, JobView>, u128)> {
+) -> Result<(Vec<u64>, BTreeMap<u64, Job>, u128)> {
 	let price = job_price(redundancy as u128);
 	let jobs = market::submit_jobs(client, user, model, inputs, redundancy, price).await?;
 	for job in &jobs {
@@ -54,7 +54,7 @@ async fn run_jobs(
 async fn assert_libtorch_answers(
 	client: &Client,
 	ids: &[u64],
-	settled: &BTreeMap<u64, JobView>,
+	settled: &BTreeMap<u64, Job>,
 	expected: &[u32],
 ) -> Result<()> {
 	for (id, want) in ids.iter().zip(expected) {

@@ -45,7 +45,9 @@ use base64::Engine as _;
 use futures::future::BoxFuture;
 use infera_primitives::{
 	attestation::{AttestationPayload, Outcome, RefusalReason},
-	digest, Digest, Hash, JobId,
+	digest,
+	manifest::Manifest,
+	Digest, Hash, JobId,
 };
 use jsonrpsee::{
 	server::{HttpBody, HttpRequest, HttpResponse, RpcModule, Server, ServerHandle},
@@ -244,24 +246,6 @@ pub struct LoadModelParams {
 	pub spec: ModelSpec,
 }
 
-/// One model of an export manifest (`scripts/export_models.py`); other fields are ignored.
-#[derive(Clone, Debug, Deserialize)]
-struct ManifestModel {
-	/// Artifact file, relative to the manifest.
-	file: String,
-	/// blake2-256 of the artifact.
-	hash: String,
-	/// Specs and suggested agreement rule.
-	#[serde(flatten)]
-	spec: ModelSpec,
-}
-
-/// An export manifest.
-#[derive(Clone, Debug, Deserialize)]
-struct Manifest {
-	models: std::collections::BTreeMap<String, ManifestModel>,
-}
-
 /// Params of `unload_model`.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -375,8 +359,7 @@ impl Api {
 		let invalid = |reason: String| {
 			WorkerError::InvalidSpec(format!("manifest {}: {reason}", manifest.display()))
 		};
-		let text = tokio::fs::read(manifest).await.map_err(|e| invalid(e.to_string()))?;
-		let parsed: Manifest = serde_json::from_slice(&text).map_err(|e| invalid(e.to_string()))?;
+		let parsed = Manifest::read(manifest).map_err(|e| invalid(e.to_string()))?;
 		let dir = std::path::absolute(manifest)
 			.map_err(|e| invalid(e.to_string()))?
 			.parent()
@@ -385,7 +368,9 @@ impl Api {
 		let mut loaded = Vec::new();
 		for (name, model) in parsed.models {
 			let uri = format!("file://{}", dir.join(&model.file).display());
-			let params = LoadModelParams { hash: model.hash, uri, spec: model.spec };
+			let spec = ModelSpec { input: model.input, output: model.output, rule: model.rule };
+			let hash = format!("0x{}", hex::encode(model.hash));
+			let params = LoadModelParams { hash, uri, spec };
 			loaded.push((name, self.load_model(params).await?));
 		}
 		Ok(loaded)

@@ -60,11 +60,17 @@ pub trait MarketApi<BlockHash> {
 
 	/// The providers serving `model`, with stake, price, capacity and record.
 	#[method(name = "providers")]
-	fn providers(&self, model: ModelId) -> RpcResult<Vec<ProviderView<AccountId, Balance>>>;
+	fn providers(
+		&self,
+		model: ModelId,
+	) -> RpcResult<Vec<ProviderView<AccountId, Balance, BlockNumber>>>;
 
 	/// One provider, with stake, price, capacity and record.
 	#[method(name = "provider")]
-	fn provider(&self, account: AccountId) -> RpcResult<ProviderView<AccountId, Balance>>;
+	fn provider(
+		&self,
+		account: AccountId,
+	) -> RpcResult<ProviderView<AccountId, Balance, BlockNumber>>;
 
 	/// One job: status, providers and their answers, result, timings.
 	#[method(name = "job")]
@@ -167,12 +173,18 @@ where
 			.ok_or_else(|| error(UNKNOWN_MODEL, format!("no model has id {id}")))
 	}
 
-	fn providers(&self, model: ModelId) -> RpcResult<Vec<ProviderView<AccountId, Balance>>> {
+	fn providers(
+		&self,
+		model: ModelId,
+	) -> RpcResult<Vec<ProviderView<AccountId, Balance, BlockNumber>>> {
 		self.call(None, |api, at| api.providers(at, model))?
 			.ok_or_else(|| error(UNKNOWN_MODEL, format!("no model has id {model}")))
 	}
 
-	fn provider(&self, account: AccountId) -> RpcResult<ProviderView<AccountId, Balance>> {
+	fn provider(
+		&self,
+		account: AccountId,
+	) -> RpcResult<ProviderView<AccountId, Balance, BlockNumber>> {
 		self.call(None, |api, at| api.provider(at, account.clone()))?
 			.ok_or_else(|| error(UNKNOWN_PROVIDER, format!("{account} is not a provider")))
 	}

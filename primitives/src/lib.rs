@@ -13,7 +13,9 @@
 //! - [`market`]: the read API of the marketplace (runtime API and its views);
 //! - [`params`]: the bounds of every governed parameter, checked when a value is set;
 //! - [`traits`]: the interfaces the marketplace pallets offer each other;
-//! - `bearer` (std only): the bearer tokens the worker and the gateway require of HTTP callers.
+//! - `bearer` (std only): the bearer tokens the worker and the gateway require of HTTP callers;
+//! - `manifest` (std only): the export manifest of trained models that the worker preloads and
+//!   the tests read their fixtures from.
 #![cfg_attr(not(feature = "std"), no_std)]
 
 extern crate alloc;
@@ -25,6 +27,8 @@ pub mod canonical;
 pub mod draw;
 pub mod fees;
 pub mod job;
+#[cfg(feature = "std")]
+pub mod manifest;
 pub mod market;
 pub mod model;
 pub mod params;
@@ -69,6 +73,14 @@ pub const PROVIDER_KEY_TYPE_NAME: &str = "infr";
 /// .into_account_truncating()`: `modl` ++ the id, zero-padded) receives protocol fees and
 /// slashed stake.
 pub const TREASURY_PALLET_ID: [u8; 8] = *b"inf/trsy";
+
+/// The treasury's account, derived from [`TREASURY_PALLET_ID`] as every pallet account is
+/// (`modl` ++ the id, zero-padded): what the runtime pays fees and slashes to, and what clients
+/// and tests read the treasury's balance of.
+pub fn treasury_account() -> AccountId {
+	use polkadot_sdk::{frame_support::PalletId, sp_runtime::traits::AccountIdConversion};
+	PalletId(TREASURY_PALLET_ID).into_account_truncating()
+}
 
 /// One INF, the chain's token, in its smallest units.
 pub const UNIT: Balance = 1_000_000_000_000;

@@ -19,6 +19,11 @@ use scale_info::TypeInfo;
 /// Most entries one page of [`MarketApi::models`] or [`MarketApi::jobs_of`] returns.
 pub const MAX_PAGE: u32 = 100;
 
+/// Ids one page of [`MarketApi::models`] looks at, at most: removed models leave gaps in the id
+/// sequence, and a page must stay cheap however many there are. A page shorter than asked for
+/// has scanned its whole window, `after + 1 ..= after + MAX_SCANNED_IDS`; models may follow it.
+pub const MAX_SCANNED_IDS: u32 = 10 * MAX_PAGE;
+
 /// Error codes of the node's `market_*` JSON-RPC methods (one per cause), for the node that
 /// sends them and the clients that tell them apart.
 pub mod rpc_error {
@@ -59,6 +64,10 @@ pub struct ModelView<AccountId, Balance> {
 	pub version: u32,
 	/// The newest version of the lineage (its own id if it is the newest).
 	pub latest: ModelId,
+	/// The version this one succeeds, if any.
+	pub predecessor: Option<ModelId>,
+	/// The version that succeeds this one, if any.
+	pub successor: Option<ModelId>,
 	/// Fee per inference paid to the author.
 	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub fee: Balance,
@@ -82,6 +91,9 @@ pub struct ModelView<AccountId, Balance> {
 	pub deprecated: bool,
 	/// Open jobs using the model.
 	pub open_jobs: u32,
+	/// The registration deposit held from the owner (returned when the model is removed).
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
+	pub deposit: Balance,
 }
 
 /// A provider, with its stake, terms and record.
@@ -90,19 +102,26 @@ pub struct ModelView<AccountId, Balance> {
 	feature = "serde",
 	derive(serde::Serialize, serde::Deserialize),
 	serde(bound(
-		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display",
-		deserialize = "AccountId: serde::Deserialize<'de>, Balance: core::str::FromStr"
+		serialize = "AccountId: serde::Serialize, Balance: core::fmt::Display, BlockNumber: serde::Serialize",
+		deserialize = "AccountId: serde::Deserialize<'de>, Balance: core::str::FromStr, BlockNumber: serde::Deserialize<'de>"
 	))
 )]
-pub struct ProviderView<AccountId, Balance> {
+pub struct ProviderView<AccountId, Balance, BlockNumber> {
 	/// The provider's account.
 	pub account: AccountId,
+	/// Public key (sr25519) of its inference worker, which signs its answers.
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::bytes"))]
+	pub worker: [u8; 32],
+	/// The operator it named, whose key may answer its jobs (and do nothing else), if any.
+	pub operator: Option<AccountId>,
 	/// Active bonded stake.
 	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub bonded: Balance,
-	/// Stake being unbonded (still slashable).
+	/// Stake being unbonded (still slashable): the sum of `unlocking`.
 	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub unbonding: Balance,
+	/// The unbonding chunks, oldest first.
+	pub unlocking: Vec<UnlockChunk<Balance, BlockNumber>>,
 	/// Price per inference.
 	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub price: Balance,
@@ -116,6 +135,25 @@ pub struct ProviderView<AccountId, Balance> {
 	pub models: Vec<ModelId>,
 	/// Its record in the job pallet.
 	pub record: ProviderRecord<Balance>,
+}
+
+/// Stake waiting for its unlock block: one entry of a stake ledger's unbonding list, kept by the
+/// staking pallet and shown by [`ProviderView`].
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, codec::MaxEncodedLen)]
+#[cfg_attr(
+	feature = "serde",
+	derive(serde::Serialize, serde::Deserialize),
+	serde(bound(
+		serialize = "Balance: core::fmt::Display, BlockNumber: serde::Serialize",
+		deserialize = "Balance: core::str::FromStr, BlockNumber: serde::Deserialize<'de>"
+	))
+)]
+pub struct UnlockChunk<Balance, BlockNumber> {
+	/// Amount still held.
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
+	pub value: Balance,
+	/// First block at which `withdraw_unbonded` releases it.
+	pub unlock_at: BlockNumber,
 }
 
 /// What a provider has done, counted by the job pallet at every settlement.
@@ -159,14 +197,37 @@ pub struct JobView<AccountId, Balance, BlockNumber> {
 	pub user: AccountId,
 	/// The model version it runs.
 	pub model: ModelId,
-	/// What the job costs in total: providers' prices, author fee and protocol fee.
+	/// blake2-256 of its input.
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::bytes"))]
+	pub input_hash: Digest,
+	/// Byte length of its input.
+	pub input_len: u32,
+	/// Byte length of its canonical output.
+	pub output_len: u32,
+	/// The model's author, paid `author_fee`.
+	pub author: AccountId,
+	/// What the job costs in total: providers' prices, author fee, protocol fee and audit fee.
 	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub price: Balance,
+	/// The author's fee, fixed at submission.
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
+	pub author_fee: Balance,
+	/// The treasury's fee, fixed at submission.
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
+	pub protocol_fee: Balance,
+	/// The audit fee (redundancy 1), paid into the audit reserve.
+	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
+	pub audit_fee: Balance,
+	/// Whether the job (redundancy 1) was drawn for an audit: its second assignment is the
+	/// blind auditor.
+	pub audited: bool,
 	/// What is still held from the user (zero once finished).
 	#[cfg_attr(feature = "serde", serde(with = "crate::serde_hex::display"))]
 	pub held: Balance,
 	/// Block of submission.
 	pub submitted_at: BlockNumber,
+	/// Block at which a requested cancellation takes effect, unless a provider answers first.
+	pub cancel_at: Option<BlockNumber>,
 	/// Where it is: pending, revealing (with deadline), completed, failed or cancelled (with the
 	/// block it finished at).
 	pub status: JobStatus<BlockNumber>,
@@ -305,9 +366,9 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		fn model(id: ModelId) -> Option<ModelView<AccountId, Balance>>;
 		/// The providers serving `model` (the per-model index is bounded), or `None` if the
 		/// model is unknown.
-		fn providers(model: ModelId) -> Option<Vec<ProviderView<AccountId, Balance>>>;
+		fn providers(model: ModelId) -> Option<Vec<ProviderView<AccountId, Balance, BlockNumber>>>;
 		/// One provider.
-		fn provider(account: AccountId) -> Option<ProviderView<AccountId, Balance>>;
+		fn provider(account: AccountId) -> Option<ProviderView<AccountId, Balance, BlockNumber>>;
 		/// One job, until it expires.
 		fn job(id: JobId) -> Option<JobView<AccountId, Balance, BlockNumber>>;
 		/// Up to `limit` (at most [`MAX_PAGE`]) jobs of `user`, newest first, with ids below

@@ -198,7 +198,7 @@ impl_runtime_apis! {
 			ModelRegistry::model_view(id)
 		}
 
-		fn providers(model: ModelId) -> Option<Vec<ProviderView<AccountId, Balance>>> {
+		fn providers(model: ModelId) -> Option<Vec<ProviderView<AccountId, Balance, BlockNumber>>> {
 			ModelRegistry::model_view(model)?;
 			Some(
 				ProviderStaking::providers_of(model)
@@ -208,7 +208,7 @@ impl_runtime_apis! {
 			)
 		}
 
-		fn provider(account: AccountId) -> Option<ProviderView<AccountId, Balance>> {
+		fn provider(account: AccountId) -> Option<ProviderView<AccountId, Balance, BlockNumber>> {
 			provider_with_record(&account)
 		}
 
@@ -353,7 +353,7 @@ impl_runtime_apis! {
 }
 
 /// A provider's stake and terms (staking) with its record (the job pallet).
-fn provider_with_record(who: &AccountId) -> Option<ProviderView<AccountId, Balance>> {
+fn provider_with_record(who: &AccountId) -> Option<ProviderView<AccountId, Balance, BlockNumber>> {
 	let mut view = ProviderStaking::provider_view(who)?;
 	view.record = JobEscrow::provider_record(who);
 	Some(view)

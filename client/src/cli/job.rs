@@ -2,7 +2,7 @@
 
 use super::{render::*, Output, Session};
 use crate::{
-	chain::{account_of, parse_account},
+	chain::{account_of, parse_account, Job},
 	runtime::infera,
 	spec::{format_amount, parse_amount},
 };
@@ -135,7 +135,7 @@ pub(super) async fn run(
 				Some(a) => parse_account(a)?,
 				None => account_of(&s.signer()?),
 			};
-			let jobs: Vec<MarketJob> = s
+			let jobs: Vec<Job> = s
 				.chain
 				.market(
 					"market_jobsOf",
@@ -187,7 +187,7 @@ pub(super) async fn run(
 			)
 		}
 		JobCmd::Show { id } => {
-			let view = s.chain.job_view(*id).await?.with_context(|| format!("no job {id}"))?;
+			let view = s.chain.job_show(*id).await?.with_context(|| format!("no job {id}"))?;
 			Output::new(describe_job(&view), serde_json::to_value(&view)?)
 		}
 		JobCmd::Wait { id, timeout } => {

@@ -108,17 +108,9 @@ pub(super) async fn run(s: &Session<'_>, cmd: &ModelCmd) -> Result<Output> {
 			let text = if models.is_empty() {
 				"no models".to_string()
 			} else {
-				models.iter().map(|(id, m)| describe_model(*id, m)).collect::<Vec<_>>().join("\n")
+				models.iter().map(describe_model).collect::<Vec<_>>().join("\n")
 			};
-			let json = models
-				.iter()
-				.map(|(id, m)| {
-					let mut v = serde_json::to_value(m).unwrap_or_default();
-					v["id"] = json!(id);
-					v
-				})
-				.collect();
-			Output::new(text, serde_json::Value::Array(json))
+			Output::new(text, serde_json::to_value(&models)?)
 		}
 		ModelCmd::Version { predecessor, entry } => {
 			let id = s.chain.publish_version(&s.signer()?, *predecessor, &entry.entry()?).await?;
@@ -140,9 +132,7 @@ pub(super) async fn run(s: &Session<'_>, cmd: &ModelCmd) -> Result<Output> {
 		}
 		ModelCmd::Show { id } => {
 			let m = s.chain.model(*id).await?.with_context(|| format!("no model {id}"))?;
-			let mut v = serde_json::to_value(&m)?;
-			v["id"] = json!(id);
-			Output::new(describe_model(*id, &m), v)
+			Output::new(describe_model(&m), serde_json::to_value(&m)?)
 		}
 	})
 }

@@ -2,35 +2,40 @@
 
 pub use crate::chain::{answer_text, status_name};
 use crate::{
-	chain::{JobStatus, JobUpdate, JobView, Model, ProviderView},
+	chain::{JobShow, JobStatus, JobUpdate, Model, ProviderStatus},
 	spec::{format_amount, format_rule, format_tensor_spec},
 };
-use infera_primitives::market::{JobView as MarketJobView, MarketParameters};
+use infera_primitives::market::MarketParameters;
 use std::fmt::Write as _;
 
 /// Human-readable form of a model.
-pub fn describe_model(id: u32, m: &Model) -> String {
-	format!(
-		"model {id}: {} v{} by {}\n  artifact {}\n  uri {}\n  input {} ({} bytes) -> output {} rule {} ({} canonical bytes)\n  fee {}  deposit {}  open jobs {}{}",
+pub fn describe_model(m: &Model) -> String {
+	let mut s = format!(
+		"model {}: {} v{} by {}\n  artifact {}\n  uri {}\n  input {} ({} bytes) -> output {} rule {} ({} canonical bytes)\n  fee {}  deposit {}  open jobs {}{}",
+		m.id,
 		String::from_utf8_lossy(&m.name),
 		m.version,
 		m.owner,
 		format_args!("0x{}", hex::encode(m.artifact_hash)),
-		String::from_utf8_lossy(&m.uri),
+		String::from_utf8_lossy(&m.artifact_uri),
 		format_tensor_spec(&m.input),
 		m.input_len,
 		format_tensor_spec(&m.output),
-		format_rule(*m.rule),
-		m.canonical_output_len,
+		format_rule(m.rule),
+		m.output_len,
 		format_amount(m.fee),
 		format_amount(m.deposit),
-		m.in_use,
+		m.open_jobs,
 		if m.deprecated { "  DEPRECATED" } else { "" },
-	)
+	);
+	let lineage = [("succeeds", m.predecessor), ("succeeded by", m.successor)];
+	for (relation, other) in lineage {
+		if let Some(other) = other {
+			let _ = write!(s, "\n  {relation} model {other}");
+		}
+	}
+	s
 }
-
-/// A job as the `market_*` methods report it.
-pub(super) type MarketJob = MarketJobView<subxt::utils::AccountId32, u128, u32>;
 
 /// Human-readable form of the parameters in force (as `market_parameters` returns them), by
 /// the names `gov propose-parameter` takes.
@@ -63,10 +68,10 @@ pub fn describe_parameters(p: &MarketParameters<u128, u32>) -> String {
 	s
 }
 
-/// Human-readable form of a provider.
-pub fn describe_provider(v: &ProviderView) -> String {
+/// Human-readable form of a provider (or of the stake an account has left unbonding).
+pub fn describe_provider(v: &ProviderStatus) -> String {
 	let mut s = format!("provider {}", v.account);
-	match &v.provider {
+	let unlocking = match &v.provider {
 		Some(p) => {
 			let _ = write!(
 				s,
@@ -78,28 +83,39 @@ pub fn describe_provider(v: &ProviderView) -> String {
 				p.active_jobs,
 				format_amount(p.price)
 			);
+			if let Some(operator) = &p.operator {
+				let _ =
+					write!(s, "\n  operator {operator} (answers its jobs; can do nothing else)");
+			}
+			let _ = write!(s, "\n  bonded {}", format_amount(p.bonded));
+			let r = &p.record;
+			let _ = write!(
+				s,
+				"\n  record: {} answered, {} wrong, {} missed, {} slashed",
+				r.answered,
+				r.wrong,
+				r.missed,
+				format_amount(r.slashed)
+			);
+			&p.unlocking
 		}
-		None => s.push_str("\n  not registered"),
-	}
-	if let Some(operator) = &v.operator {
-		let _ = write!(s, "\n  operator {operator} (answers its jobs; can do nothing else)");
-	}
-	if let Some(l) = &v.ledger {
-		let _ = write!(s, "\n  bonded {}", format_amount(l.bonded));
-		for c in &l.unbonding {
-			let _ =
-				write!(s, "\n  unbonding {} until block {}", format_amount(c.value), c.unlock_at);
+		None => {
+			s.push_str("\n  not registered");
+			&v.leaving
 		}
+	};
+	for c in unlocking {
+		let _ = write!(s, "\n  unbonding {} until block {}", format_amount(c.value), c.unlock_at);
 	}
 	s
 }
 
 /// Human-readable form of a job.
-pub fn describe_job(v: &JobView) -> String {
+pub fn describe_job(v: &JobShow) -> String {
 	let j = &v.job;
 	let mut s = format!(
 		"job {}: model {} by {} — {}\n  submitted at block {}, held {}, author fee {}, protocol fee {}",
-		v.id,
+		j.id,
 		j.model,
 		j.user,
 		status_name(&j.status),
@@ -120,7 +136,13 @@ pub fn describe_job(v: &JobView) -> String {
 	for a in &j.arbitrators {
 		let _ = write!(s, "\n  arbitrator {}: {}", a.provider, answer_text(&a.answer));
 	}
-	match *j.status {
+	if j.audited {
+		let _ = write!(s, "\n  audited: the second provider is a blind auditor");
+	}
+	if j.audit_fee > 0 {
+		let _ = write!(s, "\n  audit fee {}", format_amount(j.audit_fee));
+	}
+	match j.status {
 		JobStatus::Pending { deadline } | JobStatus::Revealing { deadline } => {
 			let _ = write!(s, "\n  deadline block {deadline}");
 			if let Some(at) = j.cancel_at {
@@ -156,7 +178,7 @@ pub fn describe_update(u: &JobUpdate) -> String {
 		}
 		JobUpdate::Settled { job_id, job, paid } => {
 			let mut s = format!("job {job_id}: {}", status_name(&job.job.status));
-			match *job.job.status {
+			match job.job.status {
 				JobStatus::Failed { reason, at } => {
 					let _ = write!(s, " at block {at}: {reason:?}, user refunded");
 				}

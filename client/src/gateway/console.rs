@@ -17,10 +17,10 @@
 use super::{
 	error::GatewayError,
 	follower::{BlockNews, TimelineEntry},
-	jobs::Job,
 	oip, Gateway, Model,
 };
 use crate::{
+	chain::{Job, Provider},
 	governance::{ReferendumIndex, ReferendumState},
 	runtime::infera,
 };
@@ -37,7 +37,7 @@ use axum::{
 use futures::{Stream, StreamExt};
 use infera_primitives::{
 	job::JobStatus,
-	market::{MarketParameters, ProviderView, Quote},
+	market::{MarketParameters, Quote},
 	JobId,
 };
 use serde::{Deserialize, Serialize};
@@ -106,7 +106,7 @@ struct Overview {
 	#[serde(with = "infera_primitives::serde_hex::display")]
 	free: u128,
 	models: Vec<QuotedModel>,
-	providers: Vec<ProviderView<AccountId32, u128>>,
+	providers: Vec<Provider>,
 	parameters: MarketParameters<u128, u32>,
 	referenda: Vec<Referendum>,
 	/// Whether submitting a job needs the gateway's token.
@@ -116,7 +116,7 @@ struct Overview {
 async fn overview(State(gw): State<Arc<Gateway>>) -> Result<Json<Overview>, GatewayError> {
 	let models = gw.models().await?;
 	let mut quoted = Vec::with_capacity(models.len());
-	let mut providers: BTreeMap<AccountId32, ProviderView<AccountId32, u128>> = BTreeMap::new();
+	let mut providers: BTreeMap<AccountId32, Provider> = BTreeMap::new();
 	for model in models {
 		let mut quotes = BTreeMap::new();
 		for r in QUOTED_REDUNDANCIES {
@@ -126,7 +126,7 @@ async fn overview(State(gw): State<Arc<Gateway>>) -> Result<Json<Overview>, Gate
 			};
 			quotes.insert(r, quote);
 		}
-		let serving: Vec<ProviderView<AccountId32, u128>> =
+		let serving: Vec<Provider> =
 			gw.chain.market("market_providers", rpc_params![model.id]).await?;
 		for p in serving {
 			providers.insert(p.account, p);
@@ -190,23 +190,11 @@ async fn detail(gw: &Gateway, job: Job) -> Result<JobDetail, GatewayError> {
 	Ok(JobDetail { timeline: gw.follower.timeline(job.id), job, output })
 }
 
-async fn job_at(gw: &Gateway, id: JobId) -> Result<Option<Job>, GatewayError> {
-	match gw.chain.rpc.request::<Job>("market_job", rpc_params![id]).await {
-		Ok(job) => Ok(Some(job)),
-		Err(subxt::rpcs::Error::User(e))
-			if e.code == infera_primitives::market::rpc_error::UNKNOWN_JOB =>
-		{
-			Ok(None)
-		}
-		Err(e) => Err(GatewayError::Chain(e.to_string())),
-	}
-}
-
 async fn job(
 	State(gw): State<Arc<Gateway>>,
 	Path(id): Path<JobId>,
 ) -> Result<Json<JobDetail>, GatewayError> {
-	let job = job_at(&gw, id).await?.ok_or(GatewayError::UnknownJob(id))?;
+	let job = gw.chain.job(id).await?.ok_or(GatewayError::UnknownJob(id))?;
 	Ok(Json(detail(&gw, job).await?))
 }
 
@@ -221,7 +209,7 @@ async fn recent_jobs(State(gw): State<Arc<Gateway>>) -> Result<Json<Vec<JobDetai
 		.unwrap_or(0);
 	let mut out = Vec::new();
 	for id in (next.saturating_sub(RECENT_JOBS)..next).rev() {
-		if let Some(job) = job_at(&gw, id).await? {
+		if let Some(job) = gw.chain.job(id).await? {
 			out.push(detail(&gw, job).await?);
 		}
 	}

@@ -1,12 +1,16 @@
 //! The gateway's one subscription to the chain: it follows finalized blocks, announces each
 //! (waiting requests and the console's live updates wake on it) and keeps every job's timeline
-//! from the job pallet's events: submitted → committed → revealed → paid, with the block of each
-//! step and the attestation a provider revealed.
+//! from the job pallet's events, decoded as the generated `JobEscrow` event enum: submitted →
+//! assigned → committed → revealed → paid, with the block of each step, the provider of each
+//! assignment, answer and slash, and the attestation a provider revealed.
 //!
 //! Timelines are kept for the newest [`MAX_TRACKED_JOBS`] jobs seen since the gateway started;
 //! older jobs show only what the chain's job record says.
 
-use crate::chain::Chain;
+use crate::{
+	chain::Chain,
+	runtime::infera::{self, job_escrow::Event as JobEvent},
+};
 use infera_primitives::{attestation::Attestation, JobId};
 use serde::Serialize;
 use std::{
@@ -40,8 +44,10 @@ pub struct Tip {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Phase {
-	/// Submitted, with its providers drawn (`JobSubmitted`).
+	/// Submitted (`JobSubmitted`).
 	Submitted,
+	/// A provider was drawn to answer it (`JobSubmitted`, one step per provider).
+	Assigned,
 	/// A provider committed to a hidden answer (`ResultCommitted`).
 	Committed,
 	/// The reveal window opened (`RevealOpened`).
@@ -62,25 +68,40 @@ pub enum Phase {
 	CancelRequested,
 	/// Cancelled and refunded (`JobCancelled`).
 	Cancelled,
+	/// A provider lost stake over it (`ProviderSlashed`).
+	Slashed,
 }
 
-impl Phase {
-	/// The phase an event of the job pallet stands for, if it is about one job.
-	fn of_event(name: &str) -> Option<Phase> {
-		Some(match name {
-			"JobSubmitted" => Phase::Submitted,
-			"ResultCommitted" => Phase::Committed,
-			"RevealOpened" => Phase::RevealOpened,
-			"ResultRevealed" => Phase::Revealed,
-			"AuditOpened" => Phase::AuditOpened,
-			"ArbitrationOpened" => Phase::ArbitrationOpened,
-			"JobCompleted" => Phase::Paid,
-			"JobRefused" => Phase::Refused,
-			"JobFailed" => Phase::Failed,
-			"CancelRequested" => Phase::CancelRequested,
-			"JobCancelled" => Phase::Cancelled,
-			_ => return None,
-		})
+/// The steps of a job one event of the job pallet stands for: the job, the phase and the
+/// provider it names, if any.
+fn steps(event: JobEvent) -> Vec<(JobId, Phase, Option<AccountId32>)> {
+	let one = |job_id, phase, provider| vec![(job_id, phase, provider)];
+	match event {
+		JobEvent::JobSubmitted { job_id, providers, .. } => {
+			let assigned = providers.0.into_iter().map(|p| (job_id, Phase::Assigned, Some(p)));
+			std::iter::once((job_id, Phase::Submitted, None)).chain(assigned).collect()
+		}
+		JobEvent::ResultCommitted { job_id, provider } => {
+			one(job_id, Phase::Committed, Some(provider))
+		}
+		JobEvent::RevealOpened { job_id, .. } => one(job_id, Phase::RevealOpened, None),
+		JobEvent::ResultRevealed { job_id, provider, .. } => {
+			one(job_id, Phase::Revealed, Some(provider))
+		}
+		JobEvent::AuditOpened { job_id, auditor, .. } => {
+			one(job_id, Phase::AuditOpened, Some(auditor))
+		}
+		JobEvent::ArbitrationOpened { job_id, .. } => one(job_id, Phase::ArbitrationOpened, None),
+		JobEvent::JobCompleted { job_id, .. } => one(job_id, Phase::Paid, None),
+		JobEvent::JobRefused { job_id, .. } => one(job_id, Phase::Refused, None),
+		JobEvent::JobFailed { job_id, .. } => one(job_id, Phase::Failed, None),
+		JobEvent::CancelRequested { job_id, .. } => one(job_id, Phase::CancelRequested, None),
+		JobEvent::JobCancelled { job_id } => one(job_id, Phase::Cancelled, None),
+		JobEvent::ProviderSlashed { job_id, provider, .. } => {
+			one(job_id, Phase::Slashed, Some(provider))
+		}
+		// An expired job's record is gone; its timeline stays as it was.
+		JobEvent::JobExpired { .. } => Vec::new(),
 	}
 }
 
@@ -91,7 +112,7 @@ pub struct TimelineEntry {
 	pub block: u32,
 	/// What happened.
 	pub phase: Phase,
-	/// The provider, for commits and reveals.
+	/// The provider, for assignments, audits, commits, reveals and slashes.
 	#[serde(skip_serializing_if = "Option::is_none")]
 	pub provider: Option<AccountId32>,
 	/// The worker's signature over the revealed outcome (`0x` hex), for reveals.
@@ -106,16 +127,6 @@ pub struct BlockNews {
 	pub block: u32,
 	/// Each job step in it.
 	pub jobs: Vec<(JobId, Phase)>,
-}
-
-#[derive(scale_decode::DecodeAsType)]
-struct JobEventFields {
-	job_id: JobId,
-}
-
-#[derive(scale_decode::DecodeAsType)]
-struct ProviderEventFields {
-	provider: AccountId32,
 }
 
 #[derive(scale_decode::DecodeAsType)]
@@ -232,46 +243,31 @@ impl Follower {
 			let mut extrinsics = None;
 			for ev in events.iter() {
 				let ev = ev?;
-				if ev.pallet_name() != "JobEscrow" {
-					continue;
-				}
-				let Some(phase) = Phase::of_event(ev.event_name()) else { continue };
-				let Ok(JobEventFields { job_id }) = ev.decode_fields_unchecked_as() else {
+				let infera::Event::JobEscrow(event) = ev.decode_as::<infera::Event>()? else {
 					continue;
 				};
-				let provider = match phase {
-					Phase::Committed | Phase::Revealed => ev
-						.decode_fields_unchecked_as::<ProviderEventFields>()
-						.ok()
-						.map(|f| f.provider),
-					Phase::Submitted
-					| Phase::RevealOpened
-					| Phase::AuditOpened
-					| Phase::ArbitrationOpened
-					| Phase::Paid
-					| Phase::Refused
-					| Phase::Failed
-					| Phase::CancelRequested
-					| Phase::Cancelled => None,
-				};
-				let attestation = match (phase, ev.phase()) {
-					(Phase::Revealed, EventPhase::ApplyExtrinsic(index)) => {
-						if extrinsics.is_none() {
-							extrinsics = Some(at.extrinsics().fetch().await?);
+				for (job_id, phase, provider) in steps(event) {
+					let attestation = match (phase, ev.phase()) {
+						(Phase::Revealed, EventPhase::ApplyExtrinsic(index)) => {
+							if extrinsics.is_none() {
+								extrinsics = Some(at.extrinsics().fetch().await?);
+							}
+							extrinsics
+								.as_ref()
+								.and_then(|all| all.iter().nth(index as usize))
+								.and_then(Result::ok)
+								.and_then(|ext| {
+									ext.decode_call_data_fields_unchecked_as::<AnswerCallFields>()
+										.ok()
+								})
+								.map(|f| format!("0x{}", hex::encode(f.attestation.0.signature.0)))
 						}
-						extrinsics
-							.as_ref()
-							.and_then(|all| all.iter().nth(index as usize))
-							.and_then(Result::ok)
-							.and_then(|ext| {
-								ext.decode_call_data_fields_unchecked_as::<AnswerCallFields>().ok()
-							})
-							.map(|f| format!("0x{}", hex::encode(f.attestation.0.signature.0)))
-					}
-					_ => None,
-				};
-				self.record(job_id, TimelineEntry { block: number, phase, provider, attestation });
-				jobs.push((job_id, phase));
+						_ => None,
+					};
+					let entry = TimelineEntry { block: number, phase, provider, attestation };
+					self.record(job_id, entry);
+					jobs.push((job_id, phase));
+				}
 			}
 			self.tips.send_replace(Some(Tip { number, hash: block.hash() }));
 			// Nobody listening is fine.

@@ -12,11 +12,11 @@
 
 use super::{error::GatewayError, follower::Follower};
 use crate::{
-	chain::{Chain, TxEvents},
+	chain::{Chain, Job, TxEvents},
 	runtime::infera::{self, runtime_types::bounded_collections::bounded_vec::BoundedVec},
 };
 use infera_primitives::{
-	market::{rpc_error::UNKNOWN_JOB, JobView, Quote},
+	market::{rpc_error::UNKNOWN_JOB, Quote},
 	JobId, ModelId,
 };
 use std::time::{Duration, Instant};
@@ -30,9 +30,6 @@ use subxt::{
 };
 use subxt_signer::sr25519::Keypair;
 use tokio::sync::Mutex;
-
-/// A job as the node's `market_job` reports it.
-pub type Job = JobView<AccountId32, u128, u32>;
 
 /// Blocks a gateway transaction stays valid: one that is not in a block by then is dropped
 /// rather than landing long after its request gave up.

@@ -40,16 +40,16 @@ use error::GatewayError;
 use follower::{Follower, Phase};
 use infera_primitives::{
 	bearer::BearerToken,
-	market::{rpc_error::NO_QUOTE, MarketParameters, ModelView, Quote, QuoteError, MAX_PAGE},
+	market::{rpc_error::NO_QUOTE, MarketParameters, Quote, QuoteError},
 	ModelId,
 };
-use jobs::{Job, Signer, Submitted};
+use jobs::{Signer, Submitted};
 use serde_json::{Map, Value};
 use std::{net::SocketAddr, sync::Arc, time::Duration};
-use subxt::{rpcs::rpc_params, utils::AccountId32};
+use subxt::rpcs::rpc_params;
 
-/// A model as the node's `market_model(s)` reports it.
-pub type Model = ModelView<AccountId32, u128>;
+/// Models and jobs, as the marketplace API shows them.
+pub use crate::chain::{Job, Model};
 
 /// How the gateway runs jobs.
 #[derive(Clone, Debug)]
@@ -96,17 +96,7 @@ impl Gateway {
 
 	/// Every registered model version, by id.
 	pub async fn models(&self) -> Result<Vec<Model>, GatewayError> {
-		let mut all: Vec<Model> = Vec::new();
-		loop {
-			let after = all.last().map(|m| m.id);
-			let page: Vec<Model> =
-				self.chain.market("market_models", rpc_params![after, MAX_PAGE]).await?;
-			let full = page.len() as u32 == MAX_PAGE;
-			all.extend(page);
-			if !full {
-				return Ok(all);
-			}
-		}
+		Ok(self.chain.models().await?)
 	}
 
 	/// The model `name` (a registered name, or an id) at `version` (default: the newest).
@@ -280,6 +270,7 @@ fn log(submitted: &Submitted, phase: Phase, detail: &str) {
 pub fn phase_name(phase: Phase) -> &'static str {
 	match phase {
 		Phase::Submitted => "submitted",
+		Phase::Assigned => "assigned",
 		Phase::Committed => "committed",
 		Phase::RevealOpened => "reveal opened",
 		Phase::Revealed => "revealed",
@@ -290,6 +281,7 @@ pub fn phase_name(phase: Phase) -> &'static str {
 		Phase::Failed => "failed, refunded",
 		Phase::CancelRequested => "cancel requested",
 		Phase::Cancelled => "cancelled",
+		Phase::Slashed => "slashed",
 	}
 }
 
@@ -614,10 +606,12 @@ mod tests {
 		let spec = TensorSpec { dtype: DType::F32, shape: vec![4].try_into().unwrap() };
 		Model {
 			id,
-			owner: AccountId32([owner; 32]),
+			owner: subxt::utils::AccountId32([owner; 32]),
 			name: name.into(),
 			version,
 			latest,
+			predecessor: None,
+			successor: None,
 			fee: 0,
 			artifact_hash: [0; 32],
 			artifact_uri: Vec::new(),
@@ -628,6 +622,7 @@ mod tests {
 			output_len: 4,
 			deprecated: false,
 			open_jobs: 0,
+			deposit: 0,
 		}
 	}
 

@@ -1,11 +1,12 @@
 //! Shared fixtures: the exported demo models, the held-out set, engines built like main.rs.
 
 use infera_primitives::{
-	model::{AgreementRule, TensorSpec},
+	manifest::{Manifest, ManifestModel},
+	model::AgreementRule,
 	Digest, Hash,
 };
 use infera_worker::{
-	api::{parse_digest, Api},
+	api::Api,
 	attest::Attestor,
 	batcher::BatchConfig,
 	engine::{Answer, Engine, EngineConfig, ModelSpec},
@@ -14,30 +15,12 @@ use infera_worker::{
 	sandbox::{Isolation, SandboxConfig},
 	store::ModelStore,
 };
-use serde::Deserialize;
 use std::{
 	collections::BTreeMap,
 	path::{Path, PathBuf},
 	sync::{Arc, OnceLock},
 	time::Duration,
 };
-
-/// One model of `manifest.json`.
-#[derive(Clone, Debug, Deserialize)]
-pub struct ManifestModel {
-	pub file: String,
-	pub hash: String,
-	pub input: TensorSpec,
-	pub output: TensorSpec,
-	pub rule: AgreementRule,
-	pub heldout_accuracy: f64,
-	pub expected_outputs: String,
-}
-
-#[derive(Debug, Deserialize)]
-struct Manifest {
-	models: BTreeMap<String, ManifestModel>,
-}
 
 /// The exported models and the held-out set.
 pub struct Fixtures {
@@ -62,8 +45,7 @@ pub fn fixtures() -> &'static Fixtures {
 		if !dir.join("manifest.json").exists() {
 			export_models(&dir);
 		}
-		let manifest: Manifest =
-			serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+		let manifest = Manifest::read(&dir.join("manifest.json")).unwrap();
 		let heldout = std::fs::read(dir.join("heldout.bin")).unwrap();
 		let labels =
 			serde_json::from_slice(&std::fs::read(dir.join("heldout_labels.json")).unwrap())
@@ -117,7 +99,7 @@ impl Fixtures {
 	}
 
 	pub fn hash(&self, name: &str) -> Digest {
-		parse_digest("hash", &self.model(name).hash).unwrap()
+		self.model(name).hash
 	}
 
 	pub fn uri(&self, name: &str) -> String {
@@ -132,7 +114,8 @@ impl Fixtures {
 
 	/// PyTorch's outputs on the held-out set, 10 logits per input.
 	pub fn expected(&self, name: &str) -> Vec<f32> {
-		let bytes = std::fs::read(self.dir.join(&self.model(name).expected_outputs)).unwrap();
+		let file = self.model(name).expected_outputs.as_ref().expect("the export's outputs");
+		let bytes = std::fs::read(self.dir.join(file)).unwrap();
 		bytes.chunks_exact(4).map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
 	}
 }
@@ -232,7 +215,7 @@ pub fn load_params(name: &str, rule: AgreementRule) -> serde_json::Value {
 	let f = fixtures();
 	let spec = f.spec(name, rule);
 	serde_json::json!({
-		"hash": f.model(name).hash,
+		"hash": format!("0x{}", hex::encode(f.hash(name))),
 		"uri": f.uri(name),
 		"input": spec.input,
 		"output": spec.output,

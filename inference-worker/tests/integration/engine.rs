@@ -45,7 +45,7 @@ async fn outputs_match_pytorch_and_reach_its_accuracy() {
 		}
 		let accuracy = correct as f64 / f.labels.len() as f64;
 		println!("{name}: held-out accuracy {accuracy:.4} over {} inputs", f.labels.len());
-		assert!((accuracy - f.model(name).heldout_accuracy).abs() < 1e-3);
+		assert!((accuracy - f.model(name).heldout_accuracy.expect("scored")).abs() < 1e-3);
 		assert!(accuracy > 0.9);
 	}
 }

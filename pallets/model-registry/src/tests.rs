@@ -532,6 +532,13 @@ fn model_views_show_the_latest_version_and_page_by_id() {
 		assert_eq!((view.owner, view.version, view.latest), (ALICE, 1, second));
 		assert_eq!((view.name, view.artifact_uri), (b"mnist".to_vec(), URI.to_vec()));
 		assert_eq!(ModelRegistry::model_view(second).unwrap().latest, second);
+		// The lineage links and the deposit are the stored entry's.
+		assert_eq!((view.predecessor, view.successor), (None, Some(second)));
+		let stored = Models::<Test>::get(first).unwrap();
+		assert!(stored.deposit > 0);
+		assert_eq!(view.deposit, stored.deposit);
+		let newer = ModelRegistry::model_view(second).unwrap();
+		assert_eq!((newer.predecessor, newer.successor), (Some(first), None));
 		let ids = |after, limit| -> Vec<u32> {
 			ModelRegistry::models(after, limit).into_iter().map(|m| m.id).collect()
 		};

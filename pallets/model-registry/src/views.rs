@@ -3,17 +3,13 @@
 use crate::{BalanceOf, Config, ModelByName, Models, NextModelId, Pallet};
 use alloc::vec::Vec;
 use infera_primitives::{
-	market::{ModelView, MAX_PAGE},
+	market::{ModelView, MAX_PAGE, MAX_SCANNED_IDS},
 	ModelId,
 };
 
 /// A model as the marketplace API shows it.
 pub type ModelViewOf<T> =
 	ModelView<<T as frame::deps::frame_system::Config>::AccountId, BalanceOf<T>>;
-
-/// Ids one page of [`Pallet::models`] looks at, at most: removed models leave gaps in the id
-/// sequence, and a page must stay cheap however many there are.
-pub const MAX_SCANNED_IDS: u32 = 10 * MAX_PAGE;
 
 impl<T: Config> Pallet<T> {
 	/// Model `id`, with the newest version of its lineage.
@@ -26,6 +22,8 @@ impl<T: Config> Pallet<T> {
 			name: m.name.into_inner(),
 			version: m.version,
 			latest,
+			predecessor: m.predecessor,
+			successor: m.successor,
 			fee: m.fee,
 			artifact_hash: m.artifact_hash,
 			artifact_uri: m.uri.into_inner(),
@@ -36,6 +34,7 @@ impl<T: Config> Pallet<T> {
 			output_len: m.canonical_output_len,
 			deprecated: m.deprecated,
 			open_jobs: m.in_use,
+			deposit: m.deposit,
 		})
 	}
 

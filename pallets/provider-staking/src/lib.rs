@@ -97,14 +97,7 @@ pub type ProviderOf<T> = ProviderInfo<T>;
 /// The models a provider serves.
 pub type ModelsOf<T> = BoundedVec<ModelId, <T as Config>::MaxModelsPerProvider>;
 
-/// Stake waiting for its unlock block.
-#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug, TypeInfo, MaxEncodedLen)]
-pub struct UnlockChunk<Balance, BlockNumber> {
-	/// Amount still held.
-	pub value: Balance,
-	/// First block at which `withdraw_unbonded` releases it.
-	pub unlock_at: BlockNumber,
-}
+pub use infera_primitives::market::UnlockChunk;
 
 /// The stake of an account: bonded and unbonding, all of it held.
 #[derive(

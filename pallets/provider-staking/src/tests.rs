@@ -537,8 +537,12 @@ fn provider_view_shows_stake_terms_and_serving_index() {
 	ExtBuilder.build_and_execute(|| {
 		register(P1);
 		assert_ok!(ProviderStaking::unbond(RuntimeOrigin::signed(P1), 50));
+		assert_ok!(set_operator(P1, Some(OPERATOR)));
 		let view = ProviderStaking::provider_view(&P1).unwrap();
 		assert_eq!((view.bonded, view.unbonding, view.price), (150, 50, PRICE));
+		assert_eq!(view.unlocking, chunks(P1));
+		assert_eq!(view.unlocking, vec![UnlockChunk { value: 50, unlock_at: 11 }]);
+		assert_eq!((view.worker, view.operator), (worker(P1 as u8).0, Some(OPERATOR)));
 		assert_eq!((view.capacity, view.active_jobs, view.online), (2, 0, true));
 		assert_eq!(view.models, vec![0, 1]);
 		assert_eq!(view.record, Default::default());

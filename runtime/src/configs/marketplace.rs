@@ -28,7 +28,7 @@ pub const TREASURY_PALLET_ID: PalletId = PalletId(infera_primitives::TREASURY_PA
 parameter_types! {
 	/// `pallet-treasury`'s account. It is endowed with the existential deposit at genesis so
 	/// that small first transfers into it cannot fail.
-	pub TreasuryAccount: AccountId = TREASURY_PALLET_ID.into_account_truncating();
+	pub TreasuryAccount: AccountId = infera_primitives::treasury_account();
 }
 
 /// The treasury's account id (for genesis and tests).

@@ -170,10 +170,25 @@ fn jobs_of_pages_a_users_jobs_newest_first_until_they_expire() {
 			(view.user, view.model, view.held, view.result),
 			(USER, MODEL, view.price, None)
 		);
+		// The view carries the stored record's terms.
+		let stored = Jobs::<Test>::get(ids[0]).unwrap();
+		assert_eq!(
+			(view.input_hash, view.input_len, view.output_len, view.author),
+			(stored.input_hash, INPUT_LEN, OUTPUT_LEN, AUTHOR)
+		);
+		assert_eq!(
+			(view.author_fee, view.protocol_fee, view.audit_fee, view.audited),
+			(AUTHOR_FEE, stored.protocol_fee, stored.audit_fee, stored.audited)
+		);
+		assert_eq!(view.price, stored.price());
+		assert_eq!(view.cancel_at, None);
 		// Cancelled jobs (after the grace) expire after the retention and leave the index.
 		for id in &ids {
 			assert_ok!(JobEscrow::cancel_job(RuntimeOrigin::signed(USER), *id));
 		}
+		let cancel_at = JobEscrow::job_view(ids[0]).unwrap().cancel_at;
+		assert_eq!(cancel_at, Jobs::<Test>::get(ids[0]).unwrap().cancel_at);
+		assert!(cancel_at >= Some(System::block_number() + CancelGrace::get()));
 		run_to_block(System::block_number() + CancelGrace::get() + Retention::get() + 1);
 		assert_eq!(page(None, 10), Vec::<JobId>::new());
 		assert!(JobEscrow::job_view(ids[0]).is_none());
