@@ -146,7 +146,8 @@ async function refreshOverview() {
 
 function timelineItems(detail) {
   const seen = detail.timeline.map((t) => {
-    const who = !t.provider ? "" : t.phase === "assigned" ? ` to ${short(t.provider)}` : ` by ${short(t.provider)}`;
+    const preposition = { assigned: "to", slashed: "of", audit_opened: "to" }[t.phase] || "by";
+    const who = t.provider ? ` ${preposition} ${short(t.provider)}` : "";
     const att = t.attestation ? ` (attestation ${t.attestation.slice(0, 18)}…)` : "";
     return el("li", { "data-phase": t.phase, class: "done" }, `${t.phase.replaceAll("_", " ")} at block ${t.block}${who}${att}`);
   });
@@ -186,8 +187,9 @@ async function refreshFollowed() {
   const answer = answerOf(detail);
   if (answer !== null) $("#run-answer").textContent = answer;
   else if (["failed", "refused", "cancelled"].includes(name)) $("#run-answer").textContent = `none (${name})`;
-  // Settled once a finalized block says so (the job record may be a best block ahead; the
-  // gateway follows every job it submitted from its first block on).
+  // Settled once the followed blocks say so (the job record, read at the newest finalized block,
+  // may be ahead of the block the gateway's follower has processed; it follows every job it
+  // submitted from its first block on).
   if (detail.timeline.some((t) => FINAL_PHASES.has(t.phase))) $("#run-result").dataset.settled = "true";
 }
 

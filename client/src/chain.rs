@@ -469,7 +469,7 @@ impl Chain {
 		let mut revealing = false;
 		loop {
 			let at = self.client.at_current_block().await?;
-			let job = self.job(id).await?.with_context(|| format!("job {id} not found"))?;
+			let job = job_at(&at, id).await?.with_context(|| format!("job {id} not found"))?;
 			// A change first seen after settlement happened by the settlement block at the latest
 			// (redundancy 1 answers settle in their own block).
 			let block = job.status.finished_at().unwrap_or(at.block_number() as u32);
@@ -480,8 +480,9 @@ impl Chain {
 					providers: job.assignments.iter().map(|a| a.provider).collect(),
 					block: job.submitted_at,
 				});
-				seen_answers = vec![Answer::Pending; job.assignments.len()];
 			}
+			// An audit adds the auditor to the assignments after submission.
+			seen_answers.resize(job.assignments.len(), Answer::Pending);
 			for (i, a) in job.assignments.iter().enumerate() {
 				if seen_answers.get(i) != Some(&a.answer) && a.answer != Answer::Pending {
 					on_update(&JobUpdate::Answered {
@@ -597,20 +598,28 @@ pub async fn models_at(at: &AtBlock) -> Result<Vec<Model>> {
 		.await?
 		.decode()?;
 	let mut all: Vec<Model> = Vec::new();
-	// The first id of the window the next page scans: a page looks at most `MAX_SCANNED_IDS`
-	// ids, so a short page means its whole window was scanned, not that no model follows.
 	let mut first: ModelId = 0;
 	while first < next {
 		let call = infera::runtime_apis().market_api().models(first.checked_sub(1), MAX_PAGE);
 		let page: Vec<Model> =
 			at.runtime_apis().call(call).await?.into_iter().map(|m| m.0).collect();
-		first = match (page.len() as u32 == MAX_PAGE, page.last()) {
-			(true, Some(last)) => last.id.saturating_add(1),
-			(true, None) | (false, _) => first.saturating_add(MAX_SCANNED_IDS),
-		};
+		first = next_window(first, page.iter().map(|m| m.id));
 		all.extend(page);
 	}
 	Ok(all)
+}
+
+/// The first id the next page of [`MarketApi::models`] should scan, after a page that scanned
+/// from `first` and returned the models `ids`. A page looks at most [`MAX_SCANNED_IDS`] ids, so
+/// a short page means its whole window was scanned, not that no model follows.
+///
+/// [`MarketApi::models`]: infera_primitives::market::MarketApi::models
+fn next_window(first: ModelId, ids: impl ExactSizeIterator<Item = ModelId>) -> ModelId {
+	let full = ids.len() as u32 == MAX_PAGE;
+	match ids.last() {
+		Some(last) if full => last.saturating_add(1),
+		Some(_) | None => first.saturating_add(MAX_SCANNED_IDS),
+	}
 }
 
 /// Provider `account` at `at`, if registered.
@@ -680,5 +689,33 @@ pub fn describe_tx_error(e: TransactionFinalizedSuccessError) -> anyhow::Error {
 			TransactionEventsError::ExtrinsicFailed(d),
 		) => anyhow!("dispatch error: {d}"),
 		_ => anyhow!("{e}"),
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+
+	/// `MarketApi::models` as the registry pallet answers it, over the ids in `registry`.
+	fn page(registry: &[ModelId], next: ModelId, first: ModelId) -> Vec<ModelId> {
+		let end = next.min(first + MAX_SCANNED_IDS);
+		let ids = registry.iter().copied().filter(|id| (first..end).contains(id));
+		ids.take(MAX_PAGE as usize).collect()
+	}
+
+	#[test]
+	fn paging_finds_every_model_across_full_pages_and_gaps_wider_than_a_window() {
+		// Three full pages, then a gap of 2.5 windows of removed models, then a few more.
+		let mut registry: Vec<ModelId> = (0..3 * MAX_PAGE + 7).collect();
+		let far = 3 * MAX_PAGE + 7 + MAX_SCANNED_IDS * 5 / 2;
+		registry.extend(far..far + 3);
+		let next = far + 3;
+		let (mut found, mut first) = (Vec::new(), 0);
+		while first < next {
+			let ids = page(&registry, next, first);
+			first = next_window(first, ids.iter().copied());
+			found.extend(ids);
+		}
+		assert_eq!(found, registry);
 	}
 }

@@ -53,7 +53,8 @@ async fn every_actor_command_works_and_errors_say_what_to_do() -> Result<()> {
 	};
 	let v = |args: &[&str]| args.iter().map(|s| s.to_string()).collect::<Vec<_>>();
 	let dir = tempfile::tempdir()?;
-	let artifact = digits.dir.join(format!("{MODEL}.pt")).to_string_lossy().to_string();
+	let file = &digits.manifest.model(MODEL)?.file;
+	let artifact = digits.dir.join(file).to_string_lossy().to_string();
 	let uri = digits.artifact_uri(MODEL)?;
 
 	// Model author: register, publish a version, set its fee, deprecate the first.

@@ -4,6 +4,7 @@
 //! leaks no escrow, and the console runs a digit in headless Chromium.
 
 use anyhow::{ensure, Context, Result};
+use infera_client::chain::Job;
 use infera_client::gateway::oip::{InferResponse, ModelMetadata};
 use infera_e2e::{
 	market::{self, keypair, Digits, MODEL},
@@ -11,7 +12,7 @@ use infera_e2e::{
 };
 use infera_primitives::{
 	attestation::{AttestationPayload, Outcome},
-	market::{JobView, Quote},
+	market::Quote,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -24,9 +25,6 @@ use subxt::{
 /// When the client gives up on a request: after the gateway submitted its job (at once), before
 /// it settles (a few blocks).
 const GIVE_UP_AFTER: Duration = Duration::from_millis(1500);
-
-/// A job as `market_job` reports it.
-type Job = JobView<AccountId32, u128, u32>;
 
 /// A dev chain whose digits model Alice serves.
 struct Market {

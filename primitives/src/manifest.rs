@@ -47,9 +47,10 @@ pub struct ManifestModel {
 /// The held-out set of an export.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Heldout {
-	/// The inputs, raw little-endian, one tensor after the other.
+	/// The file of the inputs, raw little-endian, one tensor after the other (relative to the
+	/// manifest's folder).
 	pub inputs: String,
-	/// Their labels, a JSON array.
+	/// The file of their labels, a JSON array (relative to the manifest's folder).
 	pub labels: String,
 	/// How many inputs.
 	pub count: u32,
@@ -71,7 +72,7 @@ pub enum ManifestError {
 impl core::fmt::Display for ManifestError {
 	fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
 		match self {
-			ManifestError::Io(e) => write!(f, "cannot read the manifest: {e}"),
+			ManifestError::Io(e) => write!(f, "cannot be read: {e}"),
 			ManifestError::Json(e) => write!(f, "not an export manifest: {e}"),
 			ManifestError::UnknownModel(name) => write!(f, "no model {name} in the manifest"),
 		}

@@ -20,8 +20,10 @@ use scale_info::TypeInfo;
 pub const MAX_PAGE: u32 = 100;
 
 /// Ids one page of [`MarketApi::models`] looks at, at most: removed models leave gaps in the id
-/// sequence, and a page must stay cheap however many there are. A page shorter than asked for
-/// has scanned its whole window, `after + 1 ..= after + MAX_SCANNED_IDS`; models may follow it.
+/// sequence, and a page must stay cheap however many there are. A page shorter than
+/// `min(limit, MAX_PAGE)` has scanned its whole window, `after + 1 ..= after + MAX_SCANNED_IDS`,
+/// and models may follow it: a client pages on from `after + MAX_SCANNED_IDS` until it passes
+/// the registry's `NextModelId`.
 pub const MAX_SCANNED_IDS: u32 = 10 * MAX_PAGE;
 
 /// Error codes of the node's `market_*` JSON-RPC methods (one per cause), for the node that
@@ -351,6 +353,10 @@ pub struct MarketParameters<Balance, BlockNumber> {
 
 polkadot_sdk::sp_api::decl_runtime_apis! {
 	/// Read access to the marketplace (served by the node's `market_*` JSON-RPC methods).
+	///
+	/// Version 2 added the models' lineage and deposit, the providers' worker key, operator and
+	/// unbonding chunks, and the jobs' terms and cancellation block to the views.
+	#[api_version(2)]
 	pub trait MarketApi<AccountId, Balance, BlockNumber>
 	where
 		AccountId: Codec,
@@ -360,7 +366,8 @@ polkadot_sdk::sp_api::decl_runtime_apis! {
 		/// What a job for `model` with `redundancy` providers (default: the governed default)
 		/// would cost now, with its breakdown.
 		fn quote(model: ModelId, redundancy: Option<u32>) -> Result<Quote<Balance>, QuoteError>;
-		/// Up to `limit` (at most [`MAX_PAGE`]) models with ids above `after`, by id.
+		/// Up to `limit` (at most [`MAX_PAGE`]) models with ids above `after`, by id, looking at
+		/// no more than [`MAX_SCANNED_IDS`] ids (see there for paging past gaps).
 		fn models(after: Option<ModelId>, limit: u32) -> Vec<ModelView<AccountId, Balance>>;
 		/// One model.
 		fn model(id: ModelId) -> Option<ModelView<AccountId, Balance>>;

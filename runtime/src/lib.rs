@@ -85,10 +85,10 @@ macro_rules! runtime_version {
 	};
 }
 #[cfg(not(feature = "spec-version-bump"))]
-runtime_version!(103);
+runtime_version!(104);
 // The same runtime one spec version later, for the runtime-upgrade test (`e2e/tests/upgrade.rs`).
 #[cfg(feature = "spec-version-bump")]
-runtime_version!(104);
+runtime_version!(105);
 
 /// Target block time. One second keeps the marketplace responsive (a job's result lands a few
 /// blocks after submission) and end-to-end tests quick; BABE slots have the same length.

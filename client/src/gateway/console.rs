@@ -209,7 +209,7 @@ async fn recent_jobs(State(gw): State<Arc<Gateway>>) -> Result<Json<Vec<JobDetai
 		.unwrap_or(0);
 	let mut out = Vec::new();
 	for id in (next.saturating_sub(RECENT_JOBS)..next).rev() {
-		if let Some(job) = gw.chain.job(id).await? {
+		if let Some(job) = crate::chain::job_at(&at, id).await? {
 			out.push(detail(&gw, job).await?);
 		}
 	}

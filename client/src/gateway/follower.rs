@@ -243,8 +243,18 @@ impl Follower {
 			let mut extrinsics = None;
 			for ev in events.iter() {
 				let ev = ev?;
-				let infera::Event::JobEscrow(event) = ev.decode_as::<infera::Event>()? else {
+				if ev.pallet_name() != "JobEscrow" {
 					continue;
+				}
+				// An event this build's metadata cannot decode (a runtime upgrade changed it) is
+				// skipped, not allowed to stop the follower: the block's other steps still count.
+				let event = match ev.decode_as::<infera::Event>() {
+					Ok(infera::Event::JobEscrow(event)) => event,
+					Ok(_) => continue,
+					Err(e) => {
+						eprintln!("gateway: block {number}: an undecodable JobEscrow event: {e}");
+						continue;
+					}
 				};
 				for (job_id, phase, provider) in steps(event) {
 					let attestation = match (phase, ev.phase()) {
@@ -274,5 +284,37 @@ impl Follower {
 			let _ = self.news.send(BlockNews { block: number, jobs });
 		}
 		anyhow::bail!("the finalized block stream ended")
+	}
+}
+
+#[cfg(test)]
+mod tests {
+	use super::*;
+	use crate::runtime::infera::runtime_types::bounded_collections::bounded_vec::BoundedVec;
+
+	#[test]
+	fn a_submission_is_one_step_and_an_assignment_per_provider_drawn() {
+		let (alice, bob) = (AccountId32([1; 32]), AccountId32([2; 32]));
+		let submitted = JobEvent::JobSubmitted {
+			job_id: 7,
+			user: alice.clone(),
+			model: 0,
+			providers: BoundedVec(vec![alice.clone(), bob.clone()]),
+			price: 1,
+			input_hash: [0; 32],
+			deadline: 9,
+		};
+		assert_eq!(
+			steps(submitted),
+			vec![
+				(7, Phase::Submitted, None),
+				(7, Phase::Assigned, Some(alice)),
+				(7, Phase::Assigned, Some(bob.clone())),
+			]
+		);
+		let committed = JobEvent::ResultCommitted { job_id: 7, provider: bob.clone() };
+		assert_eq!(steps(committed), vec![(7, Phase::Committed, Some(bob))]);
+		assert_eq!(steps(JobEvent::JobCancelled { job_id: 7 }), vec![(7, Phase::Cancelled, None)]);
+		assert_eq!(steps(JobEvent::JobExpired { job_id: 7 }), Vec::new());
 	}
 }
