@@ -425,15 +425,7 @@ impl Chain {
 	pub async fn job_show(&self, id: JobId) -> Result<Option<JobShow>> {
 		let at = self.client.at_current_block().await?;
 		let Some(job) = job_at(&at, id).await? else { return Ok(None) };
-		let rule = model_at(&at, job.model).await?.map(|m| m.rule);
-		let (output_text, top_k) = match (&job.result, rule) {
-			(Some(bytes), Some(rule)) => {
-				(Some(describe_output(rule, bytes)), top_k_indices(rule, bytes))
-			}
-			(Some(bytes), None) => (Some(format!("0x{}", hex::encode(bytes))), None),
-			(None, _) => (None, None),
-		};
-		Ok(Some(JobShow { state: status_name(&job.status), job, output_text, top_k }))
+		Ok(Some(show_at(&at, job).await?))
 	}
 
 	/// The `JobCompleted` event of `id` in block `at` (the settlement block).
@@ -501,9 +493,9 @@ impl Chain {
 				on_update(&JobUpdate::Revealing { job_id: id, block });
 			}
 			if job.status.finished_at().is_some() {
-				let view =
-					self.job_show(id).await?.with_context(|| format!("job {id} vanished"))?;
-				let paid = match job.status {
+				let status = job.status;
+				let view = show_at(&at, job).await?;
+				let paid = match status {
 					JobStatus::Completed { at, .. } => self.completion(id, at).await.ok().flatten(),
 					JobStatus::Pending { .. }
 					| JobStatus::Revealing { .. }
@@ -583,6 +575,19 @@ impl ModelEntry {
 
 /// A client at one block.
 pub type AtBlock = subxt::OnlineClientAtBlock<SubstrateConfig>;
+
+/// `job`, read at `at`, with its output described under its model's rule at `at`.
+async fn show_at(at: &AtBlock, job: Job) -> Result<JobShow> {
+	let rule = model_at(at, job.model).await?.map(|m| m.rule);
+	let (output_text, top_k) = match (&job.result, rule) {
+		(Some(bytes), Some(rule)) => {
+			(Some(describe_output(rule, bytes)), top_k_indices(rule, bytes))
+		}
+		(Some(bytes), None) => (Some(format!("0x{}", hex::encode(bytes))), None),
+		(None, _) => (None, None),
+	};
+	Ok(JobShow { state: status_name(&job.status), job, output_text, top_k })
+}
 
 /// Model `id` at `at`.
 pub async fn model_at(at: &AtBlock, id: ModelId) -> Result<Option<Model>> {
