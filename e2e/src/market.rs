@@ -373,6 +373,26 @@ pub async fn submit(
 		.await?)
 }
 
+/// The JSON-RPC error code of a transaction the node's pool refused as invalid (`author_*`
+/// methods; polkadot-sdk's `sc-rpc-api` `POOL_INVALID_TX`).
+pub const POOL_INVALID_TX: i32 = 1010;
+
+/// Why the node's pool refused a transaction as invalid (the error's data, such as
+/// `Transaction is outdated`), if that is what `error` says.
+pub fn pool_refusal(error: &anyhow::Error) -> Option<String> {
+	use subxt::error::{BackendError, ExtrinsicError, RpcError};
+	let submitting = error.chain().find_map(|e| e.downcast_ref::<ExtrinsicError>())?;
+	let ExtrinsicError::ErrorSubmittingTransaction(BackendError::Rpc(RpcError::ClientError(
+		subxt::rpcs::Error::User(refusal),
+	))) = submitting
+	else {
+		return None;
+	};
+	(refusal.code == POOL_INVALID_TX).then(|| {
+		refusal.data.as_ref().map_or_else(String::new, |d| d.get().trim_matches('"').into())
+	})
+}
+
 /// The first event of type `E` (generated, such as
 /// `infera::job_escrow::events::JobSubmitted`) among `events`.
 pub fn event<E: DecodeAsEvent>(events: &TxEvents) -> Result<E> {

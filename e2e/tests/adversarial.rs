@@ -8,6 +8,10 @@
 //! - A user front-runs the answer of a redundancy-1 job with a cancel in the very block of the
 //!   submission: the cancel only takes effect after its grace, the answer lands first, the job
 //!   completes and the user pays (it used to be refunded in full, answer or not).
+//! - A provider's answer is sent again after the first one landed (a busy pool's resend, or a
+//!   second node of the same provider): it is not a valid transaction, so the pool refuses it,
+//!   no block can include it and its provider pays nothing (it used to fail `AlreadyCommitted`
+//!   in a block and pay its full fee).
 //! - Governance sets a commit period of 0 and a 100% slash: both are refused; a job keeps the
 //!   slash it was submitted under when a vote changes it.
 //! - A front-runner registers a provider's worker key with the provider's proof of possession:
@@ -122,6 +126,31 @@ async fn unanswerable_inputs_and_cancel_races_cost_honest_providers_nothing() ->
 	let paid = user_before - market::free_balance(client, user).await?;
 	ensure!(paid == job_price(1) + fees, "the user got an answer for {paid}, not the price");
 	println!("a cancel sent with the submission did not beat the answer: the user paid");
+
+	// 3. The answer sent again, after the first landed (a busy pool's resend, a second node):
+	// not a valid transaction, so no block includes it and it costs its provider nothing.
+	let job = market::job(client, next_id).await?.context("the answered job")?;
+	let answered_by = job.providers()[0];
+	let site = market
+		.sites
+		.iter()
+		.find(|site| site.key.public_key().0 == answered_by)
+		.context("the answering provider's site")?;
+	let before = market::free_balance(client, answered_by).await?;
+	let again = infera::tx().job_escrow().commit_result(next_id, [7u8; 32]);
+	let refused = market::submit(client, &site.key, &again, None).await;
+	let error = refused.err().context("a duplicate answer was accepted")?;
+	let reason = market::pool_refusal(&error);
+	ensure!(
+		reason.as_deref() == Some("Transaction is outdated"),
+		"the duplicate answer failed otherwise ({reason:?}): {error:#}"
+	);
+	ensure!(
+		market::free_balance(client, answered_by).await? == before,
+		"the duplicate answer cost its provider a fee"
+	);
+	let reason = reason.unwrap_or_default();
+	println!("an answer sent twice was refused by the pool ({reason}); its provider paid nothing");
 
 	println!("{:?}", market::audit(client).await?);
 	drop(market);

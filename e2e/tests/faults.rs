@@ -9,7 +9,9 @@
 //! - A burst of malformed extrinsics (wrong sizes, unknown model, price over the maximum,
 //!   answers from a provider that was not assigned, bad attestation signatures, replayed
 //!   reveals, a reveal behind a copied commitment): each is rejected with its error and the
-//!   chain goes on. The copied commitment itself is accepted and costs only the copier (the
+//!   chain goes on. Answers that could only fail because of who sends them or when (a
+//!   stranger's, an early reveal, a second commit or reveal) never reach a block: the pool
+//!   refuses them as invalid, naming why. The copied commitment itself is accepted and costs only the copier (the
 //!   withholding slash: it can never reveal behind it).
 
 use anyhow::{bail, ensure, Result};
@@ -194,15 +196,38 @@ fn attestation(output_hash: [u8; 32], signature: [u8; 64]) -> Attestation {
 	Attestation { outcome: OutcomeArg::Output(output_hash), signature }
 }
 
-/// Submits `call` as `signer` and returns the dispatch error it fails with.
+/// How the chain refuses a call.
+#[derive(Debug)]
+enum Refusal {
+	/// Included in a block, failing with this pallet error (its signer pays the fee).
+	InBlock(&'static str),
+	/// Refused by the pool as an invalid transaction, for this reason: no block can include it,
+	/// so it costs its signer nothing.
+	ByPool(&'static str),
+}
+
+impl Refusal {
+	/// Whether `error`, the failure of a submission, is this refusal.
+	fn is(&self, error: &anyhow::Error) -> bool {
+		match self {
+			Refusal::InBlock(name) => format!("{error:#}").contains(name),
+			Refusal::ByPool(reason) => market::pool_refusal(error).as_deref() == Some(reason),
+		}
+	}
+}
+
+/// The pool's reason for an answer that is sent late or twice.
+const OUTDATED: &str = "Transaction is outdated";
+
+/// Submits `call` as `signer` and returns how it failed.
 async fn rejection(
 	client: &Client,
 	signer: &Keypair,
 	call: &impl subxt::transactions::Payload,
-) -> Result<String> {
+) -> Result<anyhow::Error> {
 	match market::submit(client, signer, call, None).await {
 		Ok(_) => bail!("the call succeeded"),
-		Err(e) => Ok(format!("{e:#}")),
+		Err(e) => Ok(e),
 	}
 }
 
@@ -229,13 +254,16 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 	let submit_job = market::submit_job_call;
 	let input = digits.inputs[0].clone();
 	let price_r2 = job_price(2);
-	let mut expectations: Vec<(&str, String)> = Vec::new();
+	let mut expectations: Vec<(Refusal, anyhow::Error)> = Vec::new();
 	let short = submit_job(model, &input[..255], price_r2, 2);
-	expectations.push(("WrongInputSize", rejection(&client, &charlie, &short).await?));
+	expectations
+		.push((Refusal::InBlock("WrongInputSize"), rejection(&client, &charlie, &short).await?));
 	let unknown = submit_job(999, &input, price_r2, 2);
-	expectations.push(("UnknownModel", rejection(&client, &charlie, &unknown).await?));
+	expectations
+		.push((Refusal::InBlock("UnknownModel"), rejection(&client, &charlie, &unknown).await?));
 	let cheap = submit_job(model, &input, price_r2 - 1, 2);
-	expectations.push(("PriceAboveMax", rejection(&client, &charlie, &cheap).await?));
+	expectations
+		.push((Refusal::InBlock("PriceAboveMax"), rejection(&client, &charlie, &cheap).await?));
 
 	// A valid redundancy-2 job, then wrong answers to it.
 	let events =
@@ -256,19 +284,22 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 		let attestation = attestation(output_hash, signature);
 		infera::tx().job_escrow().reveal_result(job_id, output, salt, attestation)
 	};
-	// Ferdie was not assigned.
+	// Answers that could only fail because of who sends them or when (`ValidateAnswer`) are
+	// refused by the pool. Ferdie was not assigned.
 	let ferdie = keypair("//Ferdie")?;
-	expectations
-		.push(("NotAssigned", rejection(&client, &ferdie, &commit(commitment(&ferdie))).await?));
+	expectations.push((
+		Refusal::ByPool("Transaction call is not expected"),
+		rejection(&client, &ferdie, &commit(commitment(&ferdie))).await?,
+	));
 	// A reveal before the reveal phase opens.
 	expectations.push((
-		"RevealNotOpen",
+		Refusal::ByPool("Transaction will be valid in the future"),
 		rejection(&client, &providers[0], &reveal(signature(&workers[0]))).await?,
 	));
-	// Dave commits; Eve copying Dave's commitment is refused.
+	// Dave commits; his second commit is outdated.
 	market::submit(&client, &providers[0], &commit(commitment(&providers[0])), None).await?;
 	expectations.push((
-		"AlreadyCommitted",
+		Refusal::ByPool(OUTDATED),
 		rejection(&client, &providers[0], &commit(commitment(&providers[0]))).await?,
 	));
 	// Eve copies Dave's commitment from the pool: accepted (commitments are never compared, so
@@ -277,16 +308,16 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 	// Both committed: reveals open. A reveal signed by the wrong worker key is refused; the
 	// right one succeeds; replaying it is refused.
 	expectations.push((
-		"BadAttestation",
+		Refusal::InBlock("BadAttestation"),
 		rejection(&client, &providers[0], &reveal(signature(&workers[1]))).await?,
 	));
 	market::submit(&client, &providers[0], &reveal(signature(&workers[0])), None).await?;
 	expectations.push((
-		"AlreadyAnswered",
+		Refusal::ByPool(OUTDATED),
 		rejection(&client, &providers[0], &reveal(signature(&workers[0]))).await?,
 	));
 	expectations.push((
-		"CommitmentMismatch",
+		Refusal::InBlock("CommitmentMismatch"),
 		rejection(&client, &providers[1], &reveal(signature(&workers[1]))).await?,
 	));
 	// One reveal of two is no majority, and no third provider exists to arbitrate: the user is
@@ -308,9 +339,9 @@ async fn malformed_extrinsics_are_rejected_with_their_errors_and_blocks_go_on() 
 		stakes[1]
 	);
 
-	for (error, got) in &expectations {
-		ensure!(got.contains(error), "expected {error}, got: {got}");
-		println!("rejected as expected: {error}");
+	for (refusal, got) in &expectations {
+		ensure!(refusal.is(got), "expected {refusal:?}, got: {got:#}");
+		println!("rejected as expected: {refusal:?}");
 	}
 	println!("{:?}", market::audit(&client).await?);
 	// The chain goes on: two more blocks are finalized after the burst.

@@ -9,6 +9,16 @@ use std::time::Duration;
 /// The validators of the `local` chain.
 const VALIDATORS: [&str; 4] = ["alice", "bob", "charlie", "one"];
 
+/// Held by each test while its network runs, so the two run one after the other: eight debug
+/// nodes building their genesis state at once, beside the other test executables on a 2-core
+/// machine, took longer than the start-up deadline ([`START_UP`]).
+static ONE_NETWORK_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
+/// How long a validator may take to serve JSON-RPC. Each debug node compiles the runtime twice
+/// to build its genesis state: alone, a network starts in well under a minute, but beside the
+/// other test executables on a 2-core machine four nodes took over 180 s.
+const START_UP: Duration = Duration::from_secs(600);
+
 /// Waits until `client`'s node has finalized block `number`.
 async fn finalized_at_least(client: &Client, what: &str, number: u64) -> Result<()> {
 	wait_for(what, Duration::from_secs(180), || async {
@@ -19,9 +29,10 @@ async fn finalized_at_least(client: &Client, what: &str, number: u64) -> Result<
 
 #[tokio::test]
 async fn four_validators_author_and_finalize() -> Result<()> {
+	let _network = ONE_NETWORK_AT_A_TIME.lock().await;
 	let mut validators = start_validators("local", &VALIDATORS, "")?;
 	for node in validators.iter_mut() {
-		let client = node.client(Duration::from_secs(180)).await?;
+		let client = node.client(START_UP).await?;
 		let name = node.name().to_string();
 		finalized_at_least(&client, &format!("{name} to finalize block 3"), 3).await?;
 	}
@@ -43,13 +54,14 @@ async fn best_number(url: &str) -> Result<u64> {
 /// others again.
 #[tokio::test]
 async fn finality_continues_with_a_validator_down_and_it_catches_up() -> Result<()> {
+	let _network = ONE_NETWORK_AT_A_TIME.lock().await;
 	let [mut alice, mut bob, mut charlie, mut one]: [Node; 4] =
 		start_validators("local", &VALIDATORS, "-fault")?
 			.try_into()
 			.map_err(|_| anyhow!("four validators expected"))?;
-	let alice_client = alice.client(Duration::from_secs(180)).await?;
+	let alice_client = alice.client(START_UP).await?;
 	for node in [&mut bob, &mut charlie, &mut one] {
-		node.client(Duration::from_secs(180)).await?;
+		node.client(START_UP).await?;
 	}
 	finalized_at_least(&alice_client, "finality of block 3", 3).await?;
 
@@ -76,7 +88,7 @@ async fn finality_continues_with_a_validator_down_and_it_catches_up() -> Result<
 	ensure!(finalized_without > best_at_kill, "finality stalled without Charlie");
 
 	charlie.process.restart()?;
-	let charlie_client = charlie.client(Duration::from_secs(180)).await?;
+	let charlie_client = charlie.client(START_UP).await?;
 	finalized_at_least(
 		&charlie_client,
 		"Charlie to catch up with the blocks finalized without it",

@@ -19,7 +19,7 @@ use std::time::Duration;
 
 /// The spec version of the workspace's runtime (`runtime/src/lib.rs`); the upgrade blob has
 /// the next one.
-const OLD_SPEC: u32 = 104;
+const OLD_SPEC: u32 = 105;
 
 #[tokio::test]
 async fn the_runtime_is_upgraded_in_place_while_jobs_flow() -> Result<()> {

@@ -79,16 +79,17 @@ macro_rules! runtime_version {
 			spec_version: $spec_version,
 			impl_version: 1,
 			apis: apis::RUNTIME_API_VERSIONS,
-			transaction_version: 1,
+			// 2: transactions carry the `ValidateAnswer` extension.
+			transaction_version: 2,
 			system_version: 1,
 		};
 	};
 }
 #[cfg(not(feature = "spec-version-bump"))]
-runtime_version!(104);
+runtime_version!(105);
 // The same runtime one spec version later, for the runtime-upgrade test (`e2e/tests/upgrade.rs`).
 #[cfg(feature = "spec-version-bump")]
-runtime_version!(105);
+runtime_version!(106);
 
 /// Target block time. One second keeps the marketplace responsive (a job's result lands a few
 /// blocks after submission) and end-to-end tests quick; BABE slots have the same length.
@@ -126,7 +127,9 @@ pub const EXISTENTIAL_DEPOSIT: Balance = MILLI_UNIT;
 pub type Header = generic::Header<BlockNumber, BlakeTwo256>;
 /// Block type as expected by this runtime.
 pub type Block = generic::Block<Header, UncheckedExtrinsic>;
-/// The `TransactionExtension`s checked on every signed transaction.
+/// The `TransactionExtension`s checked on every signed transaction. `ValidateAnswer` makes an
+/// answer that could only fail because of when it comes (sent twice, or late) invalid, so no
+/// block includes it and its provider pays no fee for it.
 pub type TxExtension = (
 	frame_system::AuthorizeCall<Runtime>,
 	frame_system::CheckNonZeroSender<Runtime>,
@@ -136,6 +139,7 @@ pub type TxExtension = (
 	frame_system::CheckEra<Runtime>,
 	frame_system::CheckNonce<Runtime>,
 	frame_system::CheckWeight<Runtime>,
+	pallet_job_escrow::ValidateAnswer<Runtime>,
 	pallet_transaction_payment::ChargeTransactionPayment<Runtime>,
 	frame_system::WeightReclaim<Runtime>,
 );

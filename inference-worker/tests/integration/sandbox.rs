@@ -226,6 +226,24 @@ fn children_started_as(program: &Path) -> Vec<i32> {
 	pids
 }
 
+/// Waits until the process `pid` has exited (a zombie or gone): its pipes are closed then, so
+/// the worker sees its end at the next write. A fixed sleep was not always enough on a loaded
+/// machine, where the killed process may wait to be scheduled before it exits.
+async fn exited(pid: i32) {
+	let gone = || match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+		// The state follows the parenthesised command name.
+		Ok(stat) => stat.rsplit_once(") ").is_some_and(|(_, rest)| rest.starts_with('Z')),
+		Err(_) => true,
+	};
+	for _ in 0..500 {
+		if gone() {
+			return;
+		}
+		tokio::time::sleep(Duration::from_millis(20)).await;
+	}
+	panic!("process {pid} still runs 10 s after SIGKILL");
+}
+
 #[tokio::test]
 async fn a_runner_that_dies_fails_its_request_and_is_restarted() {
 	let cache = tempfile::tempdir().unwrap();
@@ -247,7 +265,7 @@ async fn a_runner_that_dies_fails_its_request_and_is_restarted() {
 	// runner.
 	// SAFETY: signalling a child process we started.
 	assert_eq!(unsafe { libc::kill(runners[0], libc::SIGKILL) }, 0);
-	tokio::time::sleep(Duration::from_millis(200)).await;
+	exited(runners[0]).await;
 	assert!(matches!(
 		engine.infer(&digits, digit.clone()).await.unwrap().answer,
 		Answer::Output(_)

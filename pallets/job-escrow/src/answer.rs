@@ -1,11 +1,63 @@
-//! The one check of an answer, shared by the chain and the provider's off-chain worker.
+//! The checks of an answer, each written once.
 //!
-//! `reveal_result` (and `submit_result` at redundancy 1) accept an answer only if
-//! [`Pallet::check_answer`] does, and the off-chain worker runs the very same function on what
-//! its inference worker returned before it commits to anything: an answer the chain would refuse
-//! is never sent, so a provider never pays a fee (or misses a deadline) for one.
+//! - **Its content.** `reveal_result` accepts an answer only if [`Pallet::check_answer`] does,
+//!   and the off-chain worker runs the very same function on what its inference worker returned
+//!   before it commits to anything: an answer the chain would refuse is never sent, so a
+//!   provider never pays a fee (or misses a deadline) for one.
+//! - **Its moment.** Whether the sender may commit ([`Pallet::commit_slot`]) or reveal
+//!   ([`Pallet::reveal_slot`]) now, whatever it says: the calls check it, and so does
+//!   [`crate::ValidateAnswer`] before a transaction enters the pool or a block, so that an answer
+//!   sent twice, or late, is never included and never charged.
 
 use crate::*;
+
+/// Why the sender cannot commit or reveal now, whatever its answer. Each maps to the pallet
+/// error of the same name.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SlotFault {
+	/// No such job.
+	UnknownJob,
+	/// The job has finished.
+	JobFinished,
+	/// The sender (or the provider it operates) is not assigned to the job's current round.
+	NotAssigned,
+	/// The window for this answer has closed.
+	DeadlinePassed,
+	/// The sender already committed.
+	AlreadyCommitted,
+	/// The sender already revealed.
+	AlreadyAnswered,
+	/// The reveal phase has not opened yet.
+	RevealNotOpen,
+	/// The sender did not commit, so it cannot reveal.
+	NotCommitted,
+}
+
+impl<T: Config> From<SlotFault> for Error<T> {
+	fn from(fault: SlotFault) -> Self {
+		match fault {
+			SlotFault::UnknownJob => Error::<T>::UnknownJob,
+			SlotFault::JobFinished => Error::<T>::JobFinished,
+			SlotFault::NotAssigned => Error::<T>::NotAssigned,
+			SlotFault::DeadlinePassed => Error::<T>::DeadlinePassed,
+			SlotFault::AlreadyCommitted => Error::<T>::AlreadyCommitted,
+			SlotFault::AlreadyAnswered => Error::<T>::AlreadyAnswered,
+			SlotFault::RevealNotOpen => Error::<T>::RevealNotOpen,
+			SlotFault::NotCommitted => Error::<T>::NotCommitted,
+		}
+	}
+}
+
+/// Where an answer goes: the job, the sender's place among its current round, and when the
+/// answer's window closes.
+pub struct Slot<T: Config> {
+	/// The job, as stored.
+	pub job: Job<T>,
+	/// The sender's index in [`Job::acting`].
+	pub index: usize,
+	/// The last block (exclusive) of the answer's window.
+	pub deadline: BlockNumberFor<T>,
+}
 
 /// Why the chain refuses an answer. Each maps to the pallet error of the same name.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -39,6 +91,65 @@ impl<T: Config> From<AnswerFault> for Error<T> {
 }
 
 impl<T: Config> Pallet<T> {
+	/// Where `who` (a provider, auditor or arbitrator of the job's current round, not its
+	/// operator) commits to an answer of `job_id` at block `now`: the job is open, in its
+	/// commit phase before the deadline, and `who` has not committed yet.
+	pub fn commit_slot(
+		job_id: JobId,
+		who: &T::AccountId,
+		now: BlockNumberFor<T>,
+	) -> Result<Slot<T>, SlotFault> {
+		let job = Jobs::<T>::get(job_id).ok_or(SlotFault::UnknownJob)?;
+		if !job.is_open() {
+			return Err(SlotFault::JobFinished);
+		}
+		let (index, answer) = Self::assignment_of(&job, who)?;
+		if answer != Answer::Pending {
+			return Err(SlotFault::AlreadyCommitted);
+		}
+		let deadline = match job.status {
+			JobStatus::Pending { deadline } if now < deadline => deadline,
+			_ => return Err(SlotFault::DeadlinePassed),
+		};
+		Ok(Slot { job, index, deadline })
+	}
+
+	/// Where `who` reveals its answer of `job_id` at block `now`, and the commitment it
+	/// reveals: the job's reveal phase is open and `who` committed but has not revealed.
+	pub fn reveal_slot(
+		job_id: JobId,
+		who: &T::AccountId,
+		now: BlockNumberFor<T>,
+	) -> Result<(Slot<T>, Digest), SlotFault> {
+		let job = Jobs::<T>::get(job_id).ok_or(SlotFault::UnknownJob)?;
+		let (index, answer) = Self::assignment_of(&job, who)?;
+		let deadline = match job.status {
+			JobStatus::Revealing { deadline } if now < deadline => deadline,
+			JobStatus::Revealing { .. } => return Err(SlotFault::DeadlinePassed),
+			JobStatus::Pending { .. } => return Err(SlotFault::RevealNotOpen),
+			JobStatus::Refused { .. }
+			| JobStatus::Completed { .. }
+			| JobStatus::Failed { .. }
+			| JobStatus::Cancelled { .. } => return Err(SlotFault::JobFinished),
+		};
+		let commitment = match answer {
+			Answer::Committed(commitment) => commitment,
+			Answer::Pending => return Err(SlotFault::NotCommitted),
+			Answer::Revealed(_) => return Err(SlotFault::AlreadyAnswered),
+		};
+		Ok((Slot { job, index, deadline }, commitment))
+	}
+
+	/// The index and answer of `who` among the job's current round.
+	fn assignment_of(job: &Job<T>, who: &T::AccountId) -> Result<(usize, Answer), SlotFault> {
+		job.acting()
+			.iter()
+			.enumerate()
+			.find(|(_, a)| &a.provider == who)
+			.map(|(i, a)| (i, a.answer))
+			.ok_or(SlotFault::NotAssigned)
+	}
+
 	/// Checks an answer and its attestation for `job`, sent by `who`: an output must have the
 	/// model's canonical length and hash to the attested hash, a refusal comes without output;
 	/// either way the worker key registered for `who` must have signed it for this chain, job,

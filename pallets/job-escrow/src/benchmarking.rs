@@ -264,6 +264,27 @@ mod benchmarks {
 		Ok(())
 	}
 
+	/// [`crate::ValidateAnswer`]'s check of a transaction's answer ([`Pallet::answer_window`]),
+	/// run for every answer the pool or a block sees: the last provider of a job of redundancy
+	/// `r` commits.
+	#[benchmark]
+	fn validate_answer(r: Linear<1, { T::MaxRedundancy::get() }>) -> Result<(), BenchmarkError> {
+		let setup = Setup::<T>::new(1, 1, r, 1)?;
+		let user = funded_user::<T>();
+		let id = submit::<T>(&user, setup.model, 1, r)?;
+		let last = providers_of::<T>(id)?.pop().ok_or(BenchmarkError::Stop("no provider"))?;
+		let call = Call::<T>::commit_result { job_id: id, commitment: Default::default() };
+		let window;
+
+		#[block]
+		{
+			window = JobEscrow::<T>::answer_window(&last, &call);
+		}
+
+		assert!(matches!(window, Ok(Some(_))));
+		Ok(())
+	}
+
 	#[benchmark]
 	fn cancel_job(r: Linear<1, { T::MaxRedundancy::get() }>) -> Result<(), BenchmarkError> {
 		let setup = Setup::<T>::new(1, 1, r, 1)?;

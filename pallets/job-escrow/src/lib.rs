@@ -67,8 +67,12 @@
 //! `max_output_bytes`; or a *signed refusal* ([`RefusalReason`]: the output is not finite, or
 //! the forward pass failed) with no output bytes. A refusal is voted on like an output, so an
 //! input no model can answer (say, all NaN) costs honest providers nothing. The genesis hash
-//! keeps a signature from being replayed on another chain. Valid result, commit and reveal
-//! transactions are free (`Pays::No`); invalid ones fail and pay their fee.
+//! keeps a signature from being replayed on another chain. Valid commit and reveal
+//! transactions are free (`Pays::No`); invalid ones fail and pay their fee. One that could only
+//! fail because of *when* it comes (a duplicate, a late one, one whose round has passed to
+//! arbitrators) is not even valid: the runtime's [`ValidateAnswer`] transaction extension drops
+//! it from the pool, and no block can include it, so a slow pool or a block author holding an
+//! honest provider's answer back never charges that provider.
 //!
 //! **Commit–reveal (redundancy > 1).** A commitment is [`commitment_of`]`(vote_digest, salt,
 //! provider) = blake2_256(vote_digest ‖ salt ‖ SCALE(provider))`. Because the provider's own
@@ -161,6 +165,7 @@ mod assignment;
 mod audit;
 #[cfg(feature = "runtime-benchmarks")]
 pub mod benchmarking;
+pub mod extension;
 mod invariants;
 #[cfg(test)]
 mod mock;
@@ -173,6 +178,7 @@ pub mod types;
 pub mod views;
 pub mod weights;
 
+pub use extension::ValidateAnswer;
 pub use pallet::*;
 pub use schedule::CATCH_UP_BLOCKS;
 pub use types::*;
@@ -772,15 +778,8 @@ pub mod pallet {
 			// A provider's operator answers for it.
 			let who = T::Providers::acting_for(&ensure_signed(origin)?);
 			let now = frame_system::Pallet::<T>::block_number();
-			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			ensure!(job.is_open(), Error::<T>::JobFinished);
-			let (index, answer) = Self::assignment_of(&job, &who)?;
-			ensure!(answer == Answer::Pending, Error::<T>::AlreadyCommitted);
-			let deadline = match job.status {
-				JobStatus::Pending { deadline } => deadline,
-				_ => return Err(Error::<T>::DeadlinePassed.into()),
-			};
-			ensure!(now < deadline, Error::<T>::DeadlinePassed);
+			let answer::Slot { mut job, index, .. } =
+				Self::commit_slot(job_id, &who, now).map_err(Error::<T>::from)?;
 
 			Self::set_answer(&mut job, index, Answer::Committed(commitment));
 			Self::deposit_event(Event::ResultCommitted { job_id, provider: who });
@@ -826,19 +825,8 @@ pub mod pallet {
 		) -> DispatchResultWithPostInfo {
 			let who = T::Providers::acting_for(&ensure_signed(origin)?);
 			let now = frame_system::Pallet::<T>::block_number();
-			let mut job = Jobs::<T>::get(job_id).ok_or(Error::<T>::UnknownJob)?;
-			let (index, answer) = Self::assignment_of(&job, &who)?;
-			let deadline = match job.status {
-				JobStatus::Revealing { deadline } => deadline,
-				JobStatus::Pending { .. } => return Err(Error::<T>::RevealNotOpen.into()),
-				_ => return Err(Error::<T>::JobFinished.into()),
-			};
-			ensure!(now < deadline, Error::<T>::DeadlinePassed);
-			let commitment = match answer {
-				Answer::Committed(c) => c,
-				Answer::Pending => return Err(Error::<T>::NotCommitted.into()),
-				Answer::Revealed(_) => return Err(Error::<T>::AlreadyAnswered.into()),
-			};
+			let (answer::Slot { mut job, index, .. }, commitment) =
+				Self::reveal_slot(job_id, &who, now).map_err(Error::<T>::from)?;
 			let output_hash = attestation.outcome.vote_digest();
 			ensure!(
 				commitment_of(&output_hash, &salt, &who) == commitment,
@@ -922,18 +910,8 @@ impl<T: Config> Pallet<T> {
 			.saturating_add(more_input)
 	}
 
-	/// Index and current answer of `who` among those answering in the job's current round
-	/// (its providers, or its arbitrators once drawn: see [`Job::acting`]).
-	fn assignment_of(job: &Job<T>, who: &T::AccountId) -> Result<(usize, Answer), DispatchError> {
-		job.acting()
-			.iter()
-			.enumerate()
-			.find(|(_, a)| &a.provider == who)
-			.map(|(i, a)| (i, a.answer))
-			.ok_or_else(|| Error::<T>::NotAssigned.into())
-	}
-
-	/// Records the answer of the provider at `index` (found by [`Self::assignment_of`]).
+	/// Records the answer of the provider at `index` of the job's current round (see
+	/// [`answer::Slot`]).
 	fn set_answer(job: &mut Job<T>, index: usize, answer: Answer) {
 		if let Some(a) = job.acting_mut().get_mut(index) {
 			a.answer = answer;

@@ -29,7 +29,10 @@
 //!   ([`progress::start_run`]): older ones read chain state in which answered jobs look open.
 //!   (An older run still sends the answers its worker batch returns: those jobs are locked.)
 //!   A submitted step is only resubmitted if the chain has not seen it after
-//!   [`Config::ResubmitAfter`] blocks. A restarted node resumes from those records.
+//!   [`Config::ResubmitAfter`] blocks, and then with its first transaction's nonce while the
+//!   chain has not used it ([`progress::nonce_for`]): of the two, only one can be included, so a
+//!   slow chain never charges a provider twice for one answer. A restarted node resumes from
+//!   those records.
 //! - **Never stall block import.** Off-chain workers run beside import; a run's batch of worker
 //!   calls shares one deadline ([`Config::WorkerTimeoutMs`]), a run loads at most one model,
 //!   and one run handles at most [`Config::MaxJobsPerRun`] jobs.
@@ -130,7 +133,7 @@ impl fmt::Display for Failure {
 }
 
 /// The next thing a provider has to send for a job.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Action {
 	/// Commit to the result (commit phase).
 	Commit,
@@ -548,11 +551,21 @@ impl<T: Config> Pallet<T> {
 		.map_err(Failure::Rejected)
 	}
 
-	/// Signs `call` with the provider's key and puts it in the transaction pool.
+	/// Signs `call` (the task's step) with the provider's key and puts it in the transaction
+	/// pool, with the nonce of the step's earlier transaction if it is sent again
+	/// ([`progress::nonce_for`]).
 	fn submit(task: &Task<'_, T>, call: pallet_job_escrow::Call<T>, now: BlockNumberFor<T>) {
 		let (account, job_id) = (task.account, task.job_id);
 		let chain_nonce = frame_system::Pallet::<T>::account_nonce(&account.id);
-		let nonce = progress::take_nonce(&account.id, chain_nonce, now, T::ResubmitAfter::get());
+		let nonce = progress::nonce_for(
+			job_id,
+			&task.provider,
+			task.action,
+			&account.id,
+			chain_nonce,
+			now,
+			T::ResubmitAfter::get(),
+		);
 		let submitted = T::create_signed_transaction::<T::AuthorityId>(
 			call.into(),
 			account.public.clone(),
@@ -565,9 +578,10 @@ impl<T: Config> Pallet<T> {
 			Ok(()) => {
 				log::info!(target: "infera-ocw", "job {job_id}: transaction submitted (nonce {nonce:?})")
 			}
-			Err(()) => {
-				log::warn!(target: "infera-ocw", "job {job_id}: transaction refused by the pool; retried later")
-			}
+			Err(()) => log::warn!(
+				target: "infera-ocw",
+				"job {job_id}: transaction refused by the pool (nonce {nonce:?}: a copy sent earlier may still wait there); retried later"
+			),
 		}
 	}
 }

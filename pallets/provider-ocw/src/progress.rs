@@ -16,6 +16,8 @@ use frame::{
 use infera_primitives::attestation::Attestation;
 use infera_primitives::JobId;
 
+use crate::Action;
+
 /// What a provider must send to reveal its committed answer.
 #[derive(Encode, Decode, Clone, PartialEq, Debug)]
 pub struct RevealSecret {
@@ -77,6 +79,33 @@ pub fn save<A: Codec + PartialEq + Clone, B: Encode>(job_id: JobId, provider: &A
 	});
 }
 
+/// Key of the transaction that last sent a step of `provider` on `job_id`.
+fn sent_key<AccountId: Encode>(job_id: JobId, provider: &AccountId) -> Vec<u8> {
+	let mut key = b"infera/ocw/sent/".to_vec();
+	(job_id, provider).encode_to(&mut key);
+	key
+}
+
+/// Which step a transaction sent, and with which nonce (see [`nonce_for`]).
+#[derive(Encode, Decode, Clone, Copy, PartialEq, Debug)]
+pub struct Sent<Nonce> {
+	/// The step sent.
+	pub action: Action,
+	/// The nonce its transaction was signed with.
+	pub nonce: Nonce,
+}
+
+/// The transaction that last sent a step of `provider` on `job_id`, if any.
+pub fn sent<N: Decode>(job_id: JobId, provider: &impl Encode) -> Option<Sent<N>> {
+	StorageValueRef::persistent(&sent_key(job_id, provider)).get().ok().flatten()
+}
+
+/// Records the transaction that sent a step of `provider` on `job_id` (cleared by [`prune`]
+/// with the job's progress record).
+pub fn record_sent<N: Encode>(job_id: JobId, provider: &impl Encode, sent: &Sent<N>) {
+	StorageValueRef::persistent(&sent_key(job_id, provider)).set(sent);
+}
+
 /// Key of the list of (job, provider) pairs that have a progress record.
 const TRACKED_KEY: &[u8] = b"infera/ocw/tracked";
 
@@ -90,6 +119,7 @@ pub fn prune<A: Codec>(is_open: impl Fn(JobId) -> bool) {
 			let open = is_open(*job_id);
 			if !open {
 				StorageValueRef::persistent(&progress_key(*job_id, provider)).clear();
+				StorageValueRef::persistent(&sent_key(*job_id, provider)).clear();
 			}
 			open
 		});
@@ -147,6 +177,37 @@ pub fn take_nonce<
 		since,
 	});
 	nonce
+}
+
+/// The nonce to send `action` of `provider` on `job_id` with, signed by `account` whose nonce on
+/// chain is `chain_nonce`.
+///
+/// A step sent again (its transaction was not seen on chain within the resubmit period) reuses
+/// its first transaction's nonce while the chain has not used that nonce: the first one is
+/// either still waiting in a pool, and then the pool refuses the copy, or it was lost, and then
+/// the copy takes its place. Either way only one of them can ever be included, so a slow chain
+/// never makes a provider pay for the same answer twice. Any other step takes a new nonce
+/// ([`take_nonce`]), recorded for its own resending.
+pub fn nonce_for<
+	N: Codec + PartialOrd + Saturating + One + Copy,
+	B: Codec + Ord + Saturating + Copy,
+>(
+	job_id: JobId,
+	provider: &impl Encode,
+	action: Action,
+	account: &impl Encode,
+	chain_nonce: N,
+	now: B,
+	resync_after: B,
+) -> N {
+	match sent::<N>(job_id, provider) {
+		Some(sent) if sent.action == action && sent.nonce >= chain_nonce => sent.nonce,
+		_ => {
+			let nonce = take_nonce(account, chain_nonce, now, resync_after);
+			record_sent(job_id, provider, &Sent { action, nonce });
+			nonce
+		}
+	}
 }
 
 /// Key of the number of the newest block whose off-chain worker run has started.
@@ -240,6 +301,34 @@ mod tests {
 			assert_eq!(take_nonce(&BOB, 0u64, 23u32, resync), 0);
 			// Once the chain has caught up, its nonce is used.
 			assert_eq!(take_nonce(&ALICE, 30u64, 24u32, resync), 30);
+		});
+	}
+
+	#[test]
+	fn a_step_sent_again_reuses_its_nonce_until_the_chain_has_used_it() {
+		with_offchain_db(|| {
+			let resync = 5u32;
+			let nonce = |job, action, chain: u64, now: u32| {
+				nonce_for(job, &ALICE, action, &ALICE, chain, now, resync)
+			};
+			// Two commits at block 10 while the chain's nonce is 7.
+			assert_eq!(nonce(1, Action::Commit, 7, 10), 7);
+			assert_eq!(nonce(2, Action::Commit, 7, 10), 8);
+			// Job 1's commit is sent again while the chain has not used nonce 7: the copy gets
+			// nonce 7 too, so at most one of the two is ever included.
+			assert_eq!(nonce(1, Action::Commit, 7, 14), 7);
+			// Other transactions still get new nonces.
+			assert_eq!(nonce(3, Action::Commit, 7, 14), 9);
+			// Job 1's reveal is another step: a new nonce.
+			assert_eq!(nonce(1, Action::Reveal, 8, 15), 10);
+			assert_eq!(sent::<u64>(1, &ALICE), Some(Sent { action: Action::Reveal, nonce: 10 }));
+			// Job 2's commit is sent again after the chain used nonce 8 for something else
+			// (its first transaction is gone): a new nonce.
+			assert_eq!(nonce(2, Action::Commit, 9, 16), 11);
+			// The records go with the job's.
+			save(1, &ALICE, &Step::Failed { attempts: 1, retry_at: 5u32 });
+			prune::<[u8; 32]>(|job| job != 1);
+			assert_eq!(sent::<u64>(1, &ALICE), None);
 		});
 	}
 

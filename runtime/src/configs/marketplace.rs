@@ -179,6 +179,7 @@ where
 			frame_system::CheckEra::<Runtime>::from(Era::mortal(period, current_block)),
 			frame_system::CheckNonce::<Runtime>::from(nonce),
 			frame_system::CheckWeight::<Runtime>::new(),
+			pallet_job_escrow::ValidateAnswer::<Runtime>::new(),
 			pallet_transaction_payment::ChargeTransactionPayment::<Runtime>::from(0),
 			frame_system::WeightReclaim::<Runtime>::new(),
 		);

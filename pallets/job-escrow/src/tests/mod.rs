@@ -1,12 +1,13 @@
 //! Unit and property tests of the job pallet, by topic: submission ([`submit`]), answers at
 //! redundancy 1 and by commit–reveal ([`answers`]), arbitration of splits ([`arbitration`]), cancellation, deadlines and retention
-//! ([`lifecycle`]), the attacks of the security model ([`adversarial`]), random sequences
+//! ([`lifecycle`]), the pool's check of when an answer comes ([`extension`]), the attacks of the security model ([`adversarial`]), random sequences
 //! ([`props`]) and a saturating load ([`load`]).
 
 mod adversarial;
 mod answers;
 mod arbitration;
 mod audits;
+mod extension;
 mod lifecycle;
 mod load;
 mod props;
