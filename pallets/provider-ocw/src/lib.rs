@@ -199,11 +199,14 @@ pub fn next_action<T: pallet_job_escrow::Config>(
 ) -> Option<Action> {
 	// Only the current round answers: the providers, or the arbitrators once drawn.
 	let answer = job.acting().iter().find(|a| &a.provider == provider)?.answer;
+	// What is sent now lands in the next block at the earliest: a step that could only land
+	// after its window is not a valid transaction, and its nonce would be left as a gap.
+	let in_time = |deadline: BlockNumberFor<T>| now.saturating_add(One::one()) < deadline;
 	match (job.status, answer) {
-		(JobStatus::Pending { deadline }, Answer::Pending) if now < deadline => {
+		(JobStatus::Pending { deadline }, Answer::Pending) if in_time(deadline) => {
 			Some(Action::Commit)
 		}
-		(JobStatus::Revealing { deadline }, Answer::Committed(_)) if now < deadline => {
+		(JobStatus::Revealing { deadline }, Answer::Committed(_)) if in_time(deadline) => {
 			Some(Action::Reveal)
 		}
 		_ => None,

@@ -148,6 +148,26 @@ pub struct NonceRecord<Nonce, BlockNumber> {
 	pub since: BlockNumber,
 }
 
+/// Where `account`'s numbering goes on, given its record and the chain's nonce at `now`: our
+/// next nonce, and since when the chain's nonce stands where it is. `None` when numbering
+/// restarts at the chain's nonce: the chain caught up, or its nonce stood still for
+/// `resync_after` blocks while ours was ahead (a transaction of ours was lost, and the later
+/// ones wait behind it).
+fn continued<N: PartialOrd + Copy, B: Ord + Saturating + Copy>(
+	record: Option<NonceRecord<N, B>>,
+	chain_nonce: N,
+	now: B,
+	resync_after: B,
+) -> Option<(N, B)> {
+	match record {
+		Some(r) if r.next > chain_nonce && r.chain != chain_nonce => Some((r.next, now)),
+		Some(r) if r.next > chain_nonce && now < r.since.saturating_add(resync_after) => {
+			Some((r.next, r.since))
+		}
+		_ => None,
+	}
+}
+
 /// The nonce for `account`'s next transaction, given the chain's nonce, and records its use.
 ///
 /// Under sustained load the chain's nonce trails ours for long, but keeps moving; only a chain
@@ -164,13 +184,8 @@ pub fn take_nonce<
 	let key = nonce_key(account);
 	let reference = StorageValueRef::persistent(&key);
 	let record: Option<NonceRecord<N, B>> = reference.get().ok().flatten();
-	let (nonce, since) = match record {
-		Some(r) if r.next > chain_nonce && r.chain != chain_nonce => (r.next, now),
-		Some(r) if r.next > chain_nonce && now < r.since.saturating_add(resync_after) => {
-			(r.next, r.since)
-		}
-		_ => (chain_nonce, now),
-	};
+	let (nonce, since) =
+		continued(record, chain_nonce, now, resync_after).unwrap_or((chain_nonce, now));
 	reference.set(&NonceRecord::<N, B> {
 		next: nonce.saturating_add(One::one()),
 		chain: chain_nonce,
@@ -183,11 +198,13 @@ pub fn take_nonce<
 /// chain is `chain_nonce`.
 ///
 /// A step sent again (its transaction was not seen on chain within the resubmit period) reuses
-/// its first transaction's nonce while the chain has not used that nonce: the first one is
-/// either still waiting in a pool, and then the pool refuses the copy, or it was lost, and then
-/// the copy takes its place. Either way only one of them can ever be included, so a slow chain
-/// never makes a provider pay for the same answer twice. Any other step takes a new nonce
-/// ([`take_nonce`]), recorded for its own resending.
+/// its first transaction's nonce while the chain has not used that nonce and numbering goes on:
+/// the first copy is either still waiting in a pool, and then the pool refuses the second, or it
+/// was lost, and then the second takes its place. Either way only one of them can be included.
+/// Once the chain's nonce has stood still for `resync_after` blocks, an earlier transaction was
+/// lost and the first copy waits behind it: the step then takes a new nonce from the chain's
+/// ([`take_nonce`] renumbers), filling the gap. Any other step takes a new nonce, recorded for
+/// its own resending.
 pub fn nonce_for<
 	N: Codec + PartialOrd + Saturating + One + Copy,
 	B: Codec + Ord + Saturating + Copy,
@@ -200,14 +217,21 @@ pub fn nonce_for<
 	now: B,
 	resync_after: B,
 ) -> N {
-	match sent::<N>(job_id, provider) {
-		Some(sent) if sent.action == action && sent.nonce >= chain_nonce => sent.nonce,
-		_ => {
-			let nonce = take_nonce(account, chain_nonce, now, resync_after);
-			record_sent(job_id, provider, &Sent { action, nonce });
-			nonce
+	let resent = sent::<N>(job_id, provider)
+		.filter(|sent| sent.action == action && sent.nonce >= chain_nonce);
+	if let Some(sent) = resent {
+		let key = nonce_key(account);
+		let reference = StorageValueRef::persistent(&key);
+		let record: Option<NonceRecord<N, B>> = reference.get().ok().flatten();
+		if let Some((next, since)) = continued(record, chain_nonce, now, resync_after) {
+			// Note where the chain's nonce stands, for the renumbering rule.
+			reference.set(&NonceRecord::<N, B> { next, chain: chain_nonce, since });
+			return sent.nonce;
 		}
 	}
+	let nonce = take_nonce(account, chain_nonce, now, resync_after);
+	record_sent(job_id, provider, &Sent { action, nonce });
+	nonce
 }
 
 /// Key of the number of the newest block whose off-chain worker run has started.
@@ -305,7 +329,7 @@ mod tests {
 	}
 
 	#[test]
-	fn a_step_sent_again_reuses_its_nonce_until_the_chain_has_used_it() {
+	fn a_step_sent_again_reuses_its_nonce_until_the_chain_used_it_or_stood_still() {
 		with_offchain_db(|| {
 			let resync = 5u32;
 			let nonce = |job, action, chain: u64, now: u32| {
@@ -325,6 +349,12 @@ mod tests {
 			// Job 2's commit is sent again after the chain used nonce 8 for something else
 			// (its first transaction is gone): a new nonce.
 			assert_eq!(nonce(2, Action::Commit, 9, 16), 11);
+			// Job 3's transaction (nonce 9) is lost, and job 2's (nonce 11) waits behind it:
+			// job 2 is sent again with nonce 11 while the chain's nonce has stood at 9 for less
+			// than `resync` blocks, then with the chain's nonce, filling the gap.
+			assert_eq!(nonce(2, Action::Commit, 9, 19), 11);
+			assert_eq!(nonce(2, Action::Commit, 9, 21), 9);
+			assert_eq!(sent::<u64>(2, &ALICE), Some(Sent { action: Action::Commit, nonce: 9 }));
 			// The records go with the job's.
 			save(1, &ALICE, &Step::Failed { attempts: 1, retry_at: 5u32 });
 			prune::<[u8; 32]>(|job| job != 1);
