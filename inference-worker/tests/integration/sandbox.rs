@@ -226,13 +226,18 @@ fn children_started_as(program: &Path) -> Vec<i32> {
 	pids
 }
 
-/// Waits until the process `pid` has exited (a zombie or gone): its pipes are closed then, so
-/// the worker sees its end at the next write. A fixed sleep was not always enough on a loaded
-/// machine, where the killed process may wait to be scheduled before it exits.
+/// Waits until the process `pid` has exited with all its threads (a zombie with one thread
+/// left, or gone): its pipes are closed then, so the worker sees its end at the next write. A
+/// fixed sleep was not always enough on a loaded machine, and neither was the main thread's
+/// zombie state: libtorch's other threads may still be exiting, holding the pipes open.
 async fn exited(pid: i32) {
-	let gone = || match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
-		// The state follows the parenthesised command name.
-		Ok(stat) => stat.rsplit_once(") ").is_some_and(|(_, rest)| rest.starts_with('Z')),
+	let gone = || match std::fs::read_to_string(format!("/proc/{pid}/status")) {
+		Ok(status) => {
+			let field =
+				|name: &str| status.lines().find_map(|line| line.strip_prefix(name)).map(str::trim);
+			field("State:").is_some_and(|state| state.starts_with('Z'))
+				&& field("Threads:").is_some_and(|threads| threads == "1")
+		}
 		Err(_) => true,
 	};
 	for _ in 0..500 {
